@@ -1,0 +1,15 @@
+DROP TABLE service_sources;
+DROP TABLE service_terms;
+DROP TABLE sub_processor_use_locations;
+DROP TABLE sub_processor_uses;
+DROP TABLE service_locations;
+DROP TABLE service_scopes;
+DROP TABLE service_attributes;
+DROP TABLE service_texts;
+DROP TABLE services;
+DROP TABLE sub_processors;
+DROP TABLE vendors;
+DROP TABLE scope_attributes;
+DROP TABLE oidc_scopes;
+DROP TABLE attributes;
+DROP TABLE countries;

@@ -1,0 +1,10 @@
+//! Plain Rust: the catalogue's model and its rules. Knows nothing of HTTP or SQL.
+
+pub mod catalogue;
+pub mod derive;
+pub mod flags;
+pub mod ids;
+pub mod profile;
+pub mod query;
+pub mod reference;
+pub mod validate;

@@ -1,0 +1,206 @@
+//! Query parameters of the list endpoints: parsed strictly (an unknown name, a repeated
+//! single-valued name or a malformed value is a problem, never ignored) and matched against
+//! entries by plain functions.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::catalogue::{DataSubject, Status, TransferMechanism};
+use super::flags::Flag;
+use super::profile::ServiceRecord;
+use super::reference::{Reference, Sensitivity};
+use super::validate::FieldProblem;
+
+/// Raw `name=value` pairs with the names an endpoint accepts.
+pub struct Params<'a> {
+    pairs: &'a [(String, String)],
+    problems: Vec<FieldProblem>,
+}
+
+impl<'a> Params<'a> {
+    /// `single` names may appear once, `repeatable` ones any number of times.
+    pub fn new(pairs: &'a [(String, String)], single: &[&str], repeatable: &[&str]) -> Self {
+        let mut problems = Vec::new();
+        for (i, (name, _)) in pairs.iter().enumerate() {
+            if repeatable.contains(&name.as_str()) {
+                continue;
+            }
+            if !single.contains(&name.as_str()) {
+                let mut known: Vec<&str> = single.iter().chain(repeatable).copied().collect();
+                known.sort_unstable();
+                problems.push(FieldProblem::new(
+                    name.clone(),
+                    format!("unknown query parameter; this endpoint accepts: {}", known.join(", ")),
+                ));
+            } else if pairs[..i].iter().any(|(n, _)| n == name) {
+                problems.push(FieldProblem::new(name.clone(), "may be given only once"));
+            }
+        }
+        Self { pairs, problems }
+    }
+
+    pub fn text(&self, name: &str) -> Option<&'a str> {
+        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn texts(&self, name: &str) -> Vec<&'a str> {
+        self.pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// Parses one value with `parse`, recording `expected` as the problem when it fails.
+    pub fn parsed<T>(&mut self, name: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let raw = self.text(name)?;
+        let value = parse(raw);
+        if value.is_none() {
+            self.problems.push(FieldProblem::new(name, format!("`{}` is not {expected}", clip(raw))));
+        }
+        value
+    }
+
+    pub fn parsed_all<T>(&mut self, name: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+        let mut out = Vec::new();
+        for raw in self.texts(name) {
+            match parse(raw) {
+                Some(v) => out.push(v),
+                None => self.problems.push(FieldProblem::new(name, format!("`{}` is not {expected}", clip(raw)))),
+            }
+        }
+        out
+    }
+
+    pub fn problem(&mut self, name: &str, detail: impl Into<String>) {
+        self.problems.push(FieldProblem::new(name, detail));
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldProblem>> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// Echoed values are cut short: a problem document must not carry a megabyte of attacker input.
+fn clip(raw: &str) -> String {
+    let mut s: String = raw.chars().take(64).collect();
+    if s.len() < raw.len() {
+        s.push('…');
+    }
+    s
+}
+
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+/// RFC 3339 date-time, or an ISO 8601 date meaning its start (UTC).
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+}
+
+/// The filters of `GET /api/v1/services`; every given filter must match.
+#[derive(Debug, Default, Clone)]
+pub struct ServiceFilter {
+    pub q: Option<String>,
+    pub vendor: Option<String>,
+    pub attributes: Vec<String>,
+    pub sensitivity: Option<Sensitivity>,
+    pub sub_processor: Option<String>,
+    pub country: Option<String>,
+    pub outside_eea: Option<bool>,
+    pub transfer_mechanism: Option<TransferMechanism>,
+    pub flags: Vec<Flag>,
+    pub data_subject: Option<DataSubject>,
+    pub status: Option<Status>,
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+pub const SERVICE_FILTERS: &[&str] = &[
+    "q",
+    "vendor",
+    "sensitivity",
+    "sub_processor",
+    "country",
+    "outside_eea",
+    "transfer_mechanism",
+    "data_subject",
+    "status",
+    "updated_since",
+];
+pub const SERVICE_REPEATABLE: &[&str] = &["attribute", "flag"];
+
+impl ServiceFilter {
+    pub fn parse(p: &mut Params, reference: &Reference) -> Self {
+        let attributes = p.texts("attribute").into_iter().map(str::to_owned).collect::<Vec<_>>();
+        for a in &attributes {
+            if reference.attribute(a).is_none() {
+                p.problem("attribute", format!("`{}` is not a Feide attribute (see /api/v1/attributes)", clip(a)));
+            }
+        }
+        let country = p.text("country").map(str::to_owned);
+        if let Some(c) = &country {
+            if reference.country(c).is_none() {
+                p.problem("country", format!("`{}` is not an ISO 3166-1 alpha-2 code in upper case", clip(c)));
+            }
+        }
+        let q = p.text("q").map(str::to_owned);
+        if q.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            p.problem("q", "must not be empty");
+        }
+        Self {
+            q,
+            vendor: p.text("vendor").map(str::to_owned),
+            attributes,
+            sensitivity: p.parsed("sensitivity", "one of low, medium, high", Sensitivity::parse),
+            sub_processor: p.text("sub_processor").map(str::to_owned),
+            country,
+            outside_eea: p.parsed("outside_eea", "true or false", parse_bool),
+            transfer_mechanism: p.parsed("transfer_mechanism", "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", parse_enum),
+            flags: p.parsed_all("flag", "a known flag", Flag::parse),
+            data_subject: p.parsed("data_subject", "one of pupils, staff, guardians, contact_persons", parse_enum),
+            status: p.parsed("status", "active or retired", parse_enum),
+            updated_since: p.parsed("updated_since", "an RFC 3339 time or ISO 8601 date", parse_time),
+        }
+    }
+
+    pub fn matches(&self, r: &ServiceRecord, vendor_name: &str) -> bool {
+        let s = &r.service;
+        let d = &r.derived;
+        self.q.as_deref().is_none_or(|q| text_matches(q, r, vendor_name))
+            && self.vendor.as_deref().is_none_or(|v| s.vendor == v)
+            && self.attributes.iter().all(|a| d.attributes.iter().any(|x| &x.name == a))
+            && self.sensitivity.is_none_or(|level| d.attributes.iter().any(|x| x.sensitivity == level))
+            && self.sub_processor.as_deref().is_none_or(|id| s.sub_processors.iter().any(|u| u.id == id))
+            && self.country.as_deref().is_none_or(|c| super::derive::all_countries(s).contains(c))
+            && self.outside_eea.is_none_or(|want| want == !d.third_countries.is_empty())
+            && self.transfer_mechanism.is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))
+            && self.flags.iter().all(|f| d.flags.contains(f))
+            && self.data_subject.is_none_or(|ds| s.data_subjects.contains(&ds))
+            && self.status.is_none_or(|st| s.status == st)
+            && self.updated_since.is_none_or(|t| r.stamp.updated_at >= t)
+    }
+}
+
+/// Case-insensitive (Unicode, so Æ/æ, Ø/ø and Å/å match) substring search over the texts a
+/// user would search: names, description, purposes and justifications.
+fn text_matches(q: &str, r: &ServiceRecord, vendor_name: &str) -> bool {
+    let needle = q.trim().to_lowercase();
+    let s = &r.service;
+    let fields = [s.name.as_str(), vendor_name, s.description.as_deref().unwrap_or("")]
+        .into_iter()
+        .chain(s.purposes.iter().map(String::as_str))
+        .chain(s.attributes.iter().filter_map(|a| a.justification.as_deref()))
+        .chain(s.oidc_scopes.iter().filter_map(|a| a.justification.as_deref()));
+    fields.into_iter().any(|f| f.to_lowercase().contains(&needle))
+}

@@ -1,0 +1,178 @@
+//! Whole-catalogue validation: every problem is collected, each named by a JSON Pointer into the
+//! document, so a caller fixes everything in one round.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::catalogue::{Catalogue, Service, TransferMechanism, FORMAT};
+use super::ids::{check_country_shape, check_slug, OrgNumber};
+use super::reference::Reference;
+
+/// One offending field and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// JSON Pointer (RFC 6901) to the field, or the query parameter's name.
+    #[schema(example = "/services/0/attributes/2/name")]
+    pub pointer: String,
+    #[schema(example = "unknown Feide attribute `givenname`")]
+    pub detail: String,
+}
+
+impl FieldProblem {
+    pub fn new(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { pointer: pointer.into(), detail: detail.into() }
+    }
+}
+
+/// Longest duration a term may state, in days: nothing in an agreement runs past 100 years.
+const MAX_DAYS: i32 = 36_500;
+
+pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<FieldProblem> {
+    let mut p = Vec::new();
+    if catalogue.format != FORMAT {
+        p.push(FieldProblem::new("/format", format!("must be `{FORMAT}`")));
+    }
+    let mut vendor_ids = HashSet::new();
+    for (i, v) in catalogue.vendors.iter().enumerate() {
+        let at = format!("/vendors/{i}");
+        slug(&mut p, &format!("{at}/id"), &v.id);
+        if !vendor_ids.insert(v.id.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate vendor id `{}`", v.id)));
+        }
+        text(&mut p, &format!("{at}/name"), &v.name);
+        org(&mut p, &format!("{at}/org_number"), v.org_number.as_deref());
+        country(&mut p, &format!("{at}/country"), v.country.as_deref(), reference);
+    }
+    let mut sub_ids = HashSet::new();
+    for (i, s) in catalogue.sub_processors.iter().enumerate() {
+        let at = format!("/sub_processors/{i}");
+        slug(&mut p, &format!("{at}/id"), &s.id);
+        if !sub_ids.insert(s.id.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate sub-processor id `{}`", s.id)));
+        }
+        text(&mut p, &format!("{at}/name"), &s.name);
+        org(&mut p, &format!("{at}/org_number"), s.org_number.as_deref());
+        country(&mut p, &format!("{at}/country"), s.country.as_deref(), reference);
+    }
+    let mut service_ids = HashSet::new();
+    for (i, s) in catalogue.services.iter().enumerate() {
+        let at = format!("/services/{i}");
+        if !service_ids.insert(s.id.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate service id `{}`", s.id)));
+        }
+        if !vendor_ids.contains(s.vendor.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/vendor"), format!("unknown vendor `{}`", s.vendor)));
+        }
+        validate_service(&mut p, &at, s, &sub_ids, reference);
+    }
+    p
+}
+
+fn validate_service(
+    p: &mut Vec<FieldProblem>,
+    at: &str,
+    s: &Service,
+    sub_ids: &HashSet<&str>,
+    reference: &Reference,
+) {
+    slug(p, &format!("{at}/id"), &s.id);
+    text(p, &format!("{at}/name"), &s.name);
+    let mut seen = HashSet::new();
+    for (j, a) in s.attributes.iter().enumerate() {
+        if reference.attribute(&a.name).is_none() {
+            p.push(FieldProblem::new(format!("{at}/attributes/{j}/name"), format!("unknown Feide attribute `{}`", a.name)));
+        } else if !seen.insert(a.name.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/attributes/{j}/name"), format!("`{}` is listed twice", a.name)));
+        }
+    }
+    let mut seen = HashSet::new();
+    for (j, sc) in s.oidc_scopes.iter().enumerate() {
+        if reference.scope(&sc.scope).is_none() {
+            p.push(FieldProblem::new(format!("{at}/oidc_scopes/{j}/scope"), format!("unknown Feide OIDC scope `{}`", sc.scope)));
+        } else if !seen.insert(sc.scope.as_str()) {
+            p.push(FieldProblem::new(format!("{at}/oidc_scopes/{j}/scope"), format!("`{}` is listed twice", sc.scope)));
+        }
+    }
+    for (j, l) in s.locations.iter().enumerate() {
+        country(p, &format!("{at}/locations/{j}/country"), Some(&l.country), reference);
+    }
+    for (j, u) in s.sub_processors.iter().enumerate() {
+        let uat = format!("{at}/sub_processors/{j}");
+        if !sub_ids.contains(u.id.as_str()) {
+            p.push(FieldProblem::new(format!("{uat}/id"), format!("unknown sub-processor `{}`", u.id)));
+        }
+        let mut third = false;
+        for (k, l) in u.locations.iter().enumerate() {
+            country(p, &format!("{uat}/locations/{k}/country"), Some(&l.country), reference);
+            third |= reference.country(&l.country).is_some_and(|c| !c.eea);
+        }
+        if third && u.transfer_mechanism == TransferMechanism::Eea {
+            p.push(FieldProblem::new(
+                format!("{uat}/transfer_mechanism"),
+                "a location outside the EEA cannot have transfer mechanism `eea`",
+            ));
+        }
+    }
+    let t = &s.terms;
+    let days = [
+        ("deletion_days_after_end", t.deletion_days_after_end),
+        ("backup_deletion_days", t.backup_deletion_days),
+        ("inactivity_deletion_days", t.inactivity_deletion_days),
+        ("breach_notice_hours", t.breach_notice_hours),
+        ("sub_processor_notice_days", t.sub_processor_notice_days),
+        ("objection_days", t.objection_days),
+        ("termination_notice_days", t.termination_notice_days),
+        ("log_retention_days", t.log_retention_days),
+        ("security_audit_months", t.security_audit_months),
+    ];
+    for (name, value) in days {
+        if let Some(v) = value {
+            if !(0..=MAX_DAYS).contains(&v) {
+                p.push(FieldProblem::new(format!("{at}/terms/{name}"), format!("must be between 0 and {MAX_DAYS}")));
+            }
+        }
+    }
+    if let Some(law) = &t.governing_law {
+        country(p, &format!("{at}/terms/governing_law"), Some(law), reference);
+    }
+    for (j, src) in s.sources.iter().enumerate() {
+        text(p, &format!("{at}/sources/{j}/title"), &src.title);
+        if let Some(d) = &src.date {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                p.push(FieldProblem::new(format!("{at}/sources/{j}/date"), "must be an ISO 8601 date (YYYY-MM-DD)"));
+            }
+        }
+        org(p, &format!("{at}/sources/{j}/controller_org_number"), src.controller_org_number.as_deref());
+    }
+}
+
+fn slug(p: &mut Vec<FieldProblem>, at: &str, id: &str) {
+    if let Err(e) = check_slug(id) {
+        p.push(FieldProblem::new(at, e));
+    }
+}
+
+fn text(p: &mut Vec<FieldProblem>, at: &str, value: &str) {
+    if value.trim().is_empty() {
+        p.push(FieldProblem::new(at, "must not be empty"));
+    }
+}
+
+fn org(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        if let Err(e) = OrgNumber::parse(v) {
+            p.push(FieldProblem::new(at, e));
+        }
+    }
+}
+
+fn country(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>, reference: &Reference) {
+    let Some(code) = value else { return };
+    if let Err(e) = check_country_shape(code) {
+        p.push(FieldProblem::new(at, e));
+    } else if reference.country(code).is_none() {
+        p.push(FieldProblem::new(at, format!("unknown ISO 3166-1 country `{code}`")));
+    }
+}

@@ -1,0 +1,5 @@
+//! feide-registry: a public catalogue of the Feide attributes, sub-processors, countries and
+//! contract terms of Norwegian edtech services. Layers: `http` -> `domain` <- `store`.
+
+pub mod domain;
+pub mod store;

@@ -1,0 +1,175 @@
+//! The only place that speaks SQL: one connection type over SQLite and PostgreSQL, chosen by the
+//! URL, a connection pool, the embedded migrations, and the catalogue's reads and writes.
+
+mod read;
+mod rows;
+pub mod schema;
+mod write;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use read::load_snapshot;
+pub use write::{fmt_time, import_catalogue, is_empty, ImportSummary};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum Db {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Engine {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database unavailable: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Opens connections for the engine the URL names. diesel's derived `establish` tries every
+/// backend and reports only the last error, so the engine is chosen here, keeping the real one.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    engine: Engine,
+}
+
+#[derive(Debug)]
+pub struct ConnectError(String);
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ConnectError {}
+
+impl ManageConnection for Manager {
+    type Connection = Db;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<Db, ConnectError> {
+        match self.engine {
+            Engine::Postgres => PgConnection::establish(&self.url).map(Db::Postgres),
+            Engine::Sqlite => {
+                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                SqliteConnection::establish(path).map(Db::Sqlite)
+            }
+        }
+        .map_err(|e| ConnectError(e.to_string()))
+        .and_then(|mut db| {
+            if let Db::Sqlite(c) = &mut db {
+                // busy_timeout first: switching a fresh file to WAL while another connection
+                // holds it would otherwise fail at once with "database is locked".
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(|e| ConnectError(e.to_string()))?;
+            }
+            Ok(db)
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Db) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(|e| ConnectError(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut Db) -> bool {
+        false
+    }
+}
+
+pub type DbPool = Pool<Manager>;
+pub type Conn = PooledConnection<Manager>;
+
+/// The database: a pool over one engine.
+#[derive(Clone)]
+pub struct Store {
+    pool: DbPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects and runs pending migrations. `connect_timeout` bounds how long a request waits
+    /// for a connection when the database is down, instead of r2d2's default 30 s.
+    pub fn open(url: &str, pool_size: u32, connect_timeout: Duration) -> Result<Store, StoreError> {
+        let engine = Engine::of_url(url);
+        let manager = Manager { url: url.to_owned(), engine };
+        // SQLite allows one writer at a time; a small pool avoids lock convoys on writes.
+        let size = match engine {
+            Engine::Sqlite => pool_size.clamp(1, 8),
+            Engine::Postgres => pool_size.max(1),
+        };
+        // Connect once outside the pool so a wrong URL or a down server reports its own error.
+        let mut first = manager.connect().map_err(|e| StoreError::Connect(e.0))?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(connect_timeout)
+            .test_on_check_out(false)
+            .build(manager)
+            .map_err(|e| StoreError::Connect(e.to_string()))?;
+        Ok(Store { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn conn(&self) -> Result<Conn, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// True when a connection can be had and answers.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        let mut c = self.conn()?;
+        c.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+fn run_migrations(db: &mut Db) -> Result<(), StoreError> {
+    let result = match db {
+        Db::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        Db::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| StoreError::Migration(e.to_string()))
+}

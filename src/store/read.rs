@@ -1,0 +1,255 @@
+//! Reads the whole catalogue in one consistent transaction and rebuilds the domain model.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::rows::*;
+use super::schema::*;
+use super::{Db, StoreError};
+use crate::domain::catalogue::*;
+use crate::domain::profile::{Derived, ServiceRecord, Snapshot, Stamp, VendorRecord};
+use crate::domain::reference::{Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts};
+
+pub fn load_snapshot(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
+    db.transaction(|db| {
+        if let Db::Postgres(pg) = db {
+            // every query below sees the same state, even while a write commits in between
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        load(db, now)
+    })
+}
+
+fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
+    let reference = load_reference(db)?;
+
+    let vendors = vendors::table
+        .order(vendors::id)
+        .load::<VendorRow>(db)?
+        .into_iter()
+        .map(|r| {
+            Ok(VendorRecord {
+                stamp: stamp(r.revision, &r.created_at, &r.updated_at)?,
+                vendor: Vendor {
+                    contact: match (&r.contact_name, &r.contact_email, &r.contact_phone) {
+                        (None, None, None) => None,
+                        _ => Some(Contact { name: r.contact_name, email: r.contact_email, phone: r.contact_phone }),
+                    },
+                    id: r.id,
+                    name: r.name,
+                    org_number: r.org_number,
+                    country: r.country,
+                    address: r.address,
+                    website: r.website,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+
+    let sub_processors = sub_processors::table
+        .order(sub_processors::id)
+        .load::<SubProcessorRow>(db)?
+        .into_iter()
+        .map(|r| SubProcessor {
+            id: r.id,
+            name: r.name,
+            legal_name: r.legal_name,
+            org_number: r.org_number,
+            registration_number: r.registration_number,
+            country: r.country,
+            address: r.address,
+            website: r.website,
+        })
+        .collect();
+
+    let mut texts = group(service_texts::table.order((service_texts::service_id, service_texts::kind, service_texts::position)).load::<TextRow>(db)?, |r| r.service_id.clone());
+    let mut attrs = group(service_attributes::table.order((service_attributes::service_id, service_attributes::position)).load::<ServiceAttributeRow>(db)?, |r| r.service_id.clone());
+    let mut scopes = group(service_scopes::table.order((service_scopes::service_id, service_scopes::position)).load::<ServiceScopeRow>(db)?, |r| r.service_id.clone());
+    let mut locations = group(service_locations::table.order((service_locations::service_id, service_locations::position)).load::<LocationRow>(db)?, |r| r.service_id.clone());
+    let mut uses = group(sub_processor_uses::table.order((sub_processor_uses::service_id, sub_processor_uses::position)).load::<UseRow>(db)?, |r| r.service_id.clone());
+    let mut use_locations = group(
+        sub_processor_use_locations::table
+            .order((sub_processor_use_locations::service_id, sub_processor_use_locations::use_position, sub_processor_use_locations::position))
+            .load::<UseLocationRow>(db)?,
+        |r| (r.service_id.clone(), r.use_position),
+    );
+    let mut terms: HashMap<String, TermsRow> = service_terms::table.load::<TermsRow>(db)?.into_iter().map(|t| (t.service_id.clone(), t)).collect();
+    let mut sources = group(service_sources::table.order((service_sources::service_id, service_sources::position)).load::<SourceRow>(db)?, |r| r.service_id.clone());
+
+    let mut services = Vec::new();
+    for r in services::table.order(services::id).load::<ServiceRow>(db)? {
+        let id = r.id.clone();
+        let mut purposes = Vec::new();
+        let mut data_subjects = Vec::new();
+        let mut personal_data = Vec::new();
+        for t in texts.remove(&id).unwrap_or_default() {
+            match t.kind.as_str() {
+                "purpose" => purposes.push(t.text),
+                "data_subject" => data_subjects.push(text_to_enum("service_texts.text", &t.text)?),
+                "personal_data" => personal_data.push(t.text),
+                other => return Err(StoreError::Corrupt(format!("service_texts.kind `{other}`"))),
+            }
+        }
+        let mut sub_uses = Vec::new();
+        for u in uses.remove(&id).unwrap_or_default() {
+            let locs = use_locations
+                .remove(&(id.clone(), u.position))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| Ok(UseLocation { country: l.country, role: text_to_enum("role", &l.role)? }))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            sub_uses.push(SubProcessorUse {
+                id: u.sub_processor_id,
+                purpose: u.purpose,
+                locations: locs,
+                transfer_mechanism: text_to_enum("transfer_mechanism", &u.transfer_mechanism)?,
+            });
+        }
+        let service = Service {
+            vendor: r.vendor_id,
+            name: r.name,
+            description: r.description,
+            website: r.website,
+            status: text_to_enum("services.status", &r.status)?,
+            purposes,
+            data_subjects,
+            personal_data,
+            attributes: attrs
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| AttributeRequest { name: a.attribute_name, justification: a.justification })
+                .collect(),
+            oidc_scopes: scopes
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| ScopeRequest { scope: s.scope, justification: s.justification })
+                .collect(),
+            locations: locations
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| Ok(Location { country: l.country, role: text_to_enum("role", &l.role)?, facility: l.facility }))
+                .collect::<Result<Vec<_>, StoreError>>()?,
+            sub_processors: sub_uses,
+            terms: terms.remove(&id).map(terms_of).transpose()?.unwrap_or_default(),
+            sources: sources
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| Source {
+                    title: s.title,
+                    date: s.date,
+                    url: s.url,
+                    document: s.document,
+                    controller: s.controller,
+                    controller_org_number: s.controller_org_number,
+                })
+                .collect(),
+            id,
+        };
+        let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
+        let derived = Derived::compute(&service, stamp.updated_at, now, &reference);
+        services.push(ServiceRecord { service, stamp, derived });
+    }
+
+    Ok(Snapshot { reference, vendors, sub_processors, services })
+}
+
+fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
+    let links: Vec<(String, String)> = scope_attributes::table
+        .inner_join(attributes::table.on(attributes::name.eq(scope_attributes::attribute_name)))
+        .order((scope_attributes::scope, attributes::position))
+        .select((scope_attributes::scope, scope_attributes::attribute_name))
+        .load(db)?;
+    let scopes_rows: Vec<ScopeRow> = oidc_scopes::table.order(oidc_scopes::position).load(db)?;
+    let scope_order: HashMap<&str, i32> = scopes_rows.iter().map(|s| (s.scope.as_str(), s.position)).collect();
+    let attributes = attributes::table
+        .order(attributes::position)
+        .load::<AttributeRow>(db)?
+        .into_iter()
+        .map(|r| {
+            let mut oidc_scopes: Vec<String> = links.iter().filter(|(_, a)| *a == r.name).map(|(s, _)| s.clone()).collect();
+            oidc_scopes.sort_by_key(|s| scope_order.get(s.as_str()).copied());
+            Ok(Attribute {
+                sensitivity: Sensitivity::parse(&r.sensitivity)
+                    .ok_or_else(|| StoreError::Corrupt(format!("attributes.sensitivity `{}`", r.sensitivity)))?,
+                name: r.name,
+                oid: r.oid,
+                category: r.category,
+                multi_valued: r.multi_valued,
+                oidc_scopes,
+                description: Texts { nb: r.description_nb, nn: r.description_nn, en: r.description_en },
+                source: r.source,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let scopes = scopes_rows
+        .into_iter()
+        .map(|r| Scope {
+            attributes: links.iter().filter(|(s, _)| *s == r.scope).map(|(_, a)| a.clone()).collect(),
+            scope: r.scope,
+            justification_required: r.justification_required,
+            description: Texts { nb: r.description_nb, nn: r.description_nn, en: r.description_en },
+        })
+        .collect();
+    let countries = countries::table
+        .order(countries::code)
+        .load::<CountryRow>(db)?
+        .into_iter()
+        .map(|r| {
+            Ok(Country {
+                adequacy: Adequacy::parse(&r.adequacy)
+                    .ok_or_else(|| StoreError::Corrupt(format!("countries.adequacy `{}`", r.adequacy)))?,
+                code: r.code,
+                name: Texts { nb: r.name_nb, nn: r.name_nn, en: r.name_en },
+                eea: r.eea,
+                eu: r.eu,
+                adequacy_decision: r.adequacy_decision,
+                adequacy_note: r.adequacy_note,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Reference { attributes, scopes, countries })
+}
+
+fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
+    Ok(Terms {
+        deletion_days_after_end: t.deletion_days_after_end,
+        backup_deletion_days: t.backup_deletion_days,
+        inactivity_deletion_days: t.inactivity_deletion_days,
+        breach_notice_hours: t.breach_notice_hours,
+        breach_notice: t.breach_notice.as_deref().map(|s| text_to_enum("breach_notice", s)).transpose()?,
+        sub_processor_change: t.sub_processor_change.as_deref().map(|s| text_to_enum("sub_processor_change", s)).transpose()?,
+        sub_processor_notice_days: t.sub_processor_notice_days,
+        objection_days: t.objection_days,
+        termination_notice_days: t.termination_notice_days,
+        log_retention_days: t.log_retention_days,
+        security_audit_months: t.security_audit_months,
+        security_level: t.security_level,
+        governing_law: t.governing_law,
+        venue: t.venue,
+        evidence: serde_json::from_str(&t.evidence).map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
+    })
+}
+
+fn stamp(revision: i32, created_at: &str, updated_at: &str) -> Result<Stamp, StoreError> {
+    let parse = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| StoreError::Corrupt(format!("time `{s}`")))
+    };
+    Ok(Stamp { revision, created_at: parse(created_at)?, updated_at: parse(updated_at)? })
+}
+
+fn group<K: std::hash::Hash + Eq, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Vec<T>> {
+    let mut map: HashMap<K, Vec<T>> = HashMap::new();
+    for r in rows {
+        map.entry(key(&r)).or_default().push(r);
+    }
+    map
+}

@@ -1,0 +1,203 @@
+// The tables of migrations/{sqlite,postgres}: one schema for both engines.
+
+diesel::table! {
+    countries (code) {
+        code -> Text,
+        name_nb -> Text,
+        name_nn -> Text,
+        name_en -> Text,
+        eea -> Bool,
+        eu -> Bool,
+        adequacy -> Text,
+        adequacy_decision -> Nullable<Text>,
+        adequacy_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    attributes (name) {
+        name -> Text,
+        position -> Integer,
+        oid -> Nullable<Text>,
+        category -> Text,
+        sensitivity -> Text,
+        multi_valued -> Bool,
+        description_nb -> Text,
+        description_nn -> Text,
+        description_en -> Text,
+        source -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oidc_scopes (scope) {
+        scope -> Text,
+        position -> Integer,
+        justification_required -> Bool,
+        description_nb -> Text,
+        description_nn -> Text,
+        description_en -> Text,
+    }
+}
+
+diesel::table! {
+    scope_attributes (scope, attribute_name) {
+        scope -> Text,
+        attribute_name -> Text,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Text,
+        name -> Text,
+        org_number -> Nullable<Text>,
+        country -> Nullable<Text>,
+        address -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        revision -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    sub_processors (id) {
+        id -> Text,
+        name -> Text,
+        legal_name -> Nullable<Text>,
+        org_number -> Nullable<Text>,
+        registration_number -> Nullable<Text>,
+        country -> Nullable<Text>,
+        address -> Nullable<Text>,
+        website -> Nullable<Text>,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        vendor_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        website -> Nullable<Text>,
+        status -> Text,
+        revision -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    service_texts (service_id, kind, position) {
+        service_id -> Text,
+        kind -> Text,
+        position -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    service_attributes (service_id, attribute_name) {
+        service_id -> Text,
+        attribute_name -> Text,
+        position -> Integer,
+        justification -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_scopes (service_id, scope) {
+        service_id -> Text,
+        scope -> Text,
+        position -> Integer,
+        justification -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_locations (service_id, position) {
+        service_id -> Text,
+        position -> Integer,
+        country -> Text,
+        role -> Text,
+        facility -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sub_processor_uses (service_id, position) {
+        service_id -> Text,
+        position -> Integer,
+        sub_processor_id -> Text,
+        purpose -> Nullable<Text>,
+        transfer_mechanism -> Text,
+    }
+}
+
+diesel::table! {
+    sub_processor_use_locations (service_id, use_position, position) {
+        service_id -> Text,
+        use_position -> Integer,
+        position -> Integer,
+        country -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    service_terms (service_id) {
+        service_id -> Text,
+        deletion_days_after_end -> Nullable<Integer>,
+        backup_deletion_days -> Nullable<Integer>,
+        inactivity_deletion_days -> Nullable<Integer>,
+        breach_notice_hours -> Nullable<Integer>,
+        breach_notice -> Nullable<Text>,
+        sub_processor_change -> Nullable<Text>,
+        sub_processor_notice_days -> Nullable<Integer>,
+        objection_days -> Nullable<Integer>,
+        termination_notice_days -> Nullable<Integer>,
+        log_retention_days -> Nullable<Integer>,
+        security_audit_months -> Nullable<Integer>,
+        security_level -> Nullable<Text>,
+        governing_law -> Nullable<Text>,
+        venue -> Nullable<Text>,
+        evidence -> Text,
+    }
+}
+
+diesel::table! {
+    service_sources (service_id, position) {
+        service_id -> Text,
+        position -> Integer,
+        title -> Text,
+        date -> Nullable<Text>,
+        url -> Nullable<Text>,
+        document -> Nullable<Text>,
+        controller -> Nullable<Text>,
+        controller_org_number -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(services -> vendors (vendor_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    countries,
+    attributes,
+    oidc_scopes,
+    scope_attributes,
+    vendors,
+    sub_processors,
+    services,
+    service_texts,
+    service_attributes,
+    service_scopes,
+    service_locations,
+    sub_processor_uses,
+    sub_processor_use_locations,
+    service_terms,
+    service_sources,
+);

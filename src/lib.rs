@@ -1,5 +1,9 @@
 //! feide-registry: a public catalogue of the Feide attributes, sub-processors, countries and
 //! contract terms of Norwegian edtech services. Layers: `http` -> `domain` <- `store`.
 
+pub mod app;
+pub mod config;
 pub mod domain;
+pub mod error;
+pub mod http;
 pub mod store;

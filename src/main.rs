@@ -1,1 +1,73 @@
-fn main() {}
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::Parser;
+use feide_registry::app;
+use feide_registry::config::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = cli.settings;
+    env_logger::Builder::new()
+        .parse_filters(&settings.log)
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", feide_registry::http::openapi::document());
+            Ok(())
+        }
+        Command::Serve => serve(&settings),
+        Command::Import { file } => app::open_store(&settings)
+            .map_err(|e| e.to_string())
+            .and_then(|store| app::import_file(&store, &file).map_err(|e| e.to_string()))
+            .map(|s| {
+                eprintln!(
+                    "imported {}: vendors {} new, {} updated; {} sub-processors; services {} new, {} updated",
+                    file.display(),
+                    s.vendors_created,
+                    s.vendors_updated,
+                    s.sub_processors,
+                    s.services_created,
+                    s.services_updated
+                )
+            }),
+        Command::Export => app::open_store(&settings)
+            .and_then(|store| app::export(&store))
+            .map_err(|e| e.to_string())
+            .and_then(|c| {
+                let mut out = serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?;
+                out.push('\n');
+                std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("feide-registry: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: &feide_registry::config::Settings) -> Result<(), String> {
+    let store = app::open_store(settings).map_err(|e| e.to_string())?;
+    if let Some(s) = app::seed_if_empty(&store, &settings.seed_file).map_err(|e| e.to_string())? {
+        log::info!(
+            "empty database: imported {} ({} services)",
+            settings.seed_file,
+            s.services_created
+        );
+    }
+    let listener = TcpListener::bind(&settings.bind_addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind_addr))?;
+    log::info!(
+        "feide-registry ({}) listening on http://{}",
+        store.engine().name(),
+        settings.bind_addr
+    );
+    let server = app::server(listener, store, settings.workers).map_err(|e| e.to_string())?;
+    actix_web::rt::System::new()
+        .block_on(server)
+        .map_err(|e| e.to_string())
+}

@@ -38,7 +38,9 @@ pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<Resol
         }
     }
     for request in &service.oidc_scopes {
-        let Some(scope) = reference.scope(&request.scope) else { continue };
+        let Some(scope) = reference.scope(&request.scope) else {
+            continue;
+        };
         for name in &scope.attributes {
             if let Some(existing) = out.iter_mut().find(|a| &a.name == name) {
                 existing.via_scopes.push(scope.scope.clone());
@@ -67,14 +69,21 @@ pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<Resol
 /// still count as third-country transfers).
 pub fn storage_countries(service: &Service) -> Vec<String> {
     let keep = |role: Role| matches!(role, Role::Storage | Role::Processing);
-    let own = service.locations.iter().filter(|l| keep(l.role)).map(|l| l.country.clone());
+    let own = service
+        .locations
+        .iter()
+        .filter(|l| keep(l.role))
+        .map(|l| l.country.clone());
     let subs = service
         .sub_processors
         .iter()
         .flat_map(|u| u.locations.iter())
         .filter(|l| keep(l.role))
         .map(|l| l.country.clone());
-    own.chain(subs).collect::<BTreeSet<_>>().into_iter().collect()
+    own.chain(subs)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Every country outside the EEA the data reaches in any role: remote access and support from a
@@ -95,4 +104,140 @@ pub fn all_countries(service: &Service) -> BTreeSet<String> {
         .flat_map(|u| u.locations.iter())
         .map(|l| l.country.clone());
     own.chain(subs).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalogue::*;
+    use crate::domain::reference::{Adequacy, Attribute, Country, Scope, Texts};
+
+    fn texts(s: &str) -> Texts {
+        Texts {
+            nb: s.into(),
+            nn: s.into(),
+            en: s.into(),
+        }
+    }
+
+    fn reference() -> Reference {
+        let attr = |name: &str| Attribute {
+            name: name.into(),
+            oid: None,
+            category: "name".into(),
+            sensitivity: Sensitivity::Low,
+            multi_valued: false,
+            oidc_scopes: vec!["userinfo-name".into()],
+            description: texts(name),
+            source: None,
+        };
+        let country = |code: &str, eea: bool| Country {
+            code: code.into(),
+            name: texts(code),
+            eea,
+            eu: eea,
+            adequacy: if eea { Adequacy::Eea } else { Adequacy::None },
+            adequacy_decision: None,
+            adequacy_note: None,
+        };
+        Reference {
+            attributes: vec![attr("cn"), attr("givenName"), attr("sn")],
+            scopes: vec![Scope {
+                scope: "userinfo-name".into(),
+                justification_required: false,
+                attributes: vec!["cn".into(), "givenName".into(), "sn".into()],
+                description: texts("name"),
+            }],
+            countries: vec![
+                country("DE", true),
+                country("NO", true),
+                country("US", false),
+            ],
+        }
+    }
+
+    fn service() -> Service {
+        Service {
+            id: "s".into(),
+            name: "S".into(),
+            vendor: "v".into(),
+            description: None,
+            website: None,
+            status: Status::Active,
+            purposes: vec![],
+            data_subjects: vec![],
+            personal_data: vec![],
+            attributes: vec![],
+            oidc_scopes: vec![],
+            locations: vec![],
+            sub_processors: vec![],
+            terms: Terms::default(),
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn a_scope_resolves_to_the_attributes_it_releases_carrying_its_justification() {
+        let mut s = service();
+        s.attributes.push(AttributeRequest {
+            name: "sn".into(),
+            justification: Some("sorting".into()),
+        });
+        s.oidc_scopes.push(ScopeRequest {
+            scope: "userinfo-name".into(),
+            justification: Some("show names".into()),
+        });
+        let got = resolve_attributes(&s, &reference());
+        let summary: Vec<(&str, Option<&str>, bool, Vec<&str>)> = got
+            .iter()
+            .map(|a| {
+                (
+                    a.name.as_str(),
+                    a.justification.as_deref(),
+                    a.declared,
+                    a.via_scopes.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("sn", Some("sorting"), true, vec!["userinfo-name"]),
+                ("cn", Some("show names"), false, vec!["userinfo-name"]),
+                (
+                    "givenName",
+                    Some("show names"),
+                    false,
+                    vec!["userinfo-name"]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn storage_countries_leave_out_access_and_third_countries_include_it() {
+        let mut s = service();
+        s.locations.push(Location {
+            country: "NO".into(),
+            role: Role::Storage,
+            facility: None,
+        });
+        s.sub_processors.push(SubProcessorUse {
+            id: "p".into(),
+            purpose: None,
+            locations: vec![
+                UseLocation {
+                    country: "DE".into(),
+                    role: Role::Processing,
+                },
+                UseLocation {
+                    country: "US".into(),
+                    role: Role::Support,
+                },
+            ],
+            transfer_mechanism: TransferMechanism::Scc,
+        });
+        assert_eq!(storage_countries(&s), vec!["DE", "NO"]);
+        assert_eq!(third_countries(&s, &reference()), vec!["US"]);
+    }
 }

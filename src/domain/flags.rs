@@ -9,7 +9,9 @@ use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Reference, Sensitivity};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
     ThirdCountryTransfer,
@@ -103,16 +105,42 @@ pub fn flags(
 ) -> Vec<Flag> {
     let checks = [
         (Flag::ThirdCountryTransfer, !third_countries.is_empty()),
-        (Flag::NoAdequacyTransfer, no_adequacy_transfer(service, reference)),
-        (Flag::InvalidTransferMechanism, invalid_transfer_mechanism(service, reference)),
-        (Flag::SensitiveAttributes, attributes.iter().any(|a| a.sensitivity == Sensitivity::High)),
-        (Flag::MissingJustification, attributes.iter().any(|a| is_blank(a.justification.as_deref()))),
-        (Flag::NoAttributeDeclaration, service.attributes.is_empty() && service.oidc_scopes.is_empty()),
-        (Flag::NoBreachDeadline, service.terms.breach_notice_hours.is_none()),
+        (
+            Flag::NoAdequacyTransfer,
+            no_adequacy_transfer(service, reference),
+        ),
+        (
+            Flag::InvalidTransferMechanism,
+            invalid_transfer_mechanism(service, reference),
+        ),
+        (
+            Flag::SensitiveAttributes,
+            attributes
+                .iter()
+                .any(|a| a.sensitivity == Sensitivity::High),
+        ),
+        (
+            Flag::MissingJustification,
+            attributes
+                .iter()
+                .any(|a| is_blank(a.justification.as_deref())),
+        ),
+        (
+            Flag::NoAttributeDeclaration,
+            service.attributes.is_empty() && service.oidc_scopes.is_empty(),
+        ),
+        (
+            Flag::NoBreachDeadline,
+            service.terms.breach_notice_hours.is_none(),
+        ),
         (Flag::ShortChangeNotice, short_change_notice(service)),
         (Flag::Stale, is_stale(updated_at, now)),
     ];
-    checks.into_iter().filter(|(_, on)| *on).map(|(f, _)| f).collect()
+    checks
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 fn is_blank(text: Option<&str>) -> bool {
@@ -120,17 +148,27 @@ fn is_blank(text: Option<&str>) -> bool {
 }
 
 fn adequacy_of(code: &str, reference: &Reference) -> Adequacy {
-    reference.country(code).map_or(Adequacy::None, |c| c.adequacy)
+    reference
+        .country(code)
+        .map_or(Adequacy::None, |c| c.adequacy)
 }
 
 fn no_adequacy_transfer(service: &Service, reference: &Reference) -> bool {
-    let own = service.locations.iter().any(|l| adequacy_of(&l.country, reference) == Adequacy::None);
+    let own = service
+        .locations
+        .iter()
+        .any(|l| adequacy_of(&l.country, reference) == Adequacy::None);
     let subs = service.sub_processors.iter().any(|u| {
-        u.locations.iter().any(|l| match adequacy_of(&l.country, reference) {
-            Adequacy::None => true,
-            Adequacy::Partial => !matches!(u.transfer_mechanism, TransferMechanism::Dpf | TransferMechanism::Adequacy),
-            Adequacy::Eea | Adequacy::Full => false,
-        })
+        u.locations
+            .iter()
+            .any(|l| match adequacy_of(&l.country, reference) {
+                Adequacy::None => true,
+                Adequacy::Partial => !matches!(
+                    u.transfer_mechanism,
+                    TransferMechanism::Dpf | TransferMechanism::Adequacy
+                ),
+                Adequacy::Eea | Adequacy::Full => false,
+            })
     });
     own || subs
 }
@@ -139,20 +177,309 @@ fn invalid_transfer_mechanism(service: &Service, reference: &Reference) -> bool 
     use TransferMechanism as M;
     service.sub_processors.iter().any(|u| {
         u.transfer_mechanism == M::PrivacyShield
-            || u.locations.iter().any(|l| match adequacy_of(&l.country, reference) {
-                Adequacy::None => matches!(u.transfer_mechanism, M::Eea | M::Adequacy | M::NoneStated),
-                Adequacy::Partial => matches!(u.transfer_mechanism, M::Eea | M::NoneStated),
-                Adequacy::Eea | Adequacy::Full => false,
-            })
+            || u.locations
+                .iter()
+                .any(|l| match adequacy_of(&l.country, reference) {
+                    Adequacy::None => {
+                        matches!(u.transfer_mechanism, M::Eea | M::Adequacy | M::NoneStated)
+                    }
+                    Adequacy::Partial => matches!(u.transfer_mechanism, M::Eea | M::NoneStated),
+                    Adequacy::Eea | Adequacy::Full => false,
+                })
     })
 }
 
 fn short_change_notice(service: &Service) -> bool {
     let terms = &service.terms;
     terms.sub_processor_change == Some(SubProcessorChange::Notice)
-        && terms.sub_processor_notice_days.is_some_and(|d| d < MIN_CHANGE_NOTICE_DAYS)
+        && terms
+            .sub_processor_notice_days
+            .is_some_and(|d| d < MIN_CHANGE_NOTICE_DAYS)
 }
 
 fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    now.checked_sub_months(Months::new(STALE_AFTER_MONTHS)).is_some_and(|limit| updated_at < limit)
+    now.checked_sub_months(Months::new(STALE_AFTER_MONTHS))
+        .is_some_and(|limit| updated_at < limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalogue::*;
+    use crate::domain::derive::{resolve_attributes, third_countries};
+    use crate::domain::reference::{Attribute, Country, Scope, Texts};
+    use chrono::TimeZone;
+
+    fn texts(s: &str) -> Texts {
+        Texts {
+            nb: s.into(),
+            nn: s.into(),
+            en: s.into(),
+        }
+    }
+
+    fn country(code: &str, eea: bool, adequacy: Adequacy) -> Country {
+        Country {
+            code: code.into(),
+            name: texts(code),
+            eea,
+            eu: eea,
+            adequacy,
+            adequacy_decision: None,
+            adequacy_note: None,
+        }
+    }
+
+    fn attribute(name: &str, sensitivity: Sensitivity) -> Attribute {
+        Attribute {
+            name: name.into(),
+            oid: None,
+            category: "x".into(),
+            sensitivity,
+            multi_valued: false,
+            oidc_scopes: vec![],
+            description: texts(name),
+            source: None,
+        }
+    }
+
+    fn reference() -> Reference {
+        Reference {
+            attributes: vec![
+                attribute("mail", Sensitivity::Medium),
+                attribute("norEduPersonNIN", Sensitivity::High),
+            ],
+            scopes: vec![Scope {
+                scope: "email".into(),
+                justification_required: false,
+                attributes: vec!["mail".into()],
+                description: texts("email"),
+            }],
+            // sorted by code, as the store loads them
+            countries: vec![
+                country("CA", false, Adequacy::Partial),
+                country("CN", false, Adequacy::None),
+                country("NL", true, Adequacy::Eea),
+                country("NO", true, Adequacy::Eea),
+                country("NZ", false, Adequacy::Full),
+                country("US", false, Adequacy::Partial),
+            ],
+        }
+    }
+
+    fn service() -> Service {
+        Service {
+            id: "s".into(),
+            name: "S".into(),
+            vendor: "v".into(),
+            description: None,
+            website: None,
+            status: Status::Active,
+            purposes: vec![],
+            data_subjects: vec![],
+            personal_data: vec![],
+            attributes: vec![AttributeRequest {
+                name: "mail".into(),
+                justification: Some("login".into()),
+            }],
+            oidc_scopes: vec![],
+            locations: vec![Location {
+                country: "NO".into(),
+                role: Role::Storage,
+                facility: None,
+            }],
+            sub_processors: vec![],
+            terms: Terms {
+                breach_notice_hours: Some(24),
+                ..Terms::default()
+            },
+            sources: vec![],
+        }
+    }
+
+    fn uses(country: &str, role: Role, mechanism: TransferMechanism) -> SubProcessorUse {
+        SubProcessorUse {
+            id: "p".into(),
+            purpose: None,
+            locations: vec![UseLocation {
+                country: country.into(),
+                role,
+            }],
+            transfer_mechanism: mechanism,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    }
+
+    fn flags_of(s: &Service) -> Vec<Flag> {
+        flags_at(s, now())
+    }
+
+    fn flags_at(s: &Service, updated: DateTime<Utc>) -> Vec<Flag> {
+        let r = reference();
+        let attrs = resolve_attributes(s, &r);
+        let third = third_countries(s, &r);
+        flags(s, &attrs, &third, updated, now(), &r)
+    }
+
+    #[test]
+    fn a_justified_service_kept_in_norway_raises_no_flag() {
+        assert_eq!(flags_of(&service()), vec![]);
+    }
+
+    #[test]
+    fn third_country_rules_follow_the_country_and_the_stated_mechanism() {
+        use Flag::*;
+        use TransferMechanism as M;
+        // (country, role, mechanism) -> the transfer flags expected
+        let table: &[(&str, Role, M, &[Flag])] = &[
+            ("NL", Role::Storage, M::Eea, &[]),
+            (
+                "NZ",
+                Role::Processing,
+                M::NoneStated,
+                &[ThirdCountryTransfer],
+            ),
+            ("NZ", Role::Storage, M::Adequacy, &[ThirdCountryTransfer]),
+            ("US", Role::Storage, M::Dpf, &[ThirdCountryTransfer]),
+            (
+                "US",
+                Role::Storage,
+                M::Scc,
+                &[ThirdCountryTransfer, NoAdequacyTransfer],
+            ),
+            (
+                "US",
+                Role::Support,
+                M::PrivacyShield,
+                &[
+                    ThirdCountryTransfer,
+                    NoAdequacyTransfer,
+                    InvalidTransferMechanism,
+                ],
+            ),
+            (
+                "US",
+                Role::Access,
+                M::NoneStated,
+                &[
+                    ThirdCountryTransfer,
+                    NoAdequacyTransfer,
+                    InvalidTransferMechanism,
+                ],
+            ),
+            ("CA", Role::Storage, M::Adequacy, &[ThirdCountryTransfer]),
+            (
+                "CN",
+                Role::Storage,
+                M::Scc,
+                &[ThirdCountryTransfer, NoAdequacyTransfer],
+            ),
+            (
+                "CN",
+                Role::Storage,
+                M::Adequacy,
+                &[
+                    ThirdCountryTransfer,
+                    NoAdequacyTransfer,
+                    InvalidTransferMechanism,
+                ],
+            ),
+        ];
+        for (country, role, mechanism, expected) in table {
+            let mut s = service();
+            s.sub_processors.push(uses(country, *role, *mechanism));
+            assert_eq!(&flags_of(&s), expected, "{country} {role:?} {mechanism:?}");
+        }
+    }
+
+    #[test]
+    fn a_vendors_own_location_without_adequacy_counts_as_a_no_adequacy_transfer() {
+        let mut s = service();
+        s.locations.push(Location {
+            country: "CN".into(),
+            role: Role::Support,
+            facility: None,
+        });
+        assert_eq!(
+            flags_of(&s),
+            vec![Flag::ThirdCountryTransfer, Flag::NoAdequacyTransfer]
+        );
+    }
+
+    #[test]
+    fn high_sensitivity_attributes_are_flagged() {
+        let mut s = service();
+        s.attributes.push(AttributeRequest {
+            name: "norEduPersonNIN".into(),
+            justification: Some("x".into()),
+        });
+        assert_eq!(flags_of(&s), vec![Flag::SensitiveAttributes]);
+    }
+
+    #[test]
+    fn an_attribute_without_justification_is_flagged_unless_its_scope_is_justified() {
+        let mut s = service();
+        s.attributes[0].justification = Some("  ".into());
+        assert_eq!(flags_of(&s), vec![Flag::MissingJustification]);
+
+        let mut s = service();
+        s.attributes.clear();
+        s.oidc_scopes.push(ScopeRequest {
+            scope: "email".into(),
+            justification: None,
+        });
+        assert_eq!(flags_of(&s), vec![Flag::MissingJustification]);
+        s.oidc_scopes[0].justification = Some("receipts by e-mail".into());
+        assert_eq!(flags_of(&s), vec![]);
+    }
+
+    #[test]
+    fn no_attributes_and_no_scopes_is_no_declaration() {
+        let mut s = service();
+        s.attributes.clear();
+        assert_eq!(flags_of(&s), vec![Flag::NoAttributeDeclaration]);
+    }
+
+    #[test]
+    fn without_undue_delay_is_no_breach_deadline() {
+        let mut s = service();
+        s.terms.breach_notice_hours = None;
+        s.terms.breach_notice = Some(BreachNotice::WithoutUndueDelay);
+        assert_eq!(flags_of(&s), vec![Flag::NoBreachDeadline]);
+    }
+
+    #[test]
+    fn change_notice_under_30_days_is_short_and_prior_approval_never_is() {
+        let table = [
+            (Some(SubProcessorChange::Notice), Some(29), true),
+            (Some(SubProcessorChange::Notice), Some(30), false),
+            (Some(SubProcessorChange::Notice), None, false),
+            (Some(SubProcessorChange::PriorApproval), Some(7), false),
+            (None, Some(7), false),
+        ];
+        for (regime, days, short) in table {
+            let mut s = service();
+            s.terms.sub_processor_change = regime;
+            s.terms.sub_processor_notice_days = days;
+            assert_eq!(
+                flags_of(&s).contains(&Flag::ShortChangeNotice),
+                short,
+                "{regime:?} {days:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_entry_untouched_for_twelve_months_is_stale() {
+        let s = service();
+        let just_fresh = Utc.with_ymd_and_hms(2025, 11, 24, 12, 0, 0).unwrap();
+        assert_eq!(flags_at(&s, just_fresh), vec![]);
+        assert_eq!(
+            flags_at(&s, just_fresh - chrono::Duration::seconds(1)),
+            vec![Flag::Stale]
+        );
+    }
 }

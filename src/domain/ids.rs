@@ -23,7 +23,9 @@ impl OrgNumber {
             c => c,
         };
         if check != d[8] {
-            return Err(format!("fails the MOD11 check (check digit should be {check})"));
+            return Err(format!(
+                "fails the MOD11 check (check digit should be {check})"
+            ));
         }
         Ok(Self(digits))
     }
@@ -43,9 +45,12 @@ impl fmt::Display for OrgNumber {
 pub fn check_slug(input: &str) -> Result<(), String> {
     let ok = !input.is_empty()
         && input.len() <= 64
-        && input
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && input.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if ok {
         Ok(())
     } else {
@@ -69,10 +74,20 @@ mod tests {
 
     #[test]
     fn org_numbers_from_the_seed_agreements_are_valid() {
-        for n in ["998596572", "932539527", "970 133 410", "918 781 293", "951549770", "896 907 662"] {
+        for n in [
+            "998596572",
+            "932539527",
+            "970 133 410",
+            "918 781 293",
+            "951549770",
+            "896 907 662",
+        ] {
             assert!(OrgNumber::parse(n).is_ok(), "{n}");
         }
-        assert_eq!(OrgNumber::parse("970 133 410").unwrap().as_str(), "970133410");
+        assert_eq!(
+            OrgNumber::parse("970 133 410").unwrap().as_str(),
+            "970133410"
+        );
     }
 
     #[test]
@@ -82,14 +97,19 @@ mod tests {
         assert!(OrgNumber::parse("9187812930").is_err());
         assert!(OrgNumber::parse("91878129a").is_err());
         // 6*2 = 12, remainder 1 -> check digit 10, which no number may have
-        assert!(OrgNumber::parse("000000060").unwrap_err().contains("no valid"));
+        assert!(OrgNumber::parse("000000060")
+            .unwrap_err()
+            .contains("no valid"));
     }
 
     #[test]
     fn a_remainder_of_zero_gives_check_digit_zero() {
         // 3*1 + 2*0 + ... chosen so the weighted sum is a multiple of 11
         let body = [1u32, 1, 0, 0, 0, 0, 0, 3]; // 3+2+0+0+0+0+0+6 = 11
-        let s: String = body.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect();
+        let s: String = body
+            .iter()
+            .map(|d| char::from_digit(*d, 10).unwrap())
+            .collect();
         assert!(OrgNumber::parse(&format!("{s}0")).is_ok());
         assert!(OrgNumber::parse(&format!("{s}1")).is_err());
     }
@@ -98,7 +118,16 @@ mod tests {
     fn slugs_are_lowercase_words_joined_by_single_hyphens() {
         assert!(check_slug("eldur-learning").is_ok());
         assert!(check_slug("kikora").is_ok());
-        for bad in ["", "Kikora", "-a", "a-", "a--b", "a_b", "ø", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Kikora",
+            "-a",
+            "a-",
+            "a--b",
+            "a_b",
+            "ø",
+            &"a".repeat(65),
+        ] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
     }

@@ -36,11 +36,21 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub fn compute(service: &Service, updated_at: DateTime<Utc>, now: DateTime<Utc>, reference: &Reference) -> Self {
+    pub fn compute(
+        service: &Service,
+        updated_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        reference: &Reference,
+    ) -> Self {
         let attributes = resolve_attributes(service, reference);
         let third = third_countries(service, reference);
         let flags = flags(service, &attributes, &third, updated_at, now, reference);
-        Self { storage_countries: storage_countries(service), third_countries: third, attributes, flags }
+        Self {
+            storage_countries: storage_countries(service),
+            third_countries: third,
+            attributes,
+            flags,
+        }
     }
 }
 
@@ -63,7 +73,12 @@ impl Snapshot {
     pub fn sub_processor(&self, id: &str) -> Option<&SubProcessor> {
         self.sub_processors.iter().find(|s| s.id == id)
     }
-    pub fn services_of_vendor<'a>(&'a self, vendor: &'a str) -> impl Iterator<Item = &'a ServiceRecord> + 'a {
-        self.services.iter().filter(move |s| s.service.vendor == vendor)
+    pub fn services_of_vendor<'a>(
+        &'a self,
+        vendor: &'a str,
+    ) -> impl Iterator<Item = &'a ServiceRecord> + 'a {
+        self.services
+            .iter()
+            .filter(move |s| s.service.vendor == vendor)
     }
 }

@@ -29,7 +29,10 @@ impl<'a> Params<'a> {
                 known.sort_unstable();
                 problems.push(FieldProblem::new(
                     name.clone(),
-                    format!("unknown query parameter; this endpoint accepts: {}", known.join(", ")),
+                    format!(
+                        "unknown query parameter; this endpoint accepts: {}",
+                        known.join(", ")
+                    ),
                 ));
             } else if pairs[..i].iter().any(|(n, _)| n == name) {
                 problems.push(FieldProblem::new(name.clone(), "may be given only once"));
@@ -39,29 +42,52 @@ impl<'a> Params<'a> {
     }
 
     pub fn text(&self, name: &str) -> Option<&'a str> {
-        self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn texts(&self, name: &str) -> Vec<&'a str> {
-        self.pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// Parses one value with `parse`, recording `expected` as the problem when it fails.
-    pub fn parsed<T>(&mut self, name: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn parsed<T>(
+        &mut self,
+        name: &str,
+        expected: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let raw = self.text(name)?;
         let value = parse(raw);
         if value.is_none() {
-            self.problems.push(FieldProblem::new(name, format!("`{}` is not {expected}", clip(raw))));
+            self.problems.push(FieldProblem::new(
+                name,
+                format!("`{}` is not {expected}", clip(raw)),
+            ));
         }
         value
     }
 
-    pub fn parsed_all<T>(&mut self, name: &str, expected: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    pub fn parsed_all<T>(
+        &mut self,
+        name: &str,
+        expected: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Vec<T> {
         let mut out = Vec::new();
         for raw in self.texts(name) {
             match parse(raw) {
                 Some(v) => out.push(v),
-                None => self.problems.push(FieldProblem::new(name, format!("`{}` is not {expected}", clip(raw)))),
+                None => self.problems.push(FieldProblem::new(
+                    name,
+                    format!("`{}` is not {expected}", clip(raw)),
+                )),
             }
         }
         out
@@ -106,7 +132,11 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc()))
+        .or_else(|| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc())
+        })
 }
 
 /// The filters of `GET /api/v1/services`; every given filter must match.
@@ -142,16 +172,32 @@ pub const SERVICE_REPEATABLE: &[&str] = &["attribute", "flag"];
 
 impl ServiceFilter {
     pub fn parse(p: &mut Params, reference: &Reference) -> Self {
-        let attributes = p.texts("attribute").into_iter().map(str::to_owned).collect::<Vec<_>>();
+        let attributes = p
+            .texts("attribute")
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
         for a in &attributes {
             if reference.attribute(a).is_none() {
-                p.problem("attribute", format!("`{}` is not a Feide attribute (see /api/v1/attributes)", clip(a)));
+                p.problem(
+                    "attribute",
+                    format!(
+                        "`{}` is not a Feide attribute (see /api/v1/attributes)",
+                        clip(a)
+                    ),
+                );
             }
         }
         let country = p.text("country").map(str::to_owned);
         if let Some(c) = &country {
             if reference.country(c).is_none() {
-                p.problem("country", format!("`{}` is not an ISO 3166-1 alpha-2 code in upper case", clip(c)));
+                p.problem(
+                    "country",
+                    format!(
+                        "`{}` is not an ISO 3166-1 alpha-2 code in upper case",
+                        clip(c)
+                    ),
+                );
             }
         }
         let q = p.text("q").map(str::to_owned);
@@ -177,16 +223,35 @@ impl ServiceFilter {
     pub fn matches(&self, r: &ServiceRecord, vendor_name: &str) -> bool {
         let s = &r.service;
         let d = &r.derived;
-        self.q.as_deref().is_none_or(|q| text_matches(q, r, vendor_name))
+        self.q
+            .as_deref()
+            .is_none_or(|q| text_matches(q, r, vendor_name))
             && self.vendor.as_deref().is_none_or(|v| s.vendor == v)
-            && self.attributes.iter().all(|a| d.attributes.iter().any(|x| &x.name == a))
-            && self.sensitivity.is_none_or(|level| d.attributes.iter().any(|x| x.sensitivity == level))
-            && self.sub_processor.as_deref().is_none_or(|id| s.sub_processors.iter().any(|u| u.id == id))
-            && self.country.as_deref().is_none_or(|c| super::derive::all_countries(s).contains(c))
-            && self.outside_eea.is_none_or(|want| want == !d.third_countries.is_empty())
-            && self.transfer_mechanism.is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))
+            && self
+                .attributes
+                .iter()
+                .all(|a| d.attributes.iter().any(|x| &x.name == a))
+            && self
+                .sensitivity
+                .is_none_or(|level| d.attributes.iter().any(|x| x.sensitivity == level))
+            && self
+                .sub_processor
+                .as_deref()
+                .is_none_or(|id| s.sub_processors.iter().any(|u| u.id == id))
+            && self
+                .country
+                .as_deref()
+                .is_none_or(|c| super::derive::all_countries(s).contains(c))
+            && self
+                .outside_eea
+                .is_none_or(|want| want == !d.third_countries.is_empty())
+            && self
+                .transfer_mechanism
+                .is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))
             && self.flags.iter().all(|f| d.flags.contains(f))
-            && self.data_subject.is_none_or(|ds| s.data_subjects.contains(&ds))
+            && self
+                .data_subject
+                .is_none_or(|ds| s.data_subjects.contains(&ds))
             && self.status.is_none_or(|st| s.status == st)
             && self.updated_since.is_none_or(|t| r.stamp.updated_at >= t)
     }
@@ -197,10 +262,24 @@ impl ServiceFilter {
 fn text_matches(q: &str, r: &ServiceRecord, vendor_name: &str) -> bool {
     let needle = q.trim().to_lowercase();
     let s = &r.service;
-    let fields = [s.name.as_str(), vendor_name, s.description.as_deref().unwrap_or("")]
+    let fields = [
+        s.name.as_str(),
+        vendor_name,
+        s.description.as_deref().unwrap_or(""),
+    ]
+    .into_iter()
+    .chain(s.purposes.iter().map(String::as_str))
+    .chain(
+        s.attributes
+            .iter()
+            .filter_map(|a| a.justification.as_deref()),
+    )
+    .chain(
+        s.oidc_scopes
+            .iter()
+            .filter_map(|a| a.justification.as_deref()),
+    );
+    fields
         .into_iter()
-        .chain(s.purposes.iter().map(String::as_str))
-        .chain(s.attributes.iter().filter_map(|a| a.justification.as_deref()))
-        .chain(s.oidc_scopes.iter().filter_map(|a| a.justification.as_deref()));
-    fields.into_iter().any(|f| f.to_lowercase().contains(&needle))
+        .any(|f| f.to_lowercase().contains(&needle))
 }

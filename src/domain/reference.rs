@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sensitivity {
     Low,
@@ -148,7 +150,10 @@ impl Reference {
         self.scopes.iter().find(|s| s.scope == scope)
     }
     pub fn country(&self, code: &str) -> Option<&Country> {
-        self.countries.binary_search_by(|c| c.code.as_str().cmp(code)).ok().map(|i| &self.countries[i])
+        self.countries
+            .binary_search_by(|c| c.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.countries[i])
     }
     /// Outside the EEA. An unknown code counts as outside: the registry never assumes safety.
     pub fn is_third_country(&self, code: &str) -> bool {

@@ -22,7 +22,10 @@ pub struct FieldProblem {
 
 impl FieldProblem {
     pub fn new(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), detail: detail.into() }
+        Self {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -39,31 +42,53 @@ pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<F
         let at = format!("/vendors/{i}");
         slug(&mut p, &format!("{at}/id"), &v.id);
         if !vendor_ids.insert(v.id.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate vendor id `{}`", v.id)));
+            p.push(FieldProblem::new(
+                format!("{at}/id"),
+                format!("duplicate vendor id `{}`", v.id),
+            ));
         }
         text(&mut p, &format!("{at}/name"), &v.name);
         org(&mut p, &format!("{at}/org_number"), v.org_number.as_deref());
-        country(&mut p, &format!("{at}/country"), v.country.as_deref(), reference);
+        country(
+            &mut p,
+            &format!("{at}/country"),
+            v.country.as_deref(),
+            reference,
+        );
     }
     let mut sub_ids = HashSet::new();
     for (i, s) in catalogue.sub_processors.iter().enumerate() {
         let at = format!("/sub_processors/{i}");
         slug(&mut p, &format!("{at}/id"), &s.id);
         if !sub_ids.insert(s.id.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate sub-processor id `{}`", s.id)));
+            p.push(FieldProblem::new(
+                format!("{at}/id"),
+                format!("duplicate sub-processor id `{}`", s.id),
+            ));
         }
         text(&mut p, &format!("{at}/name"), &s.name);
         org(&mut p, &format!("{at}/org_number"), s.org_number.as_deref());
-        country(&mut p, &format!("{at}/country"), s.country.as_deref(), reference);
+        country(
+            &mut p,
+            &format!("{at}/country"),
+            s.country.as_deref(),
+            reference,
+        );
     }
     let mut service_ids = HashSet::new();
     for (i, s) in catalogue.services.iter().enumerate() {
         let at = format!("/services/{i}");
         if !service_ids.insert(s.id.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/id"), format!("duplicate service id `{}`", s.id)));
+            p.push(FieldProblem::new(
+                format!("{at}/id"),
+                format!("duplicate service id `{}`", s.id),
+            ));
         }
         if !vendor_ids.contains(s.vendor.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/vendor"), format!("unknown vendor `{}`", s.vendor)));
+            p.push(FieldProblem::new(
+                format!("{at}/vendor"),
+                format!("unknown vendor `{}`", s.vendor),
+            ));
         }
         validate_service(&mut p, &at, s, &sub_ids, reference);
     }
@@ -82,30 +107,55 @@ fn validate_service(
     let mut seen = HashSet::new();
     for (j, a) in s.attributes.iter().enumerate() {
         if reference.attribute(&a.name).is_none() {
-            p.push(FieldProblem::new(format!("{at}/attributes/{j}/name"), format!("unknown Feide attribute `{}`", a.name)));
+            p.push(FieldProblem::new(
+                format!("{at}/attributes/{j}/name"),
+                format!("unknown Feide attribute `{}`", a.name),
+            ));
         } else if !seen.insert(a.name.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/attributes/{j}/name"), format!("`{}` is listed twice", a.name)));
+            p.push(FieldProblem::new(
+                format!("{at}/attributes/{j}/name"),
+                format!("`{}` is listed twice", a.name),
+            ));
         }
     }
     let mut seen = HashSet::new();
     for (j, sc) in s.oidc_scopes.iter().enumerate() {
         if reference.scope(&sc.scope).is_none() {
-            p.push(FieldProblem::new(format!("{at}/oidc_scopes/{j}/scope"), format!("unknown Feide OIDC scope `{}`", sc.scope)));
+            p.push(FieldProblem::new(
+                format!("{at}/oidc_scopes/{j}/scope"),
+                format!("unknown Feide OIDC scope `{}`", sc.scope),
+            ));
         } else if !seen.insert(sc.scope.as_str()) {
-            p.push(FieldProblem::new(format!("{at}/oidc_scopes/{j}/scope"), format!("`{}` is listed twice", sc.scope)));
+            p.push(FieldProblem::new(
+                format!("{at}/oidc_scopes/{j}/scope"),
+                format!("`{}` is listed twice", sc.scope),
+            ));
         }
     }
     for (j, l) in s.locations.iter().enumerate() {
-        country(p, &format!("{at}/locations/{j}/country"), Some(&l.country), reference);
+        country(
+            p,
+            &format!("{at}/locations/{j}/country"),
+            Some(&l.country),
+            reference,
+        );
     }
     for (j, u) in s.sub_processors.iter().enumerate() {
         let uat = format!("{at}/sub_processors/{j}");
         if !sub_ids.contains(u.id.as_str()) {
-            p.push(FieldProblem::new(format!("{uat}/id"), format!("unknown sub-processor `{}`", u.id)));
+            p.push(FieldProblem::new(
+                format!("{uat}/id"),
+                format!("unknown sub-processor `{}`", u.id),
+            ));
         }
         let mut third = false;
         for (k, l) in u.locations.iter().enumerate() {
-            country(p, &format!("{uat}/locations/{k}/country"), Some(&l.country), reference);
+            country(
+                p,
+                &format!("{uat}/locations/{k}/country"),
+                Some(&l.country),
+                reference,
+            );
             third |= reference.country(&l.country).is_some_and(|c| !c.eea);
         }
         if third && u.transfer_mechanism == TransferMechanism::Eea {
@@ -130,21 +180,36 @@ fn validate_service(
     for (name, value) in days {
         if let Some(v) = value {
             if !(0..=MAX_DAYS).contains(&v) {
-                p.push(FieldProblem::new(format!("{at}/terms/{name}"), format!("must be between 0 and {MAX_DAYS}")));
+                p.push(FieldProblem::new(
+                    format!("{at}/terms/{name}"),
+                    format!("must be between 0 and {MAX_DAYS}"),
+                ));
             }
         }
     }
     if let Some(law) = &t.governing_law {
-        country(p, &format!("{at}/terms/governing_law"), Some(law), reference);
+        country(
+            p,
+            &format!("{at}/terms/governing_law"),
+            Some(law),
+            reference,
+        );
     }
     for (j, src) in s.sources.iter().enumerate() {
         text(p, &format!("{at}/sources/{j}/title"), &src.title);
         if let Some(d) = &src.date {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                p.push(FieldProblem::new(format!("{at}/sources/{j}/date"), "must be an ISO 8601 date (YYYY-MM-DD)"));
+                p.push(FieldProblem::new(
+                    format!("{at}/sources/{j}/date"),
+                    "must be an ISO 8601 date (YYYY-MM-DD)",
+                ));
             }
         }
-        org(p, &format!("{at}/sources/{j}/controller_org_number"), src.controller_org_number.as_deref());
+        org(
+            p,
+            &format!("{at}/sources/{j}/controller_org_number"),
+            src.controller_org_number.as_deref(),
+        );
     }
 }
 
@@ -173,6 +238,9 @@ fn country(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>, reference: 
     if let Err(e) = check_country_shape(code) {
         p.push(FieldProblem::new(at, e));
     } else if reference.country(code).is_none() {
-        p.push(FieldProblem::new(at, format!("unknown ISO 3166-1 country `{code}`")));
+        p.push(FieldProblem::new(
+            at,
+            format!("unknown ISO 3166-1 country `{code}`"),
+        ));
     }
 }

@@ -107,7 +107,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut Db) -> Result<(), ConnectError> {
-        conn.batch_execute("SELECT 1").map_err(|e| ConnectError(e.to_string()))
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| ConnectError(e.to_string()))
     }
 
     fn has_broken(&self, _conn: &mut Db) -> bool {
@@ -130,7 +131,10 @@ impl Store {
     /// for a connection when the database is down, instead of r2d2's default 30 s.
     pub fn open(url: &str, pool_size: u32, connect_timeout: Duration) -> Result<Store, StoreError> {
         let engine = Engine::of_url(url);
-        let manager = Manager { url: url.to_owned(), engine };
+        let manager = Manager {
+            url: url.to_owned(),
+            engine,
+        };
         // SQLite allows one writer at a time; a small pool avoids lock convoys on writes.
         let size = match engine {
             Engine::Sqlite => pool_size.clamp(1, 8),

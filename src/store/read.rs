@@ -11,7 +11,9 @@ use super::schema::*;
 use super::{Db, StoreError};
 use crate::domain::catalogue::*;
 use crate::domain::profile::{Derived, ServiceRecord, Snapshot, Stamp, VendorRecord};
-use crate::domain::reference::{Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts};
+use crate::domain::reference::{
+    Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
+};
 
 pub fn load_snapshot(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
     db.transaction(|db| {
@@ -36,7 +38,11 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
                 vendor: Vendor {
                     contact: match (&r.contact_name, &r.contact_email, &r.contact_phone) {
                         (None, None, None) => None,
-                        _ => Some(Contact { name: r.contact_name, email: r.contact_email, phone: r.contact_phone }),
+                        _ => Some(Contact {
+                            name: r.contact_name,
+                            email: r.contact_email,
+                            phone: r.contact_phone,
+                        }),
                     },
                     id: r.id,
                     name: r.name,
@@ -65,19 +71,61 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
         })
         .collect();
 
-    let mut texts = group(service_texts::table.order((service_texts::service_id, service_texts::kind, service_texts::position)).load::<TextRow>(db)?, |r| r.service_id.clone());
-    let mut attrs = group(service_attributes::table.order((service_attributes::service_id, service_attributes::position)).load::<ServiceAttributeRow>(db)?, |r| r.service_id.clone());
-    let mut scopes = group(service_scopes::table.order((service_scopes::service_id, service_scopes::position)).load::<ServiceScopeRow>(db)?, |r| r.service_id.clone());
-    let mut locations = group(service_locations::table.order((service_locations::service_id, service_locations::position)).load::<LocationRow>(db)?, |r| r.service_id.clone());
-    let mut uses = group(sub_processor_uses::table.order((sub_processor_uses::service_id, sub_processor_uses::position)).load::<UseRow>(db)?, |r| r.service_id.clone());
+    let mut texts = group(
+        service_texts::table
+            .order((
+                service_texts::service_id,
+                service_texts::kind,
+                service_texts::position,
+            ))
+            .load::<TextRow>(db)?,
+        |r| r.service_id.clone(),
+    );
+    let mut attrs = group(
+        service_attributes::table
+            .order((service_attributes::service_id, service_attributes::position))
+            .load::<ServiceAttributeRow>(db)?,
+        |r| r.service_id.clone(),
+    );
+    let mut scopes = group(
+        service_scopes::table
+            .order((service_scopes::service_id, service_scopes::position))
+            .load::<ServiceScopeRow>(db)?,
+        |r| r.service_id.clone(),
+    );
+    let mut locations = group(
+        service_locations::table
+            .order((service_locations::service_id, service_locations::position))
+            .load::<LocationRow>(db)?,
+        |r| r.service_id.clone(),
+    );
+    let mut uses = group(
+        sub_processor_uses::table
+            .order((sub_processor_uses::service_id, sub_processor_uses::position))
+            .load::<UseRow>(db)?,
+        |r| r.service_id.clone(),
+    );
     let mut use_locations = group(
         sub_processor_use_locations::table
-            .order((sub_processor_use_locations::service_id, sub_processor_use_locations::use_position, sub_processor_use_locations::position))
+            .order((
+                sub_processor_use_locations::service_id,
+                sub_processor_use_locations::use_position,
+                sub_processor_use_locations::position,
+            ))
             .load::<UseLocationRow>(db)?,
         |r| (r.service_id.clone(), r.use_position),
     );
-    let mut terms: HashMap<String, TermsRow> = service_terms::table.load::<TermsRow>(db)?.into_iter().map(|t| (t.service_id.clone(), t)).collect();
-    let mut sources = group(service_sources::table.order((service_sources::service_id, service_sources::position)).load::<SourceRow>(db)?, |r| r.service_id.clone());
+    let mut terms: HashMap<String, TermsRow> = service_terms::table
+        .load::<TermsRow>(db)?
+        .into_iter()
+        .map(|t| (t.service_id.clone(), t))
+        .collect();
+    let mut sources = group(
+        service_sources::table
+            .order((service_sources::service_id, service_sources::position))
+            .load::<SourceRow>(db)?,
+        |r| r.service_id.clone(),
+    );
 
     let mut services = Vec::new();
     for r in services::table.order(services::id).load::<ServiceRow>(db)? {
@@ -99,7 +147,12 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
                 .remove(&(id.clone(), u.position))
                 .unwrap_or_default()
                 .into_iter()
-                .map(|l| Ok(UseLocation { country: l.country, role: text_to_enum("role", &l.role)? }))
+                .map(|l| {
+                    Ok(UseLocation {
+                        country: l.country,
+                        role: text_to_enum("role", &l.role)?,
+                    })
+                })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             sub_uses.push(SubProcessorUse {
                 id: u.sub_processor_id,
@@ -121,22 +174,38 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|a| AttributeRequest { name: a.attribute_name, justification: a.justification })
+                .map(|a| AttributeRequest {
+                    name: a.attribute_name,
+                    justification: a.justification,
+                })
                 .collect(),
             oidc_scopes: scopes
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|s| ScopeRequest { scope: s.scope, justification: s.justification })
+                .map(|s| ScopeRequest {
+                    scope: s.scope,
+                    justification: s.justification,
+                })
                 .collect(),
             locations: locations
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|l| Ok(Location { country: l.country, role: text_to_enum("role", &l.role)?, facility: l.facility }))
+                .map(|l| {
+                    Ok(Location {
+                        country: l.country,
+                        role: text_to_enum("role", &l.role)?,
+                        facility: l.facility,
+                    })
+                })
                 .collect::<Result<Vec<_>, StoreError>>()?,
             sub_processors: sub_uses,
-            terms: terms.remove(&id).map(terms_of).transpose()?.unwrap_or_default(),
+            terms: terms
+                .remove(&id)
+                .map(terms_of)
+                .transpose()?
+                .unwrap_or_default(),
             sources: sources
                 .remove(&id)
                 .unwrap_or_default()
@@ -154,10 +223,19 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
         };
         let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
         let derived = Derived::compute(&service, stamp.updated_at, now, &reference);
-        services.push(ServiceRecord { service, stamp, derived });
+        services.push(ServiceRecord {
+            service,
+            stamp,
+            derived,
+        });
     }
 
-    Ok(Snapshot { reference, vendors, sub_processors, services })
+    Ok(Snapshot {
+        reference,
+        vendors,
+        sub_processors,
+        services,
+    })
 }
 
 fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
@@ -167,23 +245,35 @@ fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
         .select((scope_attributes::scope, scope_attributes::attribute_name))
         .load(db)?;
     let scopes_rows: Vec<ScopeRow> = oidc_scopes::table.order(oidc_scopes::position).load(db)?;
-    let scope_order: HashMap<&str, i32> = scopes_rows.iter().map(|s| (s.scope.as_str(), s.position)).collect();
+    let scope_order: HashMap<&str, i32> = scopes_rows
+        .iter()
+        .map(|s| (s.scope.as_str(), s.position))
+        .collect();
     let attributes = attributes::table
         .order(attributes::position)
         .load::<AttributeRow>(db)?
         .into_iter()
         .map(|r| {
-            let mut oidc_scopes: Vec<String> = links.iter().filter(|(_, a)| *a == r.name).map(|(s, _)| s.clone()).collect();
+            let mut oidc_scopes: Vec<String> = links
+                .iter()
+                .filter(|(_, a)| *a == r.name)
+                .map(|(s, _)| s.clone())
+                .collect();
             oidc_scopes.sort_by_key(|s| scope_order.get(s.as_str()).copied());
             Ok(Attribute {
-                sensitivity: Sensitivity::parse(&r.sensitivity)
-                    .ok_or_else(|| StoreError::Corrupt(format!("attributes.sensitivity `{}`", r.sensitivity)))?,
+                sensitivity: Sensitivity::parse(&r.sensitivity).ok_or_else(|| {
+                    StoreError::Corrupt(format!("attributes.sensitivity `{}`", r.sensitivity))
+                })?,
                 name: r.name,
                 oid: r.oid,
                 category: r.category,
                 multi_valued: r.multi_valued,
                 oidc_scopes,
-                description: Texts { nb: r.description_nb, nn: r.description_nn, en: r.description_en },
+                description: Texts {
+                    nb: r.description_nb,
+                    nn: r.description_nn,
+                    en: r.description_en,
+                },
                 source: r.source,
             })
         })
@@ -191,10 +281,18 @@ fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
     let scopes = scopes_rows
         .into_iter()
         .map(|r| Scope {
-            attributes: links.iter().filter(|(s, _)| *s == r.scope).map(|(_, a)| a.clone()).collect(),
+            attributes: links
+                .iter()
+                .filter(|(s, _)| *s == r.scope)
+                .map(|(_, a)| a.clone())
+                .collect(),
             scope: r.scope,
             justification_required: r.justification_required,
-            description: Texts { nb: r.description_nb, nn: r.description_nn, en: r.description_en },
+            description: Texts {
+                nb: r.description_nb,
+                nn: r.description_nn,
+                en: r.description_en,
+            },
         })
         .collect();
     let countries = countries::table
@@ -203,10 +301,15 @@ fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
         .into_iter()
         .map(|r| {
             Ok(Country {
-                adequacy: Adequacy::parse(&r.adequacy)
-                    .ok_or_else(|| StoreError::Corrupt(format!("countries.adequacy `{}`", r.adequacy)))?,
+                adequacy: Adequacy::parse(&r.adequacy).ok_or_else(|| {
+                    StoreError::Corrupt(format!("countries.adequacy `{}`", r.adequacy))
+                })?,
                 code: r.code,
-                name: Texts { nb: r.name_nb, nn: r.name_nn, en: r.name_en },
+                name: Texts {
+                    nb: r.name_nb,
+                    nn: r.name_nn,
+                    en: r.name_en,
+                },
                 eea: r.eea,
                 eu: r.eu,
                 adequacy_decision: r.adequacy_decision,
@@ -214,7 +317,11 @@ fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Reference { attributes, scopes, countries })
+    Ok(Reference {
+        attributes,
+        scopes,
+        countries,
+    })
 }
 
 fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
@@ -223,8 +330,16 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         backup_deletion_days: t.backup_deletion_days,
         inactivity_deletion_days: t.inactivity_deletion_days,
         breach_notice_hours: t.breach_notice_hours,
-        breach_notice: t.breach_notice.as_deref().map(|s| text_to_enum("breach_notice", s)).transpose()?,
-        sub_processor_change: t.sub_processor_change.as_deref().map(|s| text_to_enum("sub_processor_change", s)).transpose()?,
+        breach_notice: t
+            .breach_notice
+            .as_deref()
+            .map(|s| text_to_enum("breach_notice", s))
+            .transpose()?,
+        sub_processor_change: t
+            .sub_processor_change
+            .as_deref()
+            .map(|s| text_to_enum("sub_processor_change", s))
+            .transpose()?,
         sub_processor_notice_days: t.sub_processor_notice_days,
         objection_days: t.objection_days,
         termination_notice_days: t.termination_notice_days,
@@ -233,7 +348,8 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         security_level: t.security_level,
         governing_law: t.governing_law,
         venue: t.venue,
-        evidence: serde_json::from_str(&t.evidence).map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
+        evidence: serde_json::from_str(&t.evidence)
+            .map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
     })
 }
 
@@ -243,7 +359,11 @@ fn stamp(revision: i32, created_at: &str, updated_at: &str) -> Result<Stamp, Sto
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| StoreError::Corrupt(format!("time `{s}`")))
     };
-    Ok(Stamp { revision, created_at: parse(created_at)?, updated_at: parse(updated_at)? })
+    Ok(Stamp {
+        revision,
+        created_at: parse(created_at)?,
+        updated_at: parse(updated_at)?,
+    })
 }
 
 fn group<K: std::hash::Hash + Eq, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Vec<T>> {

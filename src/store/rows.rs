@@ -188,7 +188,10 @@ pub fn enum_to_text<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-pub fn text_to_enum<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T, super::StoreError> {
+pub fn text_to_enum<T: serde::de::DeserializeOwned>(
+    column: &str,
+    text: &str,
+) -> Result<T, super::StoreError> {
     serde_json::from_value(serde_json::Value::String(text.to_owned()))
         .map_err(|_| super::StoreError::Corrupt(format!("{column} holds unknown value `{text}`")))
 }

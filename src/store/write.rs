@@ -25,7 +25,11 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
 
 /// Imports a catalogue that `validate_catalogue` accepted. Entries already present keep their
 /// creation time and get their revision raised.
-pub fn import_catalogue(db: &mut Db, catalogue: &Catalogue, now: DateTime<Utc>) -> Result<ImportSummary, StoreError> {
+pub fn import_catalogue(
+    db: &mut Db,
+    catalogue: &Catalogue,
+    now: DateTime<Utc>,
+) -> Result<ImportSummary, StoreError> {
     db.transaction(|db| {
         let mut summary = ImportSummary::default();
         let now = fmt_time(now);
@@ -52,7 +56,11 @@ pub fn import_catalogue(db: &mut Db, catalogue: &Catalogue, now: DateTime<Utc>) 
 }
 
 fn normalised_org(n: &Option<String>) -> Option<String> {
-    n.as_deref().map(|s| OrgNumber::parse(s).map(|o| o.as_str().to_owned()).unwrap_or_else(|_| s.to_owned()))
+    n.as_deref().map(|s| {
+        OrgNumber::parse(s)
+            .map(|o| o.as_str().to_owned())
+            .unwrap_or_else(|_| s.to_owned())
+    })
 }
 
 /// Returns true when the vendor was created.
@@ -62,7 +70,14 @@ fn upsert_vendor(db: &mut Db, v: &Vendor, now: &str) -> Result<bool, StoreError>
         .select((vendors::revision, vendors::created_at))
         .first(db)
         .optional()?;
-    let contact = v.contact.clone().unwrap_or(crate::domain::catalogue::Contact { name: None, email: None, phone: None });
+    let contact = v
+        .contact
+        .clone()
+        .unwrap_or(crate::domain::catalogue::Contact {
+            name: None,
+            email: None,
+            phone: None,
+        });
     let row = VendorRow {
         id: v.id.clone(),
         name: v.name.clone(),
@@ -74,13 +89,19 @@ fn upsert_vendor(db: &mut Db, v: &Vendor, now: &str) -> Result<bool, StoreError>
         contact_phone: contact.phone,
         website: v.website.clone(),
         revision: existing.as_ref().map_or(1, |(r, _)| r + 1),
-        created_at: existing.as_ref().map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
+        created_at: existing
+            .as_ref()
+            .map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
         updated_at: now.to_owned(),
     };
     if existing.is_some() {
-        diesel::update(vendors::table.find(&v.id)).set(&row).execute(db)?;
+        diesel::update(vendors::table.find(&v.id))
+            .set(&row)
+            .execute(db)?;
     } else {
-        diesel::insert_into(vendors::table).values(&row).execute(db)?;
+        diesel::insert_into(vendors::table)
+            .values(&row)
+            .execute(db)?;
     }
     Ok(existing.is_none())
 }
@@ -97,11 +118,19 @@ fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), 
         website: s.website.clone(),
         updated_at: now.to_owned(),
     };
-    let exists = sub_processors::table.find(&s.id).count().get_result::<i64>(db)? > 0;
+    let exists = sub_processors::table
+        .find(&s.id)
+        .count()
+        .get_result::<i64>(db)?
+        > 0;
     if exists {
-        diesel::update(sub_processors::table.find(&s.id)).set(&row).execute(db)?;
+        diesel::update(sub_processors::table.find(&s.id))
+            .set(&row)
+            .execute(db)?;
     } else {
-        diesel::insert_into(sub_processors::table).values(&row).execute(db)?;
+        diesel::insert_into(sub_processors::table)
+            .values(&row)
+            .execute(db)?;
     }
     Ok(())
 }
@@ -122,22 +151,33 @@ fn upsert_service(db: &mut Db, s: &Service, now: &str) -> Result<bool, StoreErro
         website: s.website.clone(),
         status: enum_to_text(&s.status),
         revision: existing.as_ref().map_or(1, |(r, _)| r + 1),
-        created_at: existing.as_ref().map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
+        created_at: existing
+            .as_ref()
+            .map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
         updated_at: now.to_owned(),
     };
-    diesel::insert_into(services::table).values(&row).execute(db)?;
+    diesel::insert_into(services::table)
+        .values(&row)
+        .execute(db)?;
     insert_children(db, s)?;
     Ok(existing.is_none())
 }
 
 fn delete_service_rows(db: &mut Db, id: &str) -> Result<(), StoreError> {
-    diesel::delete(service_sources::table.filter(service_sources::service_id.eq(id))).execute(db)?;
+    diesel::delete(service_sources::table.filter(service_sources::service_id.eq(id)))
+        .execute(db)?;
     diesel::delete(service_terms::table.filter(service_terms::service_id.eq(id))).execute(db)?;
-    diesel::delete(sub_processor_use_locations::table.filter(sub_processor_use_locations::service_id.eq(id))).execute(db)?;
-    diesel::delete(sub_processor_uses::table.filter(sub_processor_uses::service_id.eq(id))).execute(db)?;
-    diesel::delete(service_locations::table.filter(service_locations::service_id.eq(id))).execute(db)?;
+    diesel::delete(
+        sub_processor_use_locations::table.filter(sub_processor_use_locations::service_id.eq(id)),
+    )
+    .execute(db)?;
+    diesel::delete(sub_processor_uses::table.filter(sub_processor_uses::service_id.eq(id)))
+        .execute(db)?;
+    diesel::delete(service_locations::table.filter(service_locations::service_id.eq(id)))
+        .execute(db)?;
     diesel::delete(service_scopes::table.filter(service_scopes::service_id.eq(id))).execute(db)?;
-    diesel::delete(service_attributes::table.filter(service_attributes::service_id.eq(id))).execute(db)?;
+    diesel::delete(service_attributes::table.filter(service_attributes::service_id.eq(id)))
+        .execute(db)?;
     diesel::delete(service_texts::table.filter(service_texts::service_id.eq(id))).execute(db)?;
     diesel::delete(services::table.find(id)).execute(db)?;
     Ok(())
@@ -154,11 +194,28 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
         .iter()
         .enumerate()
         .map(|(i, t)| ("purpose", i, t.clone()))
-        .chain(s.data_subjects.iter().enumerate().map(|(i, d)| ("data_subject", i, enum_to_text(d))))
-        .chain(s.personal_data.iter().enumerate().map(|(i, t)| ("personal_data", i, t.clone())));
+        .chain(
+            s.data_subjects
+                .iter()
+                .enumerate()
+                .map(|(i, d)| ("data_subject", i, enum_to_text(d))),
+        )
+        .chain(
+            s.personal_data
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ("personal_data", i, t.clone())),
+        );
     for (kind, i, text) in texts {
-        let row = TextRow { service_id: id.clone(), kind: kind.to_owned(), position: pos(i), text };
-        diesel::insert_into(service_texts::table).values(&row).execute(db)?;
+        let row = TextRow {
+            service_id: id.clone(),
+            kind: kind.to_owned(),
+            position: pos(i),
+            text,
+        };
+        diesel::insert_into(service_texts::table)
+            .values(&row)
+            .execute(db)?;
     }
     for (i, a) in s.attributes.iter().enumerate() {
         let row = ServiceAttributeRow {
@@ -167,7 +224,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
             position: pos(i),
             justification: a.justification.clone(),
         };
-        diesel::insert_into(service_attributes::table).values(&row).execute(db)?;
+        diesel::insert_into(service_attributes::table)
+            .values(&row)
+            .execute(db)?;
     }
     for (i, sc) in s.oidc_scopes.iter().enumerate() {
         let row = ServiceScopeRow {
@@ -176,7 +235,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
             position: pos(i),
             justification: sc.justification.clone(),
         };
-        diesel::insert_into(service_scopes::table).values(&row).execute(db)?;
+        diesel::insert_into(service_scopes::table)
+            .values(&row)
+            .execute(db)?;
     }
     for (i, l) in s.locations.iter().enumerate() {
         let row = LocationRow {
@@ -186,7 +247,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
             role: enum_to_text(&l.role),
             facility: l.facility.clone(),
         };
-        diesel::insert_into(service_locations::table).values(&row).execute(db)?;
+        diesel::insert_into(service_locations::table)
+            .values(&row)
+            .execute(db)?;
     }
     for (i, u) in s.sub_processors.iter().enumerate() {
         let row = UseRow {
@@ -196,7 +259,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
             purpose: u.purpose.clone(),
             transfer_mechanism: enum_to_text(&u.transfer_mechanism),
         };
-        diesel::insert_into(sub_processor_uses::table).values(&row).execute(db)?;
+        diesel::insert_into(sub_processor_uses::table)
+            .values(&row)
+            .execute(db)?;
         for (k, l) in u.locations.iter().enumerate() {
             let row = UseLocationRow {
                 service_id: id.clone(),
@@ -205,7 +270,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
                 country: l.country.clone(),
                 role: enum_to_text(&l.role),
             };
-            diesel::insert_into(sub_processor_use_locations::table).values(&row).execute(db)?;
+            diesel::insert_into(sub_processor_use_locations::table)
+                .values(&row)
+                .execute(db)?;
         }
     }
     let t = &s.terms;
@@ -227,7 +294,9 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
         venue: t.venue.clone(),
         evidence: serde_json::to_string(&t.evidence).unwrap_or_else(|_| "{}".into()),
     };
-    diesel::insert_into(service_terms::table).values(&row).execute(db)?;
+    diesel::insert_into(service_terms::table)
+        .values(&row)
+        .execute(db)?;
     for (i, src) in s.sources.iter().enumerate() {
         let row = SourceRow {
             service_id: id.clone(),
@@ -239,12 +308,15 @@ fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
             controller: src.controller.clone(),
             controller_org_number: normalised_org(&src.controller_org_number),
         };
-        diesel::insert_into(service_sources::table).values(&row).execute(db)?;
+        diesel::insert_into(service_sources::table)
+            .values(&row)
+            .execute(db)?;
     }
     Ok(())
 }
 
 /// True when no service is stored yet: the first start imports the seed catalogue then.
 pub fn is_empty(db: &mut Db) -> Result<bool, StoreError> {
-    Ok(services::table.count().get_result::<i64>(db)? == 0 && vendors::table.count().get_result::<i64>(db)? == 0)
+    Ok(services::table.count().get_result::<i64>(db)? == 0
+        && vendors::table.count().get_result::<i64>(db)? == 0)
 }

@@ -1,0 +1,153 @@
+//! The application's one error type, answered as RFC 9457 problem details.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::validate::FieldProblem;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the request's parameters are invalid")]
+    BadRequest(Vec<FieldProblem>),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    NotAcceptable(String),
+    #[error("the document is invalid")]
+    Invalid(Vec<FieldProblem>),
+    #[error("the database is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Pool(_) | StoreError::Connect(_) => AppError::Unavailable,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:feide-registry:problem:invalid-parameters",
+    "title": "Invalid query parameters",
+    "status": 400,
+    "detail": "2 query parameters are invalid",
+    "errors": [
+        {"pointer": "outside_eea", "detail": "`maybe` is not true or false"},
+        {"pointer": "colour", "detail": "unknown query parameter; this endpoint accepts: attribute, country, cursor, limit"}
+    ]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Every offending field or parameter, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+impl AppError {
+    fn parts(&self) -> (&'static str, &'static str, String, &[FieldProblem]) {
+        match self {
+            AppError::BadRequest(p) => (
+                "invalid-parameters",
+                "Invalid query parameters",
+                count(
+                    p.len(),
+                    "query parameter is invalid",
+                    "query parameters are invalid",
+                ),
+                p,
+            ),
+            AppError::NotFound(d) => ("not-found", "Not found", d.clone(), &[]),
+            AppError::NotAcceptable(d) => ("not-acceptable", "Not acceptable", d.clone(), &[]),
+            AppError::Invalid(p) => (
+                "invalid-document",
+                "Invalid document",
+                count(p.len(), "field is invalid", "fields are invalid"),
+                p,
+            ),
+            AppError::Unavailable => (
+                "unavailable",
+                "Service unavailable",
+                "The database cannot be reached; try again shortly.".into(),
+                &[],
+            ),
+            // The cause goes to the log, never to the client.
+            AppError::Internal(_) => (
+                "internal",
+                "Internal error",
+                "The registry failed to answer.".into(),
+                &[],
+            ),
+        }
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+        let (kind, title, detail, errors) = self.parts();
+        problem_response(self.status_code(), kind, title, detail, errors.to_vec())
+    }
+}
+
+pub fn problem_response(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: String,
+    errors: Vec<FieldProblem>,
+) -> HttpResponse {
+    let body = Problem {
+        kind: format!("urn:feide-registry:problem:{kind}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.insert_header((header::RETRY_AFTER, "5"));
+    }
+    res.body(serde_json::to_vec(&body).unwrap_or_default())
+}

@@ -1,0 +1,188 @@
+//! The Feide attribute catalogue and its OIDC scopes.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, language, Body};
+use super::pagination::PageRequest;
+use super::views::{
+    AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
+    VendorRef,
+};
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::reference::Sensitivity;
+use crate::error::{AppError, Problem};
+
+/// List the Feide attribute catalogue.
+///
+/// Every attribute a Feide service can receive, in the catalogue's order, with its OID, the OIDC
+/// scopes that release it, its category and the registry's sensitivity rating. Descriptions follow
+/// `Accept-Language` (nb, nn, en).
+#[utoipa::path(
+    get, path = "/api/v1/attributes", tag = "attributes",
+    params(
+        ("category" = Option<String>, Query, description = "Only this category (name, identity, nin, contact, affiliation, organization, group, other)", example = "contact"),
+        ("sensitivity" = Option<Sensitivity>, Query, description = "Only this sensitivity"),
+        ("scope" = Option<String>, Query, description = "Only attributes this OIDC scope releases", example = "userinfo-name"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
+    ),
+    responses(
+        (status = 200, description = "A page of attributes", body = AttributeList,
+         content((AttributeList = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let lang = language(req.headers());
+    let snap = snapshot(&state).await?;
+    let (category, sensitivity, scope, page) = parse_params(
+        &pairs,
+        &["category", "sensitivity", "scope", "limit", "cursor"],
+        &[],
+        |p| {
+            let category = p.text("category").map(str::to_owned);
+            let scope = p.text("scope").map(str::to_owned);
+            if let Some(s) = &scope {
+                if snap.reference.scope(s).is_none() {
+                    p.problem(
+                        "scope",
+                        "is not a Feide OIDC scope (see /api/v1/oidc-scopes)",
+                    );
+                }
+            }
+            let sensitivity = p.parsed(
+                "sensitivity",
+                "one of low, medium, high",
+                Sensitivity::parse,
+            );
+            (
+                category,
+                sensitivity,
+                scope,
+                PageRequest::parse(p, "position"),
+            )
+        },
+    )?;
+    let items: Vec<(usize, AttributeView)> = snap
+        .reference
+        .attributes
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| category.as_deref().is_none_or(|c| a.category == c))
+        .filter(|(_, a)| sensitivity.is_none_or(|s| a.sensitivity == s))
+        .filter(|(_, a)| {
+            scope
+                .as_deref()
+                .is_none_or(|s| a.oidc_scopes.iter().any(|x| x == s))
+        })
+        .map(|(i, a)| (i, AttributeView::of(a, lang)))
+        .collect();
+    let (items, next) = page.page(items, false, |(i, _)| format!("{i:06}"));
+    let items: Vec<AttributeView> = items.into_iter().map(|(_, a)| a).collect();
+    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        AttributeList { items, next_cursor }
+    })?;
+    Ok(body.in_language(lang).respond(&req))
+}
+
+/// One attribute, with every service that receives it and why.
+///
+/// A service receives an attribute when it names it, or when it declares an OIDC scope that
+/// releases it; `declared` and `via_scopes` tell which.
+#[utoipa::path(
+    get, path = "/api/v1/attributes/{name}", tag = "attributes",
+    params(
+        ("name" = String, Path, description = "The attribute's LDAP name", example = "mail"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
+    ),
+    responses(
+        (status = 200, description = "The attribute and the services receiving it", body = AttributeDetail, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attribute", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    format(req.headers(), false)?;
+    let lang = language(req.headers());
+    let snap = snapshot(&state).await?;
+    let attr = snap.reference.attribute(&name).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "`{}` is not a Feide attribute.",
+            name.chars().take(64).collect::<String>()
+        ))
+    })?;
+    let services = snap
+        .services
+        .iter()
+        .filter_map(|r| {
+            let a = r.derived.attributes.iter().find(|a| a.name == attr.name)?;
+            Some(AttributeUse {
+                service: ServiceRef::of(r),
+                vendor: VendorRef::of(&snap, &r.service.vendor),
+                justification: a.justification.clone(),
+                declared: a.declared,
+                via_scopes: a.via_scopes.clone(),
+            })
+        })
+        .collect();
+    let detail = AttributeDetail {
+        attribute: AttributeView::of(attr, lang),
+        services,
+    };
+    Ok(Body::json(&detail)?.in_language(lang).respond(&req))
+}
+
+/// List the Feide OIDC scopes and the attributes each releases.
+#[utoipa::path(
+    get, path = "/api/v1/oidc-scopes", tag = "attributes",
+    params(
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
+    ),
+    responses(
+        (status = 200, description = "A page of scopes", body = ScopeList,
+         content((ScopeList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn scopes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let lang = language(req.headers());
+    let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
+        PageRequest::parse(p, "position")
+    })?;
+    let snap = snapshot(&state).await?;
+    let items: Vec<(usize, ScopeView)> = snap
+        .reference
+        .scopes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, ScopeView::of(s, lang)))
+        .collect();
+    let (items, next) = page.page(items, false, |(i, _)| format!("{i:06}"));
+    let items: Vec<ScopeView> = items.into_iter().map(|(_, s)| s).collect();
+    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        ScopeList { items, next_cursor }
+    })?;
+    Ok(body.in_language(lang).respond(&req))
+}

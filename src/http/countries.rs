@@ -1,0 +1,108 @@
+//! ISO 3166-1 countries with EEA and adequacy status, and who handles data there.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, language, Body};
+use super::pagination::PageRequest;
+use super::views::{country_uses, CountryDetail, CountryList, CountryView};
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::query::parse_bool;
+use crate::domain::reference::Adequacy;
+use crate::error::{AppError, Problem};
+
+/// List countries.
+///
+/// All of ISO 3166-1, with EEA and EU membership and the EU adequacy status: `eea` (no transfer),
+/// `full`, `partial` (the decision covers only some recipients, e.g. the EU-US Data Privacy
+/// Framework) or `none`. Names follow `Accept-Language`.
+#[utoipa::path(
+    get, path = "/api/v1/countries", tag = "countries",
+    params(
+        ("eea" = Option<bool>, Query, description = "Only EEA members (true) or only third countries (false)"),
+        ("adequacy" = Option<Adequacy>, Query, description = "Only this adequacy status"),
+        ("in_use" = Option<bool>, Query, description = "Only countries some service's data reaches (true), or none does (false)"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
+    ),
+    responses(
+        (status = 200, description = "A page of countries", body = CountryList,
+         content((CountryList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let lang = language(req.headers());
+    let (eea, adequacy, in_use, page) = parse_params(
+        &pairs,
+        &["eea", "adequacy", "in_use", "limit", "cursor"],
+        &[],
+        |p| {
+            (
+                p.parsed("eea", "true or false", parse_bool),
+                p.parsed(
+                    "adequacy",
+                    "one of eea, full, partial, none",
+                    Adequacy::parse,
+                ),
+                p.parsed("in_use", "true or false", parse_bool),
+                PageRequest::parse(p, "code"),
+            )
+        },
+    )?;
+    let snap = snapshot(&state).await?;
+    let views: Vec<CountryView> = snap
+        .reference
+        .countries
+        .iter()
+        .filter(|c| eea.is_none_or(|e| c.eea == e))
+        .filter(|c| adequacy.is_none_or(|a| c.adequacy == a))
+        .map(|c| CountryView::of(c, lang, &snap))
+        .filter(|v| in_use.is_none_or(|u| u == (v.service_count > 0)))
+        .collect();
+    let (items, next) = page.page(views, false, |v| v.code.clone());
+    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        CountryList { items, next_cursor }
+    })?;
+    Ok(body.in_language(lang).respond(&req))
+}
+
+/// One country, with every service whose data the vendor or a sub-processor handles there.
+#[utoipa::path(
+    get, path = "/api/v1/countries/{code}", tag = "countries",
+    params(
+        ("code" = String, Path, description = "ISO 3166-1 alpha-2 code, upper case", example = "US"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
+    ),
+    responses(
+        (status = 200, description = "The country and the services using it", body = CountryDetail, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such country code", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    format(req.headers(), false)?;
+    let lang = language(req.headers());
+    let snap = snapshot(&state).await?;
+    let country = snap
+        .reference
+        .country(&code)
+        .ok_or_else(|| super::services::not_found("country", &code))?;
+    let detail = CountryDetail {
+        country: CountryView::of(country, lang, &snap),
+        services: country_uses(&snap, &country.code),
+    };
+    Ok(Body::json(&detail)?.in_language(lang).respond(&req))
+}

@@ -1,0 +1,183 @@
+//! Content negotiation: JSON or CSV by `Accept`, nb/nn/en by `Accept-Language`, and conditional
+//! GETs by `ETag` / `If-None-Match`.
+
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::domain::reference::Lang;
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// The media types a list endpoint answers, ranked by the client's q-values; ties go to JSON.
+pub fn format(headers: &HeaderMap, csv_allowed: bool) -> Result<Format, AppError> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(Format::Json);
+    };
+    let (mut json_q, mut csv_q) = (0.0f32, 0.0f32);
+    for (range, q) in weighted(accept) {
+        match range.as_str() {
+            "application/json" | "application/problem+json" => json_q = json_q.max(q),
+            "text/csv" if csv_allowed => csv_q = csv_q.max(q),
+            "*/*" | "application/*" => json_q = json_q.max(q),
+            "text/*" if csv_allowed => csv_q = csv_q.max(q),
+            _ => {}
+        }
+    }
+    if json_q == 0.0 && csv_q == 0.0 {
+        let offered = if csv_allowed {
+            "application/json or text/csv"
+        } else {
+            "application/json"
+        };
+        return Err(AppError::NotAcceptable(format!(
+            "This resource is available as {offered}."
+        )));
+    }
+    Ok(if csv_q > json_q {
+        Format::Csv
+    } else {
+        Format::Json
+    })
+}
+
+/// The first of nb, nn and en the client accepts (`no` and `nb-NO` count as nb); nb by default.
+pub fn language(headers: &HeaderMap) -> Lang {
+    let Some(value) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Lang::Nb;
+    };
+    let mut ranked = weighted(value);
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked
+        .into_iter()
+        .filter(|(_, q)| *q > 0.0)
+        .find_map(|(tag, _)| match tag.split('-').next().unwrap_or("") {
+            "nb" | "no" => Some(Lang::Nb),
+            "nn" => Some(Lang::Nn),
+            "en" => Some(Lang::En),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// `a;q=0.5, b` -> [(a, 0.5), (b, 1.0)], lower-cased, in the header's order.
+fn weighted(value: &str) -> Vec<(String, f32)> {
+    value
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let item = pieces.next()?.trim().to_ascii_lowercase();
+            if item.is_empty() {
+                return None;
+            }
+            let q = pieces
+                .filter_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .next()
+                .unwrap_or(1.0)
+                .clamp(0.0, 1.0);
+            Some((item, q))
+        })
+        .collect()
+}
+
+/// Rows for `text/csv`: a header row and one row per item, lists joined with `;`.
+pub trait CsvRow {
+    fn headers() -> &'static [&'static str];
+    fn row(&self) -> Vec<String>;
+}
+
+pub fn csv_body<T: CsvRow>(items: &[T]) -> Result<Vec<u8>, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(T::headers())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    for item in items {
+        w.write_record(item.row())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A finished body and its representation metadata.
+pub struct Body {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub lang: Option<Lang>,
+    pub link_next: Option<String>,
+}
+
+impl Body {
+    pub fn json<T: Serialize>(value: &T) -> Result<Body, AppError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Body {
+            bytes,
+            content_type: "application/json",
+            lang: None,
+            link_next: None,
+        })
+    }
+
+    pub fn csv<T: CsvRow>(items: &[T]) -> Result<Body, AppError> {
+        Ok(Body {
+            bytes: csv_body(items)?,
+            content_type: "text/csv; charset=utf-8",
+            lang: None,
+            link_next: None,
+        })
+    }
+
+    pub fn in_language(mut self, lang: Lang) -> Body {
+        self.lang = Some(lang);
+        self
+    }
+
+    /// Answers 200 with a strong ETag over the exact bytes, or 304 when the client has them.
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+        let etag = format!("\"{}\"", &hex(&Sha256::digest(&self.bytes))[..32]);
+        let fresh = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim() == "*"
+                    || v.split(',')
+                        .any(|t| t.trim().trim_start_matches("W/") == etag)
+            });
+        let mut res = if fresh {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        res.insert_header((header::ETAG, etag));
+        res.insert_header((header::VARY, "Accept, Accept-Language"));
+        res.insert_header((header::CACHE_CONTROL, "public, max-age=0, must-revalidate"));
+        if let Some(lang) = self.lang {
+            res.insert_header((header::CONTENT_LANGUAGE, lang.code()));
+        }
+        if let Some(next) = &self.link_next {
+            res.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));
+        }
+        if fresh {
+            return res.finish();
+        }
+        res.insert_header((header::CONTENT_TYPE, self.content_type));
+        res.body(self.bytes)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,90 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the views' schemas.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi};
+
+use super::{attributes, countries, ops, services, sub_processors, vendors, views};
+use crate::domain::{catalogue, flags::Flag, reference, validate};
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "feide-registry",
+        description = "A public catalogue of Norwegian edtech services: the Feide attributes each receives and why, \
+its sub-processors and the countries they use, and its data processing agreement's terms. \
+Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link: rel=\"next\"` header), \
+answer `text/csv` when asked, and send an `ETag` for conditional requests. Errors are RFC 9457 problem documents; \
+an unknown or malformed query parameter is a 400 listing every problem.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        attributes::list, attributes::get, attributes::scopes,
+        vendors::list, vendors::get,
+        services::list, services::get,
+        sub_processors::list, sub_processors::get,
+        countries::list, countries::get,
+        ops::healthz, ops::readyz,
+    ),
+    components(schemas(
+        Problem, validate::FieldProblem, Flag,
+        catalogue::Catalogue, catalogue::Vendor, catalogue::Contact, catalogue::SubProcessor, catalogue::Service,
+        catalogue::Status, catalogue::DataSubject, catalogue::AttributeRequest, catalogue::ScopeRequest,
+        catalogue::Role, catalogue::Location, catalogue::UseLocation, catalogue::TransferMechanism,
+        catalogue::SubProcessorUse, catalogue::BreachNotice, catalogue::SubProcessorChange, catalogue::Terms,
+        catalogue::Source, reference::Sensitivity, reference::Adequacy,
+        views::AttributeList, views::AttributeView, views::AttributeDetail, views::AttributeUse,
+        views::ScopeList, views::ScopeView, views::VendorList, views::VendorView, views::VendorRef, views::ServiceRef,
+        views::ServiceList, views::ServiceSummary, views::ServiceProfile, views::ReceivedAttribute,
+        views::ServiceSubProcessor, views::SubProcessorList, views::SubProcessorView, views::SubProcessorUseView,
+        views::CountryList, views::CountryView, views::CountryDetail, views::CountryUse, ops::Health,
+    )),
+    tags(
+        (name = "attributes", description = "The Feide attribute catalogue and OIDC scopes"),
+        (name = "vendors", description = "Vendors (databehandlere)"),
+        (name = "services", description = "Edtech services and their profiles"),
+        (name = "sub-processors", description = "Sub-processors (underdatabehandlere), shared across services"),
+        (name = "countries", description = "ISO 3166-1 countries with EEA and adequacy status"),
+        (name = "operations", description = "Health and readiness"),
+    ),
+    modifiers(&FlagRules),
+)]
+pub struct ApiDoc;
+
+/// Writes each flag's rule into the `Flag` schema, from the same `Flag::rule` the code applies.
+struct FlagRules;
+
+impl Modify for FlagRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        if let Some(RefOr::T(Schema::Object(flag))) = components.schemas.get_mut("Flag") {
+            let rules: Vec<String> = Flag::ALL
+                .iter()
+                .map(|f| format!("- `{}`: {}", f.as_str(), f.rule()))
+                .collect();
+            flag.description = Some(format!(
+                "A derived risk flag, computed from the entered data:\n{}",
+                rules.join("\n")
+            ));
+        }
+    }
+}
+
+/// The document as served and committed: pretty JSON with a final newline.
+pub fn document() -> String {
+    let mut json = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
+}

@@ -1,0 +1,125 @@
+//! Cursor pagination. A cursor names the last item of the previous page by its sort key, so
+//! pages stay correct while entries are added or removed in between (an offset would skip or
+//! repeat items).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::query::Params;
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: usize,
+    after: Option<String>,
+    sort: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorData {
+    /// the sort this cursor belongs to
+    s: String,
+    /// the last key served
+    k: String,
+}
+
+impl PageRequest {
+    /// Reads `limit` and `cursor`; `sort` is the already-validated sort name (part of the
+    /// cursor, so a cursor cannot be replayed under another order).
+    pub fn parse(p: &mut Params, sort: &str) -> PageRequest {
+        let limit = p
+            .parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
+                s.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+            })
+            .unwrap_or(DEFAULT_LIMIT);
+        let after = match p.text("cursor") {
+            None => None,
+            Some(raw) => match decode(raw) {
+                Some(c) if c.s == sort => Some(c.k),
+                Some(_) => {
+                    p.problem(
+                        "cursor",
+                        "belongs to another sort order; start again without a cursor",
+                    );
+                    None
+                }
+                None => {
+                    p.problem("cursor", "is not a cursor this registry issued");
+                    None
+                }
+            },
+        };
+        PageRequest {
+            limit,
+            after,
+            sort: sort.to_owned(),
+        }
+    }
+
+    /// Cuts one page from items already sorted by `key` (ascending, or descending when
+    /// `descending`); returns it with the cursor of the next page, if any.
+    pub fn page<T>(
+        &self,
+        items: Vec<T>,
+        descending: bool,
+        key: impl Fn(&T) -> String,
+    ) -> (Vec<T>, Option<String>) {
+        let mut rest: Vec<T> = match &self.after {
+            None => items,
+            Some(after) => items
+                .into_iter()
+                .filter(|t| {
+                    let k = key(t);
+                    if descending {
+                        k.as_str() < after.as_str()
+                    } else {
+                        k.as_str() > after.as_str()
+                    }
+                })
+                .collect(),
+        };
+        let more = rest.len() > self.limit;
+        rest.truncate(self.limit);
+        let next = if more {
+            rest.last().map(|t| encode(&self.sort, &key(t)))
+        } else {
+            None
+        };
+        (rest, next)
+    }
+}
+
+fn encode(sort: &str, key: &str) -> String {
+    let data = CursorData {
+        s: sort.to_owned(),
+        k: key.to_owned(),
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&data).unwrap_or_default())
+}
+
+fn decode(raw: &str) -> Option<CursorData> {
+    if raw.len() > 2048 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The URL of the next page: the same path and parameters with the new cursor.
+pub fn next_link(path: &str, pairs: &[(String, String)], cursor: &str) -> String {
+    let mut kept: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "cursor")
+        .cloned()
+        .collect();
+    kept.push(("cursor".into(), cursor.to_owned()));
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(&kept).unwrap_or_default()
+    )
+}

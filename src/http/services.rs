@@ -1,0 +1,144 @@
+//! Services: the filtered list and the whole profile.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, Body};
+use super::pagination::PageRequest;
+use super::views::{ServiceList, ServiceProfile, ServiceSummary};
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
+use crate::domain::flags::Flag;
+use crate::domain::profile::ServiceRecord;
+use crate::domain::query::{ServiceFilter, SERVICE_FILTERS, SERVICE_REPEATABLE};
+use crate::domain::reference::Sensitivity;
+use crate::error::{AppError, Problem};
+use crate::store::fmt_time;
+
+const SORTS: &[&str] = &["id", "-id", "name", "-name", "updated_at", "-updated_at"];
+
+/// The sort key of a service: unique (the id breaks ties) and ordered like the sort.
+fn sort_key(sort: &str, r: &ServiceRecord) -> String {
+    let id = &r.service.id;
+    match sort.trim_start_matches('-') {
+        "name" => format!("{}\u{0}{id}", r.service.name.to_lowercase()),
+        "updated_at" => format!("{}\u{0}{id}", fmt_time(r.stamp.updated_at)),
+        _ => id.clone(),
+    }
+}
+
+/// List and filter services.
+///
+/// Every filter given must match. `attribute` and `flag` may be repeated (all must match).
+/// `country` matches any location of the vendor or a sub-processor; `outside_eea=true` keeps
+/// services whose data reaches a country outside the EEA in any role. Answers JSON, or CSV with
+/// `Accept: text/csv`.
+#[utoipa::path(
+    get, path = "/api/v1/services", tag = "services",
+    params(
+        ("q" = Option<String>, Query, description = "Free text over service and vendor names, description, purposes and justifications (case-insensitive)", example = "matematikk"),
+        ("vendor" = Option<String>, Query, description = "Vendor id", example = "eldur-learning"),
+        ("attribute" = Option<Vec<String>>, Query, description = "Receives this Feide attribute (repeatable; all must match)", example = "mail", style = Form, explode),
+        ("sensitivity" = Option<Sensitivity>, Query, description = "Receives at least one attribute of this sensitivity"),
+        ("sub_processor" = Option<String>, Query, description = "Uses this sub-processor", example = "microsoft-azure"),
+        ("country" = Option<String>, Query, description = "Data reaches this country (ISO 3166-1 alpha-2, any role)", example = "US"),
+        ("outside_eea" = Option<bool>, Query, description = "Data reaches (true) or never reaches (false) a country outside the EEA"),
+        ("transfer_mechanism" = Option<TransferMechanism>, Query, description = "A sub-processor relies on this mechanism"),
+        ("flag" = Option<Vec<Flag>>, Query, description = "Has this derived flag (repeatable; all must match)", style = Form, explode),
+        ("data_subject" = Option<DataSubject>, Query, description = "Processes data about these people"),
+        ("status" = Option<Status>, Query, description = "active or retired"),
+        ("updated_since" = Option<String>, Query, description = "Updated at or after this RFC 3339 time or ISO 8601 date", example = "2026-01-01"),
+        ("sort" = Option<String>, Query, description = "id (default), name or updated_at; prefix - for descending", example = "-updated_at"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "A page of matching services", body = ServiceList,
+         content((ServiceList = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown or malformed parameter; every problem is listed", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let snap = snapshot(&state).await?;
+    let single: Vec<&str> = SERVICE_FILTERS
+        .iter()
+        .copied()
+        .chain(["sort", "limit", "cursor"])
+        .collect();
+    let (filter, sort, page) = parse_params(&pairs, &single, SERVICE_REPEATABLE, |p| {
+        let filter = ServiceFilter::parse(p, &snap.reference);
+        let sort = p
+            .parsed(
+                "sort",
+                "one of id, name, updated_at (prefix - for descending)",
+                |s| SORTS.iter().find(|x| **x == s).copied(),
+            )
+            .unwrap_or("id");
+        (filter, sort, PageRequest::parse(p, sort))
+    })?;
+    let descending = sort.starts_with('-');
+    let mut matching: Vec<&ServiceRecord> = snap
+        .services
+        .iter()
+        .filter(|r| {
+            let vendor_name = snap
+                .vendor(&r.service.vendor)
+                .map_or("", |v| v.vendor.name.as_str());
+            filter.matches(r, vendor_name)
+        })
+        .collect();
+    matching.sort_by_cached_key(|r| sort_key(sort, r));
+    if descending {
+        matching.reverse();
+    }
+    let (rows, next) = page.page(matching, descending, |r| sort_key(sort, r));
+    let items: Vec<ServiceSummary> = rows
+        .into_iter()
+        .map(|r| ServiceSummary::of(r, &snap))
+        .collect();
+    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        ServiceList { items, next_cursor }
+    })?;
+    Ok(body.respond(&req))
+}
+
+/// The whole profile of one service.
+///
+/// Attributes with justifications (OIDC scopes resolved to the attributes they release),
+/// sub-processors with their countries and transfer mechanisms, the vendor's own locations, the
+/// derived `storage_countries`, `third_countries` and `flags`, every contract term with the
+/// agreement's own words as evidence, and the source documents.
+#[utoipa::path(
+    get, path = "/api/v1/services/{id}", tag = "services",
+    params(("id" = String, Path, description = "Service id", example = "kikora")),
+    responses(
+        (status = 200, description = "The service profile", body = ServiceProfile, headers(("ETag" = String))),
+        (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    format(req.headers(), false)?;
+    let snap = snapshot(&state).await?;
+    let record = snap.service(&id).ok_or_else(|| not_found("service", &id))?;
+    Ok(Body::json(&ServiceProfile::of(record, &snap))?.respond(&req))
+}
+
+pub fn not_found(what: &str, id: &str) -> AppError {
+    AppError::NotFound(format!(
+        "No {what} with id `{}`.",
+        id.chars().take(64).collect::<String>()
+    ))
+}

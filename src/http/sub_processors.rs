@@ -1,0 +1,86 @@
+//! Sub-processors: shared entities, each with every service that uses it.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, Body};
+use super::pagination::PageRequest;
+use super::services::not_found;
+use super::views::{SubProcessorList, SubProcessorView};
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::error::{AppError, Problem};
+
+/// List sub-processors, with the services using each, for what and in which countries.
+#[utoipa::path(
+    get, path = "/api/v1/sub-processors", tag = "sub-processors",
+    params(
+        ("country" = Option<String>, Query, description = "Used with a location in this country", example = "US"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "A page of sub-processors", body = SubProcessorList,
+         content((SubProcessorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let snap = snapshot(&state).await?;
+    let (country, page) = parse_params(&pairs, &["country", "limit", "cursor"], &[], |p| {
+        let country = p.text("country").map(str::to_owned);
+        if country
+            .as_deref()
+            .is_some_and(|c| snap.reference.country(c).is_none())
+        {
+            p.problem("country", "is not an ISO 3166-1 alpha-2 code in upper case");
+        }
+        (country, PageRequest::parse(p, "id"))
+    })?;
+    let views: Vec<SubProcessorView> = snap
+        .sub_processors
+        .iter()
+        .map(|p| SubProcessorView::of(p, &snap))
+        .filter(|v| {
+            country
+                .as_deref()
+                .is_none_or(|c| v.countries.iter().any(|x| x == c))
+        })
+        .collect();
+    let (items, next) = page.page(views, false, |v| v.sub_processor.id.clone());
+    Ok(
+        list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+            SubProcessorList { items, next_cursor }
+        })?
+        .respond(&req),
+    )
+}
+
+/// One sub-processor and every service that uses it.
+#[utoipa::path(
+    get, path = "/api/v1/sub-processors/{id}", tag = "sub-processors",
+    params(("id" = String, Path, description = "Sub-processor id", example = "microsoft-azure")),
+    responses(
+        (status = 200, description = "The sub-processor and its uses", body = SubProcessorView, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such sub-processor", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    format(req.headers(), false)?;
+    let snap = snapshot(&state).await?;
+    let p = snap
+        .sub_processor(&id)
+        .ok_or_else(|| not_found("sub-processor", &id))?;
+    Ok(Body::json(&SubProcessorView::of(p, &snap))?.respond(&req))
+}

@@ -1,0 +1,94 @@
+//! Vendors (databehandlere) and their services.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, Body};
+use super::pagination::PageRequest;
+use super::services::not_found;
+use super::views::{VendorList, VendorView};
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::error::{AppError, Problem};
+
+/// List vendors.
+#[utoipa::path(
+    get, path = "/api/v1/vendors", tag = "vendors",
+    params(
+        ("country" = Option<String>, Query, description = "Vendors established in this country", example = "NO"),
+        ("org_number" = Option<String>, Query, description = "The vendor with this Norwegian organisation number", example = "918781293"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+    ),
+    responses(
+        (status = 200, description = "A page of vendors", body = VendorList,
+         content((VendorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let (country, org, page) = parse_params(
+        &pairs,
+        &["country", "org_number", "limit", "cursor"],
+        &[],
+        |p| {
+            let org = p.parsed("org_number", "a valid Norwegian organisation number", |s| {
+                crate::domain::ids::OrgNumber::parse(s).ok()
+            });
+            (
+                p.text("country").map(str::to_owned),
+                org,
+                PageRequest::parse(p, "id"),
+            )
+        },
+    )?;
+    let snap = snapshot(&state).await?;
+    let matching: Vec<_> = snap
+        .vendors
+        .iter()
+        .filter(|v| {
+            country
+                .as_deref()
+                .is_none_or(|c| v.vendor.country.as_deref() == Some(c))
+        })
+        .filter(|v| {
+            org.as_ref()
+                .is_none_or(|o| v.vendor.org_number.as_deref() == Some(o.as_str()))
+        })
+        .collect();
+    let (rows, next) = page.page(matching, false, |v| v.vendor.id.clone());
+    let items: Vec<VendorView> = rows.into_iter().map(|v| VendorView::of(v, &snap)).collect();
+    Ok(
+        list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+            VendorList { items, next_cursor }
+        })?
+        .respond(&req),
+    )
+}
+
+/// One vendor and its services.
+#[utoipa::path(
+    get, path = "/api/v1/vendors/{id}", tag = "vendors",
+    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning")),
+    responses(
+        (status = 200, description = "The vendor", body = VendorView, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    format(req.headers(), false)?;
+    let snap = snapshot(&state).await?;
+    let vendor = snap.vendor(&id).ok_or_else(|| not_found("vendor", &id))?;
+    Ok(Body::json(&VendorView::of(vendor, &snap))?.respond(&req))
+}

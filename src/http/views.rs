@@ -1,0 +1,679 @@
+//! Response bodies of the public read API (serde + utoipa), built from the domain model.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::negotiate::CsvRow;
+use crate::domain::catalogue::{
+    Contact, DataSubject, Location, Role, ScopeRequest, Source, Status, SubProcessor, Terms,
+    TransferMechanism, UseLocation,
+};
+use crate::domain::flags::Flag;
+use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
+use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
+
+fn join<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|s| s.as_ref().to_owned())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn opt(v: &Option<impl ToString>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn enum_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A list page: `items` and the cursor of the next page (`null` on the last page).
+macro_rules! page_type {
+    ($name:ident, $item:ty) => {
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; `null` on the last page.
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+page_type!(AttributeList, AttributeView);
+page_type!(ScopeList, ScopeView);
+page_type!(VendorList, VendorView);
+page_type!(ServiceList, ServiceSummary);
+page_type!(SubProcessorList, SubProcessorView);
+page_type!(CountryList, CountryView);
+
+#[derive(Serialize, ToSchema)]
+pub struct ServiceRef {
+    #[schema(example = "kikora")]
+    pub id: String,
+    #[schema(example = "Kikora")]
+    pub name: String,
+    pub status: Status,
+}
+
+impl ServiceRef {
+    pub fn of(r: &ServiceRecord) -> Self {
+        Self {
+            id: r.service.id.clone(),
+            name: r.service.name.clone(),
+            status: r.service.status,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VendorRef {
+    #[schema(example = "eldur-learning")]
+    pub id: String,
+    #[schema(example = "Eldur Learning AS")]
+    pub name: String,
+}
+
+impl VendorRef {
+    pub fn of(snapshot: &Snapshot, id: &str) -> Self {
+        let name = snapshot
+            .vendor(id)
+            .map(|v| v.vendor.name.clone())
+            .unwrap_or_default();
+        Self {
+            id: id.to_owned(),
+            name,
+        }
+    }
+}
+
+/// A Feide attribute.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "name": "norEduPersonNIN", "oid": "1.3.6.1.4.1.2428.90.1.5", "oidc_scopes": ["userid-nin"],
+    "category": "nin", "sensitivity": "high", "multi_valued": false,
+    "description": "Fødselsnummer / nasjonalt identitetsnummer"
+}))]
+pub struct AttributeView {
+    pub name: String,
+    pub oid: Option<String>,
+    /// The Feide OIDC scopes that release it; empty when only SAML releases it.
+    pub oidc_scopes: Vec<String>,
+    pub category: String,
+    pub sensitivity: Sensitivity,
+    pub multi_valued: bool,
+    /// In the language chosen by `Accept-Language` (nb, nn, en).
+    pub description: String,
+}
+
+impl AttributeView {
+    pub fn of(a: &Attribute, lang: Lang) -> Self {
+        Self {
+            name: a.name.clone(),
+            oid: a.oid.clone(),
+            oidc_scopes: a.oidc_scopes.clone(),
+            category: a.category.clone(),
+            sensitivity: a.sensitivity,
+            multi_valued: a.multi_valued,
+            description: a.description.get(lang).to_owned(),
+        }
+    }
+}
+
+impl CsvRow for AttributeView {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "name",
+            "oid",
+            "oidc_scopes",
+            "category",
+            "sensitivity",
+            "multi_valued",
+            "description",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            opt(&self.oid),
+            join(&self.oidc_scopes),
+            self.category.clone(),
+            self.sensitivity.as_str().into(),
+            self.multi_valued.to_string(),
+            self.description.clone(),
+        ]
+    }
+}
+
+/// One service receiving an attribute, and why.
+#[derive(Serialize, ToSchema)]
+pub struct AttributeUse {
+    pub service: ServiceRef,
+    pub vendor: VendorRef,
+    pub justification: Option<String>,
+    /// True when the service names the attribute itself, false when a scope releases it.
+    pub declared: bool,
+    pub via_scopes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttributeDetail {
+    #[serde(flatten)]
+    pub attribute: AttributeView,
+    pub services: Vec<AttributeUse>,
+}
+
+/// A Feide OpenID Connect scope (attribute group).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"scope": "email", "justification_required": false, "attributes": ["mail"], "description": "E-postadresse"}))]
+pub struct ScopeView {
+    pub scope: String,
+    /// Feide demands a written justification before granting it.
+    pub justification_required: bool,
+    /// The catalogue attributes it releases.
+    pub attributes: Vec<String>,
+    pub description: String,
+}
+
+impl ScopeView {
+    pub fn of(s: &Scope, lang: Lang) -> Self {
+        Self {
+            scope: s.scope.clone(),
+            justification_required: s.justification_required,
+            attributes: s.attributes.clone(),
+            description: s.description.get(lang).to_owned(),
+        }
+    }
+}
+
+impl CsvRow for ScopeView {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "scope",
+            "justification_required",
+            "attributes",
+            "description",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.scope.clone(),
+            self.justification_required.to_string(),
+            join(&self.attributes),
+            self.description.clone(),
+        ]
+    }
+}
+
+/// A vendor (databehandler) and its services.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "eldur-learning", "name": "Eldur Learning AS", "org_number": "918781293", "country": "NO",
+    "address": "Trondheimsveien 2A, 0560 Oslo", "contact": null, "website": null,
+    "services": [{"id": "kikora", "name": "Kikora", "status": "active"}],
+    "revision": 1, "updated_at": "2026-11-24T12:00:00.000000Z"
+}))]
+pub struct VendorView {
+    pub id: String,
+    pub name: String,
+    pub org_number: Option<String>,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub contact: Option<Contact>,
+    pub website: Option<String>,
+    pub services: Vec<ServiceRef>,
+    pub revision: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl VendorView {
+    pub fn of(v: &VendorRecord, snapshot: &Snapshot) -> Self {
+        let vendor = &v.vendor;
+        Self {
+            id: vendor.id.clone(),
+            name: vendor.name.clone(),
+            org_number: vendor.org_number.clone(),
+            country: vendor.country.clone(),
+            address: vendor.address.clone(),
+            contact: vendor.contact.clone(),
+            website: vendor.website.clone(),
+            services: snapshot
+                .services_of_vendor(&vendor.id)
+                .map(ServiceRef::of)
+                .collect(),
+            revision: v.stamp.revision,
+            updated_at: v.stamp.updated_at,
+        }
+    }
+}
+
+impl CsvRow for VendorView {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "id",
+            "name",
+            "org_number",
+            "country",
+            "address",
+            "website",
+            "services",
+            "revision",
+            "updated_at",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            opt(&self.org_number),
+            opt(&self.country),
+            opt(&self.address),
+            opt(&self.website),
+            join(self.services.iter().map(|s| &s.id)),
+            self.revision.to_string(),
+            self.updated_at.to_rfc3339(),
+        ]
+    }
+}
+
+/// A service in a list: enough to filter, compare and link to its profile.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "kikora", "name": "Kikora", "vendor": {"id": "eldur-learning", "name": "Eldur Learning AS"},
+    "status": "active", "attributes": [], "storage_countries": ["IE", "NO"],
+    "third_countries": ["NZ", "US"], "flags": ["third_country_transfer", "invalid_transfer_mechanism"],
+    "revision": 1, "updated_at": "2026-11-24T12:00:00.000000Z"
+}))]
+pub struct ServiceSummary {
+    pub id: String,
+    pub name: String,
+    pub vendor: VendorRef,
+    pub status: Status,
+    /// Every Feide attribute the service receives, declared or through a scope.
+    pub attributes: Vec<String>,
+    pub storage_countries: Vec<String>,
+    pub third_countries: Vec<String>,
+    pub flags: Vec<Flag>,
+    pub revision: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ServiceSummary {
+    pub fn of(r: &ServiceRecord, snapshot: &Snapshot) -> Self {
+        Self {
+            id: r.service.id.clone(),
+            name: r.service.name.clone(),
+            vendor: VendorRef::of(snapshot, &r.service.vendor),
+            status: r.service.status,
+            attributes: r
+                .derived
+                .attributes
+                .iter()
+                .map(|a| a.name.clone())
+                .collect(),
+            storage_countries: r.derived.storage_countries.clone(),
+            third_countries: r.derived.third_countries.clone(),
+            flags: r.derived.flags.clone(),
+            revision: r.stamp.revision,
+            updated_at: r.stamp.updated_at,
+        }
+    }
+}
+
+impl CsvRow for ServiceSummary {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "id",
+            "name",
+            "vendor_id",
+            "vendor_name",
+            "status",
+            "attributes",
+            "storage_countries",
+            "third_countries",
+            "flags",
+            "revision",
+            "updated_at",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.vendor.id.clone(),
+            self.vendor.name.clone(),
+            enum_name(&self.status),
+            join(&self.attributes),
+            join(&self.storage_countries),
+            join(&self.third_countries),
+            join(self.flags.iter().map(|f| f.as_str())),
+            self.revision.to_string(),
+            self.updated_at.to_rfc3339(),
+        ]
+    }
+}
+
+/// An attribute a service receives, with the vendor's justification.
+#[derive(Serialize, ToSchema)]
+pub struct ReceivedAttribute {
+    #[schema(example = "givenName")]
+    pub name: String,
+    pub justification: Option<String>,
+    pub sensitivity: Sensitivity,
+    pub category: String,
+    pub declared: bool,
+    pub via_scopes: Vec<String>,
+}
+
+/// A sub-processor as one service uses it.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceSubProcessor {
+    #[schema(example = "microsoft-azure")]
+    pub id: String,
+    #[schema(example = "Microsoft Azure")]
+    pub name: String,
+    pub purpose: Option<String>,
+    pub locations: Vec<UseLocation>,
+    pub transfer_mechanism: TransferMechanism,
+}
+
+/// Everything the registry knows about one service.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceProfile {
+    #[schema(example = "sykkeldyktig")]
+    pub id: String,
+    #[schema(example = "Sykkeldyktig.no")]
+    pub name: String,
+    pub vendor: VendorRef,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub status: Status,
+    pub purposes: Vec<String>,
+    pub data_subjects: Vec<DataSubject>,
+    pub personal_data: Vec<String>,
+    /// Every attribute received, declared or released by a declared OIDC scope.
+    pub attributes: Vec<ReceivedAttribute>,
+    pub oidc_scopes: Vec<ScopeRequest>,
+    pub sub_processors: Vec<ServiceSubProcessor>,
+    /// The vendor's own storage and processing locations.
+    pub locations: Vec<Location>,
+    /// Derived: countries where the vendor or a sub-processor stores or processes the data.
+    pub storage_countries: Vec<String>,
+    /// Derived: countries outside the EEA the data reaches in any role.
+    pub third_countries: Vec<String>,
+    pub terms: Terms,
+    pub sources: Vec<Source>,
+    /// Derived risk flags; each rule is documented in the `Flag` schema.
+    pub flags: Vec<Flag>,
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ServiceProfile {
+    pub fn of(r: &ServiceRecord, snapshot: &Snapshot) -> Self {
+        let s = &r.service;
+        Self {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            vendor: VendorRef::of(snapshot, &s.vendor),
+            description: s.description.clone(),
+            website: s.website.clone(),
+            status: s.status,
+            purposes: s.purposes.clone(),
+            data_subjects: s.data_subjects.clone(),
+            personal_data: s.personal_data.clone(),
+            attributes: r
+                .derived
+                .attributes
+                .iter()
+                .map(|a| ReceivedAttribute {
+                    name: a.name.clone(),
+                    justification: a.justification.clone(),
+                    sensitivity: a.sensitivity,
+                    category: a.category.clone(),
+                    declared: a.declared,
+                    via_scopes: a.via_scopes.clone(),
+                })
+                .collect(),
+            oidc_scopes: s.oidc_scopes.clone(),
+            sub_processors: s
+                .sub_processors
+                .iter()
+                .map(|u| ServiceSubProcessor {
+                    id: u.id.clone(),
+                    name: snapshot
+                        .sub_processor(&u.id)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    purpose: u.purpose.clone(),
+                    locations: u.locations.clone(),
+                    transfer_mechanism: u.transfer_mechanism,
+                })
+                .collect(),
+            locations: s.locations.clone(),
+            storage_countries: r.derived.storage_countries.clone(),
+            third_countries: r.derived.third_countries.clone(),
+            terms: s.terms.clone(),
+            sources: s.sources.clone(),
+            flags: r.derived.flags.clone(),
+            revision: r.stamp.revision,
+            created_at: r.stamp.created_at,
+            updated_at: r.stamp.updated_at,
+        }
+    }
+}
+
+/// One service's use of a sub-processor.
+#[derive(Serialize, ToSchema)]
+pub struct SubProcessorUseView {
+    pub service: ServiceRef,
+    pub vendor: VendorRef,
+    pub purpose: Option<String>,
+    pub locations: Vec<UseLocation>,
+    pub transfer_mechanism: TransferMechanism,
+}
+
+/// A sub-processor (shared by every service that uses it) and those uses.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "microsoft-azure", "name": "Microsoft Azure", "legal_name": null, "org_number": null,
+    "registration_number": null, "country": null, "address": null, "website": null,
+    "countries": ["NL"],
+    "services": [{"service": {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "status": "active"},
+                  "vendor": {"id": "trygg-trafikk", "name": "Trygg Trafikk"},
+                  "purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}],
+                  "transfer_mechanism": "eea"}]
+}))]
+pub struct SubProcessorView {
+    #[serde(flatten)]
+    pub sub_processor: SubProcessor,
+    /// Every country where any service has it store, process, access or support data.
+    pub countries: Vec<String>,
+    pub services: Vec<SubProcessorUseView>,
+}
+
+impl SubProcessorView {
+    pub fn of(p: &SubProcessor, snapshot: &Snapshot) -> Self {
+        let mut countries = std::collections::BTreeSet::new();
+        let mut services = Vec::new();
+        for r in &snapshot.services {
+            for u in r.service.sub_processors.iter().filter(|u| u.id == p.id) {
+                countries.extend(u.locations.iter().map(|l| l.country.clone()));
+                services.push(SubProcessorUseView {
+                    service: ServiceRef::of(r),
+                    vendor: VendorRef::of(snapshot, &r.service.vendor),
+                    purpose: u.purpose.clone(),
+                    locations: u.locations.clone(),
+                    transfer_mechanism: u.transfer_mechanism,
+                });
+            }
+        }
+        Self {
+            sub_processor: p.clone(),
+            countries: countries.into_iter().collect(),
+            services,
+        }
+    }
+}
+
+impl CsvRow for SubProcessorView {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "id",
+            "name",
+            "legal_name",
+            "org_number",
+            "registration_number",
+            "country",
+            "countries",
+            "services",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        let p = &self.sub_processor;
+        vec![
+            p.id.clone(),
+            p.name.clone(),
+            opt(&p.legal_name),
+            opt(&p.org_number),
+            opt(&p.registration_number),
+            opt(&p.country),
+            join(&self.countries),
+            join(self.services.iter().map(|u| &u.service.id)),
+        ]
+    }
+}
+
+/// An ISO 3166-1 country with its data-protection status.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "code": "US", "name": "USA", "eea": false, "eu": false, "adequacy": "partial",
+    "adequacy_decision": "Commission Implementing Decision (EU) 2023/1795",
+    "adequacy_note": "Only organisations certified under the EU-US Data Privacy Framework",
+    "service_count": 1
+}))]
+pub struct CountryView {
+    pub code: String,
+    /// In the language chosen by `Accept-Language`.
+    pub name: String,
+    pub eea: bool,
+    pub eu: bool,
+    pub adequacy: Adequacy,
+    pub adequacy_decision: Option<String>,
+    pub adequacy_note: Option<String>,
+    /// How many services store, process, access or support data there.
+    pub service_count: usize,
+}
+
+impl CountryView {
+    pub fn of(c: &Country, lang: Lang, snapshot: &Snapshot) -> Self {
+        Self {
+            code: c.code.clone(),
+            name: c.name.get(lang).to_owned(),
+            eea: c.eea,
+            eu: c.eu,
+            adequacy: c.adequacy,
+            adequacy_decision: c.adequacy_decision.clone(),
+            adequacy_note: c.adequacy_note.clone(),
+            service_count: {
+                let uses = country_uses(snapshot, &c.code);
+                uses.iter()
+                    .map(|u| u.service.id.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            },
+        }
+    }
+}
+
+impl CsvRow for CountryView {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "code",
+            "name",
+            "eea",
+            "eu",
+            "adequacy",
+            "adequacy_decision",
+            "adequacy_note",
+            "service_count",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            self.name.clone(),
+            self.eea.to_string(),
+            self.eu.to_string(),
+            self.adequacy.as_str().into(),
+            opt(&self.adequacy_decision),
+            opt(&self.adequacy_note),
+            self.service_count.to_string(),
+        ]
+    }
+}
+
+/// Who handles a service's data in a country, and how.
+#[derive(Serialize, ToSchema)]
+pub struct CountryUse {
+    pub service: ServiceRef,
+    pub vendor: VendorRef,
+    /// `vendor` for the vendor's own locations, otherwise the sub-processor's id.
+    #[schema(example = "microsoft-azure")]
+    pub by: String,
+    pub roles: Vec<Role>,
+    /// For a sub-processor: the stated transfer mechanism.
+    pub transfer_mechanism: Option<TransferMechanism>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CountryDetail {
+    #[serde(flatten)]
+    pub country: CountryView,
+    pub services: Vec<CountryUse>,
+}
+
+pub fn country_uses(snapshot: &Snapshot, code: &str) -> Vec<CountryUse> {
+    let mut out = Vec::new();
+    for r in &snapshot.services {
+        let own: Vec<Role> = r
+            .service
+            .locations
+            .iter()
+            .filter(|l| l.country == code)
+            .map(|l| l.role)
+            .collect();
+        if !own.is_empty() {
+            out.push(CountryUse {
+                service: ServiceRef::of(r),
+                vendor: VendorRef::of(snapshot, &r.service.vendor),
+                by: "vendor".into(),
+                roles: own,
+                transfer_mechanism: None,
+            });
+        }
+        for u in &r.service.sub_processors {
+            let roles: Vec<Role> = u
+                .locations
+                .iter()
+                .filter(|l| l.country == code)
+                .map(|l| l.role)
+                .collect();
+            if !roles.is_empty() {
+                out.push(CountryUse {
+                    service: ServiceRef::of(r),
+                    vendor: VendorRef::of(snapshot, &r.service.vendor),
+                    by: u.id.clone(),
+                    roles,
+                    transfer_mechanism: Some(u.transfer_mechanism),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! Starts the real registry on a loopback port against a fresh database: a SQLite file in a
+//! temporary folder, or a new database on the PostgreSQL cluster `scripts/test` starts.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use feide_registry::{app, store::Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    pub database_url: String,
+    handle: actix_web::dev::ServerHandle,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // stop the workers without waiting; the runtime is going away with the test
+        drop(self.handle.stop(false));
+    }
+}
+
+pub fn seed_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/catalogue.json")
+}
+
+/// A fresh, migrated, empty database URL for `engine`, and the folder to keep alive for SQLite.
+pub fn fresh_database(engine: Engine) -> (String, Option<tempfile::TempDir>) {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = dir.path().join("registry.db").display().to_string();
+            (url, Some(dir))
+        }
+        Engine::Postgres => {
+            let base = std::env::var("FEIDE_TEST_PG_URL")
+                .expect("FEIDE_TEST_PG_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
+            static N: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst),
+                chrono::Utc::now().timestamp_micros()
+            );
+            let mut admin = PgConnection::establish(&format!("{base}/postgres")).expect("connect to the test cluster");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+/// Starts the registry on `engine` with the seed catalogue imported.
+pub async fn spawn(engine: Engine) -> TestApp {
+    spawn_with(engine, Some(seed_file())).await
+}
+
+pub async fn spawn_with(engine: Engine, seed: Option<PathBuf>) -> TestApp {
+    let (url, dir) = fresh_database(engine);
+    let store = Store::open(&url, 4, Duration::from_secs(3)).expect("open store");
+    if let Some(seed) = seed {
+        app::seed_if_empty(&store, &seed.display().to_string()).expect("seed");
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let server = app::server(listener, store.clone(), 2).expect("server");
+    let handle = server.handle();
+    tokio::spawn(server);
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        store,
+        database_url: url,
+        handle,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// GET that must answer 200 JSON; returns the body.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        let res = self.get(path).await;
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path} answered {status}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"))
+    }
+
+    /// GET that must fail with `status` and a problem document; returns it.
+    pub async fn problem(&self, path: &str, status: u16) -> serde_json::Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status().as_u16(), status, "GET {path}");
+        assert_eq!(
+            res.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/problem+json"),
+            "GET {path}"
+        );
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["status"], status, "{body}");
+        assert!(body["title"].is_string() && body["type"].is_string() && body["detail"].is_string(), "{body}");
+        body
+    }
+
+    /// Ids of the items of a list answer.
+    pub async fn ids(&self, path: &str) -> Vec<String> {
+        let body = self.json(path).await;
+        body["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path}: no items: {body}"))
+            .iter()
+            .map(|i| i["id"].as_str().expect("item id").to_owned())
+            .collect()
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL, as two named tests.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::spawn($crate::common::Engine::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::spawn($crate::common::Engine::Postgres).await).await
+                }
+            }
+        )*
+    };
+}

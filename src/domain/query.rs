@@ -244,7 +244,7 @@ impl ServiceFilter {
                 .is_none_or(|c| super::derive::all_countries(s).contains(c))
             && self
                 .outside_eea
-                .is_none_or(|want| want == !d.third_countries.is_empty())
+                .is_none_or(|outside| outside != d.third_countries.is_empty())
             && self
                 .transfer_mechanism
                 .is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))

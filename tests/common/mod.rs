@@ -54,8 +54,11 @@ pub fn fresh_database(engine: Engine) -> (String, Option<tempfile::TempDir>) {
                 N.fetch_add(1, Ordering::SeqCst),
                 chrono::Utc::now().timestamp_micros()
             );
-            let mut admin = PgConnection::establish(&format!("{base}/postgres")).expect("connect to the test cluster");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+            let mut admin = PgConnection::establish(&format!("{base}/postgres"))
+                .expect("connect to the test cluster");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create database");
             (format!("{base}/{name}"), None)
         }
     }
@@ -79,7 +82,10 @@ pub async fn spawn_with(engine: Engine, seed: Option<PathBuf>) -> TestApp {
     tokio::spawn(server);
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         store,
         database_url: url,
         handle,
@@ -93,7 +99,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// GET that must answer 200 JSON; returns the body.
@@ -110,13 +120,18 @@ impl TestApp {
         let res = self.get(path).await;
         assert_eq!(res.status().as_u16(), status, "GET {path}");
         assert_eq!(
-            res.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            res.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
             Some("application/problem+json"),
             "GET {path}"
         );
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["status"], status, "{body}");
-        assert!(body["title"].is_string() && body["type"].is_string() && body["detail"].is_string(), "{body}");
+        assert!(
+            body["title"].is_string() && body["type"].is_string() && body["detail"].is_string(),
+            "{body}"
+        );
         body
     }
 

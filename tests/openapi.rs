@@ -1,0 +1,115 @@
+//! The OpenAPI document: served, committed, identical; and the docs UI works offline.
+
+mod common;
+
+use common::TestApp;
+use serde_json::Value;
+
+const COMMITTED: &str = include_str!("../openapi/openapi.json");
+
+async fn the_served_document_is_the_committed_one(app: TestApp) {
+    let res = app.get("/openapi.json").await;
+    assert_eq!(res.status(), 200);
+    let served = res.text().await.unwrap();
+    assert!(
+        served == COMMITTED,
+        "openapi/openapi.json is out of date: regenerate it with `cargo run -- openapi > openapi/openapi.json`"
+    );
+    let doc: Value = serde_json::from_str(&served).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+}
+
+async fn every_route_is_documented_with_errors_and_examples(app: TestApp) {
+    let doc: Value =
+        serde_json::from_str(&app.get("/openapi.json").await.text().await.unwrap()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/attributes",
+        "/api/v1/attributes/{name}",
+        "/api/v1/oidc-scopes",
+        "/api/v1/vendors",
+        "/api/v1/vendors/{id}",
+        "/api/v1/services",
+        "/api/v1/services/{id}",
+        "/api/v1/sub-processors",
+        "/api/v1/sub-processors/{id}",
+        "/api/v1/countries",
+        "/api/v1/countries/{code}",
+        "/healthz",
+        "/readyz",
+    ] {
+        let op = &paths.get(p).unwrap_or_else(|| panic!("{p} undocumented"))["get"];
+        let responses = op["responses"].as_object().unwrap();
+        assert!(responses.contains_key("200"), "{p}");
+        if p.starts_with("/api/") {
+            for code in ["400", "304"] {
+                assert!(responses.contains_key(code), "{p} lacks {code}");
+            }
+            assert_eq!(
+                responses["400"]["content"]["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem",
+                "{p}"
+            );
+        }
+    }
+    // every documented query parameter of the service list is one the server accepts, and v.v.
+    let params: Vec<&str> = paths["/api/v1/services"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in &params {
+        let res = app.get(&format!("/api/v1/services?{name}=x")).await;
+        if res.status() == 400 {
+            let body: Value = res.json().await.unwrap();
+            assert!(
+                !body["errors"]
+                    .to_string()
+                    .contains("unknown query parameter"),
+                "documented parameter {name} is refused as unknown"
+            );
+        }
+    }
+    let flag = doc["components"]["schemas"]["Flag"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        flag.contains("`no_adequacy_transfer`: ") && flag.contains("Privacy Shield"),
+        "{flag}"
+    );
+    assert!(doc["components"]["schemas"]["Problem"]["example"].is_object());
+}
+
+async fn the_docs_ui_serves_its_own_assets(app: TestApp) {
+    let redirect = app.get("/docs").await;
+    assert!(redirect.status().is_redirection());
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the docs page loads something from outside: {html}"
+    );
+    for asset in [
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+    ] {
+        let res = app.get(asset).await;
+        assert_eq!(res.status(), 200, "{asset}");
+        let body = res.text().await.unwrap();
+        assert!(body.len() > 100, "{asset}");
+        if asset.ends_with("initializer.js") {
+            assert!(body.contains("/openapi.json"), "{body}");
+        }
+    }
+}
+
+on_both_engines!(
+    the_served_document_is_the_committed_one,
+    every_route_is_documented_with_errors_and_examples,
+    the_docs_ui_serves_its_own_assets,
+);

@@ -94,10 +94,25 @@ pub fn export(store: &Store) -> Result<Catalogue, StoreError> {
 
 /// The HTTP server on an already bound listener (tests bind port 0).
 pub fn server(listener: TcpListener, store: Store, workers: usize) -> std::io::Result<Server> {
-    let state = web::Data::new(AppState { store });
+    let state = web::Data::new(AppState {
+        store,
+        metrics: Default::default(),
+    });
     let mut server = HttpServer::new(move || {
+        let counted = state.clone();
         App::new()
             .app_data(state.clone())
+            .wrap_fn(move |req, srv| {
+                let started = std::time::Instant::now();
+                let metrics = counted.clone();
+                let fut = actix_web::dev::Service::call(srv, req);
+                async move {
+                    let res = fut.await?;
+                    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    metrics.metrics.record(res.status().as_u16(), micros);
+                    Ok(res)
+                }
+            })
             .app_data(web::QueryConfig::default().error_handler(|_, _| bad_query()))
             .app_data(web::PathConfig::default().error_handler(|_, _| bad_query()))
             .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms"))

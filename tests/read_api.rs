@@ -630,6 +630,19 @@ async fn countries_carry_eea_and_adequacy_and_who_uses_them(app: TestApp) {
 async fn health_and_readiness_answer(app: TestApp) {
     assert_eq!(app.json("/healthz").await["status"], "ok");
     assert_eq!(app.json("/readyz").await["status"], "ok");
+    app.get("/api/v1/services/nope").await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let count = |class: &str| -> u64 {
+        let prefix = format!("feide_registry_http_requests_total{{class=\"{class}\"}} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("{metrics}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(count("2xx") >= 2, "{metrics}");
+    assert!(count("4xx") >= 1, "{metrics}");
 }
 
 on_both_engines!(

@@ -2,6 +2,7 @@
 
 mod attributes;
 mod countries;
+pub mod metrics;
 pub mod negotiate;
 pub mod openapi;
 mod ops;
@@ -22,27 +23,83 @@ use crate::store::Store;
 
 pub struct AppState {
     pub store: Store,
+    pub metrics: metrics::Metrics,
 }
 
 /// Registers every route. Resources use `web::resource` with per-method routes so that a wrong
 /// method answers 405, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(ops::healthz)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/readyz").route(web::get().to(ops::readyz)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/openapi.json").route(web::get().to(openapi::serve)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/attributes").route(web::get().to(attributes::list)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/attributes/{name}").route(web::get().to(attributes::get)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/oidc-scopes").route(web::get().to(attributes::scopes)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/vendors").route(web::get().to(vendors::list)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/vendors/{id}").route(web::get().to(vendors::get)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/services").route(web::get().to(services::list)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/services/{id}").route(web::get().to(services::get)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/sub-processors").route(web::get().to(sub_processors::list)).default_service(web::to(method_not_allowed)))
-        .service(
-            web::resource("/api/v1/sub-processors/{id}").route(web::get().to(sub_processors::get)),
-        )
-        .service(web::resource("/api/v1/countries").route(web::get().to(countries::list)).default_service(web::to(method_not_allowed)))
-        .service(web::resource("/api/v1/countries/{code}").route(web::get().to(countries::get)).default_service(web::to(method_not_allowed)));
+    cfg.service(
+        web::resource("/healthz")
+            .route(web::get().to(ops::healthz))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(metrics::metrics))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/readyz")
+            .route(web::get().to(ops::readyz))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/openapi.json")
+            .route(web::get().to(openapi::serve))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/attributes")
+            .route(web::get().to(attributes::list))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/attributes/{name}")
+            .route(web::get().to(attributes::get))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/oidc-scopes")
+            .route(web::get().to(attributes::scopes))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/vendors")
+            .route(web::get().to(vendors::list))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/vendors/{id}")
+            .route(web::get().to(vendors::get))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/services")
+            .route(web::get().to(services::list))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/services/{id}")
+            .route(web::get().to(services::get))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/sub-processors")
+            .route(web::get().to(sub_processors::list))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(web::resource("/api/v1/sub-processors/{id}").route(web::get().to(sub_processors::get)))
+    .service(
+        web::resource("/api/v1/countries")
+            .route(web::get().to(countries::list))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/countries/{code}")
+            .route(web::get().to(countries::get))
+            .default_service(web::to(method_not_allowed)),
+    );
 }
 
 /// The query string as name/value pairs; undecodable input is a 400.
@@ -104,15 +161,25 @@ pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
         "Method not allowed",
-        format!("{} only answers GET.", req.path().chars().take(200).collect::<String>()),
+        format!(
+            "{} only answers GET.",
+            req.path().chars().take(200).collect::<String>()
+        ),
         Vec::new(),
     );
-    res.headers_mut().insert(actix_web::http::header::ALLOW, actix_web::http::header::HeaderValue::from_static("GET, HEAD"));
+    res.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static("GET, HEAD"),
+    );
     res
 }
 
 /// 404 for paths no route matches, as a problem document.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
-    AppError::NotFound(format!("No resource at {}.", req.path().chars().take(200).collect::<String>())).error_response()
+    AppError::NotFound(format!(
+        "No resource at {}.",
+        req.path().chars().take(200).collect::<String>()
+    ))
+    .error_response()
 }

@@ -5,7 +5,7 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
-use super::{attributes, countries, ops, services, sub_processors, vendors, views};
+use super::{attributes, countries, metrics, ops, services, sub_processors, vendors, views};
 use crate::domain::{catalogue, flags::Flag, reference, validate};
 use crate::error::Problem;
 
@@ -26,7 +26,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         services::list, services::get,
         sub_processors::list, sub_processors::get,
         countries::list, countries::get,
-        ops::healthz, ops::readyz,
+        ops::healthz, ops::readyz, metrics::metrics,
     ),
     components(schemas(
         Problem, validate::FieldProblem, Flag,

@@ -627,6 +627,95 @@ async fn countries_carry_eea_and_adequacy_and_who_uses_them(app: TestApp) {
     assert!(codes.contains(&"US") && codes.contains(&"NZ"), "{codes:?}");
 }
 
+async fn facets_count_each_value_over_the_whole_filtered_set(app: TestApp) {
+    let all = app
+        .json("/api/v1/services?facets=attribute,country,sub_processor,flag,vendor&limit=1")
+        .await;
+    assert_eq!(
+        all["items"].as_array().unwrap().len(),
+        1,
+        "the page is one item, the counts cover all"
+    );
+    let facets = all["facets"].as_object().unwrap();
+    let filters = [
+        ("attribute", "attribute"),
+        ("country", "country"),
+        ("sub_processor", "sub_processor"),
+        ("flag", "flag"),
+        ("vendor", "vendor"),
+    ];
+    for (facet, filter) in filters {
+        let values = facets[facet]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {facet} facet: {all}"));
+        assert!(!values.is_empty(), "{facet}");
+        let counts: Vec<u64> = values
+            .iter()
+            .map(|v| v["count"].as_u64().unwrap())
+            .collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] >= w[1]),
+            "{facet} not most frequent first: {counts:?}"
+        );
+        for v in values {
+            let value = v["value"].as_str().unwrap();
+            let listed = app
+                .ids(&format!("/api/v1/services?{filter}={value}&limit=500"))
+                .await;
+            assert_eq!(
+                v["count"].as_u64().unwrap() as usize,
+                listed.len(),
+                "{facet}={value}"
+            );
+        }
+    }
+    // counts follow the filters
+    let outside = app
+        .json("/api/v1/services?outside_eea=true&facets=vendor")
+        .await;
+    assert_eq!(
+        outside["facets"]["vendor"],
+        serde_json::json!([{"value": "eldur-learning", "count": 1}])
+    );
+    assert!(app.json("/api/v1/services").await.get("facets").is_none());
+    let p = app
+        .problem("/api/v1/services?facets=country,colour", 400)
+        .await;
+    assert_eq!(p["errors"][0]["pointer"], "facets");
+}
+
+async fn free_text_results_are_ranked_by_relevance(app: TestApp) {
+    // "learning" is Learning-ID's name (and in a purpose), but only Kikora's vendor and purposes
+    assert_eq!(
+        app.ids("/api/v1/services?q=learning").await,
+        vec!["learning-id", "kikora"]
+    );
+    assert_eq!(
+        app.ids("/api/v1/services?q=learning&sort=id").await,
+        vec!["kikora", "learning-id"]
+    );
+    // every word must match somewhere
+    assert_eq!(
+        app.ids("/api/v1/services?q=eldur%20programvare").await,
+        vec!["kikora"]
+    );
+    assert_eq!(
+        app.ids("/api/v1/services?q=eldur%20sykkel").await,
+        Vec::<String>::new()
+    );
+    // relevance pages like any other sort
+    let first = app.json("/api/v1/services?q=learning&limit=1").await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    assert_eq!(
+        app.ids(&format!(
+            "/api/v1/services?q=learning&limit=1&cursor={cursor}"
+        ))
+        .await,
+        vec!["kikora"]
+    );
+    app.problem("/api/v1/services?sort=relevance", 400).await;
+}
+
 async fn health_and_readiness_answer(app: TestApp) {
     assert_eq!(app.json("/healthz").await["status"], "ok");
     assert_eq!(app.json("/readyz").await["status"], "ok");
@@ -666,4 +755,6 @@ on_both_engines!(
     sub_processors_list_the_services_using_them,
     countries_carry_eea_and_adequacy_and_who_uses_them,
     health_and_readiness_answer,
+    facets_count_each_value_over_the_whole_filtered_set,
+    free_text_results_are_ranked_by_relevance,
 );

@@ -2,9 +2,11 @@
 
 pub mod catalogue;
 pub mod derive;
+pub mod facets;
 pub mod flags;
 pub mod ids;
 pub mod profile;
 pub mod query;
 pub mod reference;
+pub mod search;
 pub mod validate;

@@ -225,7 +225,7 @@ impl ServiceFilter {
         let d = &r.derived;
         self.q
             .as_deref()
-            .is_none_or(|q| text_matches(q, r, vendor_name))
+            .is_none_or(|q| super::search::score(q, r, vendor_name) > 0)
             && self.vendor.as_deref().is_none_or(|v| s.vendor == v)
             && self
                 .attributes
@@ -255,31 +255,4 @@ impl ServiceFilter {
             && self.status.is_none_or(|st| s.status == st)
             && self.updated_since.is_none_or(|t| r.stamp.updated_at >= t)
     }
-}
-
-/// Case-insensitive (Unicode, so Æ/æ, Ø/ø and Å/å match) substring search over the texts a
-/// user would search: names, description, purposes and justifications.
-fn text_matches(q: &str, r: &ServiceRecord, vendor_name: &str) -> bool {
-    let needle = q.trim().to_lowercase();
-    let s = &r.service;
-    let fields = [
-        s.name.as_str(),
-        vendor_name,
-        s.description.as_deref().unwrap_or(""),
-    ]
-    .into_iter()
-    .chain(s.purposes.iter().map(String::as_str))
-    .chain(
-        s.attributes
-            .iter()
-            .filter_map(|a| a.justification.as_deref()),
-    )
-    .chain(
-        s.oidc_scopes
-            .iter()
-            .filter_map(|a| a.justification.as_deref()),
-    );
-    fields
-        .into_iter()
-        .any(|f| f.to_lowercase().contains(&needle))
 }

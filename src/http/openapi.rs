@@ -6,7 +6,7 @@ use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 use super::{attributes, countries, metrics, ops, services, sub_processors, vendors, views};
-use crate::domain::{catalogue, flags::Flag, reference, validate};
+use crate::domain::{catalogue, facets, flags::Flag, reference, validate};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -29,7 +29,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         ops::healthz, ops::readyz, metrics::metrics,
     ),
     components(schemas(
-        Problem, validate::FieldProblem, Flag,
+        Problem, validate::FieldProblem, Flag, facets::Facet, facets::FacetCount,
         catalogue::Catalogue, catalogue::Vendor, catalogue::Contact, catalogue::SubProcessor, catalogue::Service,
         catalogue::Status, catalogue::DataSubject, catalogue::AttributeRequest, catalogue::ScopeRequest,
         catalogue::Role, catalogue::Location, catalogue::UseLocation, catalogue::TransferMechanism,

@@ -7,21 +7,33 @@ use super::pagination::PageRequest;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
+use crate::domain::facets::{self, Facet};
 use crate::domain::flags::Flag;
 use crate::domain::profile::ServiceRecord;
-use crate::domain::query::{ServiceFilter, SERVICE_FILTERS, SERVICE_REPEATABLE};
+use crate::domain::query::{Params, ServiceFilter, SERVICE_FILTERS, SERVICE_REPEATABLE};
 use crate::domain::reference::Sensitivity;
+use crate::domain::search;
 use crate::error::{AppError, Problem};
 use crate::store::fmt_time;
 
-const SORTS: &[&str] = &["id", "-id", "name", "-name", "updated_at", "-updated_at"];
+const SORTS: &[&str] = &[
+    "relevance",
+    "id",
+    "-id",
+    "name",
+    "-name",
+    "updated_at",
+    "-updated_at",
+];
 
-/// The sort key of a service: unique (the id breaks ties) and ordered like the sort.
-fn sort_key(sort: &str, r: &ServiceRecord) -> String {
+/// The sort key of a service: unique (the id breaks ties) and ordered like the sort. Relevance
+/// keys sort ascending, so the best score (the smallest complement) comes first.
+fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
     let id = &r.service.id;
     match sort.trim_start_matches('-') {
         "name" => format!("{}\u{0}{id}", r.service.name.to_lowercase()),
         "updated_at" => format!("{}\u{0}{id}", fmt_time(r.stamp.updated_at)),
+        "relevance" => format!("{:010}\u{0}{id}", u32::MAX - score),
         _ => id.clone(),
     }
 }
@@ -47,7 +59,8 @@ fn sort_key(sort: &str, r: &ServiceRecord) -> String {
         ("data_subject" = Option<DataSubject>, Query, description = "Processes data about these people"),
         ("status" = Option<Status>, Query, description = "active or retired"),
         ("updated_since" = Option<String>, Query, description = "Updated at or after this RFC 3339 time or ISO 8601 date", example = "2026-01-01"),
-        ("sort" = Option<String>, Query, description = "id (default), name or updated_at; prefix - for descending", example = "-updated_at"),
+        ("sort" = Option<String>, Query, description = "relevance (the default with `q`: best matches first), id (the default without `q`), name or updated_at; prefix - for descending", example = "-updated_at"),
+        ("facets" = Option<String>, Query, description = "Comma-separated facets to count over the whole filtered set: attribute, country, sub_processor, flag, vendor", example = "country,flag"),
         ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
     ),
@@ -67,45 +80,86 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let single: Vec<&str> = SERVICE_FILTERS
         .iter()
         .copied()
-        .chain(["sort", "limit", "cursor"])
+        .chain(["sort", "limit", "cursor", "facets"])
         .collect();
-    let (filter, sort, page) = parse_params(&pairs, &single, SERVICE_REPEATABLE, |p| {
+    let (filter, sort, page, facets) = parse_params(&pairs, &single, SERVICE_REPEATABLE, |p| {
         let filter = ServiceFilter::parse(p, &snap.reference);
+        let default_sort = if filter.q.is_some() {
+            "relevance"
+        } else {
+            "id"
+        };
         let sort = p
             .parsed(
                 "sort",
-                "one of id, name, updated_at (prefix - for descending)",
+                "one of relevance, id, name, updated_at (prefix - for descending)",
                 |s| SORTS.iter().find(|x| **x == s).copied(),
             )
-            .unwrap_or("id");
-        (filter, sort, PageRequest::parse(p, sort))
+            .unwrap_or(default_sort);
+        if sort == "relevance" && filter.q.is_none() {
+            p.problem("sort", "relevance needs a search term in `q`");
+        }
+        let facets = parse_facets(p);
+        (filter, sort, PageRequest::parse(p, sort), facets)
     })?;
     let descending = sort.starts_with('-');
-    let mut matching: Vec<&ServiceRecord> = snap
+    let vendor_name = |r: &ServiceRecord| {
+        snap.vendor(&r.service.vendor)
+            .map_or("", |v| v.vendor.name.as_str())
+    };
+    let mut matching: Vec<(String, &ServiceRecord)> = snap
         .services
         .iter()
-        .filter(|r| {
-            let vendor_name = snap
-                .vendor(&r.service.vendor)
-                .map_or("", |v| v.vendor.name.as_str());
-            filter.matches(r, vendor_name)
+        .filter(|r| filter.matches(r, vendor_name(r)))
+        .map(|r| {
+            let score = filter
+                .q
+                .as_deref()
+                .map_or(0, |q| search::score(q, r, vendor_name(r)));
+            (sort_key(sort, r, score), r)
         })
         .collect();
-    matching.sort_by_cached_key(|r| sort_key(sort, r));
+    matching.sort_by(|a, b| a.0.cmp(&b.0));
     if descending {
         matching.reverse();
     }
-    let (rows, next) = page.page(matching, descending, |r| sort_key(sort, r));
+    let facet_counts =
+        (!facets.is_empty()).then(|| facets::count(&facets, matching.iter().map(|(_, r)| *r)));
+    let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
     let items: Vec<ServiceSummary> = rows
         .into_iter()
-        .map(|r| ServiceSummary::of(r, &snap))
+        .map(|(_, r)| ServiceSummary::of(r, &snap))
         .collect();
     let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
-        ServiceList { items, next_cursor }
+        ServiceList {
+            items,
+            next_cursor,
+            facets: facet_counts,
+        }
     })?;
     Ok(body.respond(&req))
 }
 
+fn parse_facets(p: &mut Params) -> Vec<Facet> {
+    let Some(list) = p.text("facets") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim) {
+        match Facet::parse(name) {
+            Some(f) if !out.contains(&f) => out.push(f),
+            Some(_) => {}
+            None => p.problem(
+                "facets",
+                format!(
+                    "`{}` is not a facet (attribute, country, sub_processor, flag, vendor)",
+                    name.chars().take(64).collect::<String>()
+                ),
+            ),
+        }
+    }
+    out
+}
 /// The whole profile of one service.
 ///
 /// Attributes with justifications (OIDC scopes resolved to the attributes they release),

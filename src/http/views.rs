@@ -47,9 +47,26 @@ macro_rules! page_type {
 page_type!(AttributeList, AttributeView);
 page_type!(ScopeList, ScopeView);
 page_type!(VendorList, VendorView);
-page_type!(ServiceList, ServiceSummary);
 page_type!(SubProcessorList, SubProcessorView);
 page_type!(CountryList, CountryView);
+
+/// A page of services, with facet counts over the whole filtered set when `facets` was asked for.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceList {
+    pub items: Vec<ServiceSummary>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    /// Per requested facet: each value and how many services of the whole filtered set (not just
+    /// this page) have it, most frequent first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!({"country": [{"value": "NO", "count": 4}, {"value": "US", "count": 1}]}))]
+    pub facets: Option<
+        std::collections::BTreeMap<
+            crate::domain::facets::Facet,
+            Vec<crate::domain::facets::FacetCount>,
+        >,
+    >,
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct ServiceRef {

@@ -16,6 +16,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     NotAcceptable(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
     #[error("the document is invalid")]
     Invalid(Vec<FieldProblem>),
     #[error("the database is unavailable")]
@@ -78,6 +82,18 @@ impl AppError {
             ),
             AppError::NotFound(d) => ("not-found", "Not found", d.clone(), &[]),
             AppError::NotAcceptable(d) => ("not-acceptable", "Not acceptable", d.clone(), &[]),
+            AppError::TooLarge(n) => (
+                "too-large",
+                "Payload too large",
+                format!("The body must be at most {n} bytes."),
+                &[],
+            ),
+            AppError::UnsupportedMediaType(d) => (
+                "unsupported-media-type",
+                "Unsupported media type",
+                d.clone(),
+                &[],
+            ),
             AppError::Invalid(p) => (
                 "invalid-document",
                 "Invalid document",
@@ -115,6 +131,8 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,10 +1,12 @@
 //! Plain Rust: the catalogue's model and its rules. Knows nothing of HTTP or SQL.
 
 pub mod catalogue;
+pub mod compare;
 pub mod derive;
 pub mod facets;
 pub mod flags;
 pub mod ids;
+pub mod portfolio;
 pub mod profile;
 pub mod query;
 pub mod reference;

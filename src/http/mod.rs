@@ -7,6 +7,7 @@ pub mod negotiate;
 pub mod openapi;
 mod ops;
 pub mod pagination;
+mod reports;
 mod services;
 mod sub_processors;
 mod vendors;
@@ -91,6 +92,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/api/v1/sub-processors/{id}").route(web::get().to(sub_processors::get)))
     .service(
+        web::resource("/api/v1/compare")
+            .route(web::get().to(reports::compare))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/reports/portfolio")
+            .route(web::post().to(reports::portfolio))
+            .default_service(web::to(post_only)),
+    )
+    .service(
         web::resource("/api/v1/countries")
             .route(web::get().to(countries::list))
             .default_service(web::to(method_not_allowed)),
@@ -155,21 +166,30 @@ pub fn list_body<T: negotiate::CsvRow, L: serde::Serialize>(
     Ok(body)
 }
 
-/// 405 for a method a resource does not serve; every resource is read-only for now.
+/// 405 for a method a read-only resource does not serve.
 pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    not_allowed(&req, "GET, HEAD")
+}
+
+/// 405 for anything but POST on an action resource.
+pub async fn post_only(req: HttpRequest) -> HttpResponse {
+    not_allowed(&req, "POST")
+}
+
+fn not_allowed(req: &HttpRequest, allow: &'static str) -> HttpResponse {
     let mut res = crate::error::problem_response(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
         "Method not allowed",
         format!(
-            "{} only answers GET.",
+            "{} answers {allow} only.",
             req.path().chars().take(200).collect::<String>()
         ),
         Vec::new(),
     );
     res.headers_mut().insert(
         actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static("GET, HEAD"),
+        actix_web::http::header::HeaderValue::from_static(allow),
     );
     res
 }

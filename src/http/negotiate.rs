@@ -139,6 +139,24 @@ impl Body {
         })
     }
 
+    /// CSV from rows whose first row is the header.
+    pub fn csv_rows(rows: &[Vec<String>]) -> Result<Body, AppError> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for row in rows {
+            w.write_record(row)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Body {
+            bytes,
+            content_type: "text/csv; charset=utf-8",
+            lang: None,
+            link_next: None,
+        })
+    }
+
     pub fn in_language(mut self, lang: Lang) -> Body {
         self.lang = Some(lang);
         self

@@ -5,8 +5,10 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
-use super::{attributes, countries, metrics, ops, services, sub_processors, vendors, views};
-use crate::domain::{catalogue, facets, flags::Flag, reference, validate};
+use super::{
+    attributes, countries, metrics, ops, reports, services, sub_processors, vendors, views,
+};
+use crate::domain::{catalogue, compare, facets, flags::Flag, portfolio, reference, validate};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -26,6 +28,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         services::list, services::get,
         sub_processors::list, sub_processors::get,
         countries::list, countries::get,
+        reports::compare, reports::portfolio,
         ops::healthz, ops::readyz, metrics::metrics,
     ),
     components(schemas(
@@ -40,6 +43,11 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         views::ServiceList, views::ServiceSummary, views::ServiceProfile, views::ReceivedAttribute,
         views::ServiceSubProcessor, views::SubProcessorList, views::SubProcessorView, views::SubProcessorUseView,
         views::CountryList, views::CountryView, views::CountryDetail, views::CountryUse, ops::Health,
+        compare::Comparison, compare::ComparedService, compare::AttributeRow, compare::AttributeCell, compare::CountryRow,
+        compare::CountryCell, compare::SubProcessorRow, compare::SubProcessorCell, compare::TermRow, compare::FlagRow,
+        portfolio::PortfolioRequest, portfolio::PortfolioReport, portfolio::CountryExposure, portfolio::Transfer,
+        portfolio::SubProcessorExposure, portfolio::SensitiveAttribute, portfolio::AttributeReceiver, portfolio::FlaggedServices,
+        portfolio::WeakestTerms, portfolio::DaysAndServices,
     )),
     tags(
         (name = "attributes", description = "The Feide attribute catalogue and OIDC scopes"),
@@ -47,6 +55,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         (name = "services", description = "Edtech services and their profiles"),
         (name = "sub-processors", description = "Sub-processors (underdatabehandlere), shared across services"),
         (name = "countries", description = "ISO 3166-1 countries with EEA and adequacy status"),
+        (name = "reports", description = "Comparisons and portfolio reports"),
         (name = "operations", description = "Health and readiness"),
     ),
     modifiers(&FlagRules),

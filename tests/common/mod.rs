@@ -165,3 +165,133 @@ macro_rules! on_both_engines {
         )*
     };
 }
+
+/// A deterministic synthetic catalogue of `n` services (ids `gen-0000`…), for tests where counts
+/// and ordering matter. Attributes, countries and sub-processors are drawn from small pools with a
+/// simple LCG, so every expectation can be recomputed from the returned catalogue itself.
+pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catalogue::Catalogue {
+    use feide_registry::domain::catalogue::*;
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move |m: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    let attributes = [
+        "cn",
+        "givenName",
+        "sn",
+        "mail",
+        "eduPersonPrincipalName",
+        "norEduPersonNIN",
+        "jpegPhoto",
+        "eduPersonAffiliation",
+    ];
+    let places = [
+        ("NO", TransferMechanism::Eea),
+        ("SE", TransferMechanism::Eea),
+        ("IE", TransferMechanism::Eea),
+        ("US", TransferMechanism::Scc),
+        ("US", TransferMechanism::Dpf),
+        ("IN", TransferMechanism::Scc),
+    ];
+    let subs: Vec<SubProcessor> = (0..12)
+        .map(|i| SubProcessor {
+            id: format!("gen-sub-{i:02}"),
+            name: format!("Generated Sub {i:02}"),
+            legal_name: None,
+            org_number: None,
+            registration_number: None,
+            country: None,
+            address: None,
+            website: None,
+        })
+        .collect();
+    let vendors: Vec<Vendor> = (0..n.div_ceil(5))
+        .map(|i| Vendor {
+            id: format!("gen-vendor-{i:04}"),
+            name: format!("Generert Leverandør {i:04} ÆØÅ"),
+            org_number: None,
+            country: Some("NO".into()),
+            address: None,
+            contact: None,
+            website: None,
+        })
+        .collect();
+    let services = (0..n)
+        .map(|i| {
+            let mut attrs: Vec<AttributeRequest> = Vec::new();
+            for _ in 0..1 + next(5) {
+                let name = attributes[next(attributes.len())];
+                if !attrs.iter().any(|a| a.name == name) {
+                    attrs.push(AttributeRequest {
+                        name: name.into(),
+                        justification: (next(4) > 0).then(|| format!("grunn {i}")),
+                    });
+                }
+            }
+            let mut uses: Vec<SubProcessorUse> = Vec::new();
+            for _ in 0..next(4) {
+                // skewed: low ids (the "hyperscalers") are drawn far more often
+                let id = subs[next(3).min(next(12))].id.clone();
+                if uses.iter().any(|u| u.id == id) {
+                    continue;
+                }
+                let (country, mechanism) = places[next(places.len())];
+                uses.push(SubProcessorUse {
+                    id,
+                    purpose: Some("drift".into()),
+                    locations: vec![UseLocation {
+                        country: country.into(),
+                        role: Role::Storage,
+                    }],
+                    transfer_mechanism: mechanism,
+                });
+            }
+            Service {
+                id: format!("gen-{i:04}"),
+                name: format!("Generert tjeneste {i:04}"),
+                vendor: vendors[i / 5].id.clone(),
+                description: None,
+                website: None,
+                status: Status::Active,
+                purposes: vec![if i % 7 == 0 {
+                    "Kartlegging av lesing".into()
+                } else {
+                    "Læring".into()
+                }],
+                data_subjects: vec![DataSubject::Pupils],
+                personal_data: vec![],
+                attributes: attrs,
+                oidc_scopes: vec![],
+                locations: vec![Location {
+                    country: "NO".into(),
+                    role: Role::Storage,
+                    facility: None,
+                }],
+                sub_processors: uses,
+                terms: Terms {
+                    deletion_days_after_end: (next(5) > 0).then(|| 30 * (1 + next(12) as i32)),
+                    breach_notice_hours: (next(2) == 0).then_some(72),
+                    sub_processor_change: Some(if next(2) == 0 {
+                        SubProcessorChange::Notice
+                    } else {
+                        SubProcessorChange::PriorApproval
+                    }),
+                    sub_processor_notice_days: Some(7 * (1 + next(8) as i32)),
+                    ..Terms::default()
+                },
+                sources: vec![],
+            }
+        })
+        .collect();
+    Catalogue {
+        format: "feide-registry-catalogue/1".into(),
+        vendors,
+        sub_processors: subs,
+        services,
+    }
+}

@@ -1,0 +1,401 @@
+//! A report across the services a municipality uses: where the data goes, who handles it, who
+//! receives the most sensitive attributes, and the weakest contract terms. Nothing is stored.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::catalogue::{Role, TransferMechanism};
+use super::flags::Flag;
+use super::profile::{ServiceRecord, Snapshot};
+use super::reference::{Adequacy, Lang, Sensitivity};
+
+pub const MAX_SERVICES: usize = 500;
+
+/// The services a municipality uses.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"services": ["kikora", "glupus", "sykkeldyktig", "no-such-service"]}))]
+pub struct PortfolioRequest {
+    /// Service ids, 1 to 500.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortfolioReport {
+    /// The services found, in the order asked for (duplicates removed).
+    pub services: Vec<String>,
+    /// Ids asked for that the registry does not know.
+    pub unknown: Vec<String>,
+    pub countries: Vec<CountryExposure>,
+    pub third_country_transfers: Vec<Transfer>,
+    pub sub_processors: Vec<SubProcessorExposure>,
+    pub high_sensitivity_attributes: Vec<SensitiveAttribute>,
+    pub flags: Vec<FlaggedServices>,
+    pub weakest_terms: WeakestTerms,
+}
+
+/// A country and the services whose data reaches it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountryExposure {
+    #[schema(example = "US")]
+    pub code: String,
+    pub name: String,
+    pub eea: bool,
+    pub adequacy: Adequacy,
+    pub services: Vec<String>,
+}
+
+/// One flow of data to a country outside the EEA.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transfer {
+    pub service: String,
+    /// `vendor`, or the sub-processor's id.
+    pub by: String,
+    pub country: String,
+    pub role: Role,
+    pub adequacy: Adequacy,
+    /// The stated mechanism (`null` for the vendor's own locations, which state none).
+    pub transfer_mechanism: Option<TransferMechanism>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubProcessorExposure {
+    pub id: String,
+    pub name: String,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SensitiveAttribute {
+    #[schema(example = "norEduPersonNIN")]
+    pub name: String,
+    pub services: Vec<AttributeReceiver>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttributeReceiver {
+    pub service: String,
+    pub justification: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FlaggedServices {
+    pub flag: Flag,
+    pub services: Vec<String>,
+}
+
+/// The weakest terms across the portfolio, with the services that have them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeakestTerms {
+    /// The longest time data is kept after the agreement ends.
+    pub longest_deletion: Option<DaysAndServices>,
+    /// Services whose agreement states no deletion deadline.
+    pub deletion_not_stated: Vec<String>,
+    /// Services with no fixed breach-notice deadline.
+    pub no_breach_deadline: Vec<String>,
+    /// The shortest notice of a sub-processor change, among agreements that change on notice.
+    pub shortest_change_notice: Option<DaysAndServices>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DaysAndServices {
+    pub days: i32,
+    pub services: Vec<String>,
+}
+
+/// Splits the requested ids into known records (first occurrence, in order) and unknown ids.
+pub fn resolve<'a>(
+    snapshot: &'a Snapshot,
+    ids: &[String],
+) -> (Vec<&'a ServiceRecord>, Vec<String>) {
+    let mut found: Vec<&ServiceRecord> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for id in ids {
+        match snapshot.service(id) {
+            Some(r) if !found.iter().any(|f| f.service.id == r.service.id) => found.push(r),
+            Some(_) => {}
+            None if !unknown.contains(id) => unknown.push(id.clone()),
+            None => {}
+        }
+    }
+    (found, unknown)
+}
+
+pub fn report(
+    snapshot: &Snapshot,
+    services: &[&ServiceRecord],
+    unknown: Vec<String>,
+    lang: Lang,
+) -> PortfolioReport {
+    let reference = &snapshot.reference;
+    let ids = |rs: &mut Vec<String>, id: &str| {
+        if !rs.iter().any(|x| x == id) {
+            rs.push(id.to_owned());
+        }
+    };
+
+    let mut by_country: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut transfers = Vec::new();
+    let mut by_sub: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut sensitive: BTreeMap<usize, SensitiveAttribute> = BTreeMap::new();
+    for r in services {
+        let s = &r.service;
+        for c in super::derive::all_countries(s) {
+            ids(by_country.entry(c).or_default(), &s.id);
+        }
+        for l in &s.locations {
+            if reference.is_third_country(&l.country) {
+                transfers.push(Transfer {
+                    service: s.id.clone(),
+                    by: "vendor".into(),
+                    country: l.country.clone(),
+                    role: l.role,
+                    adequacy: reference
+                        .country(&l.country)
+                        .map_or(Adequacy::None, |c| c.adequacy),
+                    transfer_mechanism: None,
+                });
+            }
+        }
+        for u in &s.sub_processors {
+            ids(by_sub.entry(u.id.clone()).or_default(), &s.id);
+            for l in u
+                .locations
+                .iter()
+                .filter(|l| reference.is_third_country(&l.country))
+            {
+                transfers.push(Transfer {
+                    service: s.id.clone(),
+                    by: u.id.clone(),
+                    country: l.country.clone(),
+                    role: l.role,
+                    adequacy: reference
+                        .country(&l.country)
+                        .map_or(Adequacy::None, |c| c.adequacy),
+                    transfer_mechanism: Some(u.transfer_mechanism),
+                });
+            }
+        }
+        for a in r
+            .derived
+            .attributes
+            .iter()
+            .filter(|a| a.sensitivity == Sensitivity::High)
+        {
+            let position = reference
+                .attributes
+                .iter()
+                .position(|x| x.name == a.name)
+                .unwrap_or(usize::MAX);
+            sensitive
+                .entry(position)
+                .or_insert_with(|| SensitiveAttribute {
+                    name: a.name.clone(),
+                    services: Vec::new(),
+                })
+                .services
+                .push(AttributeReceiver {
+                    service: s.id.clone(),
+                    justification: a.justification.clone(),
+                });
+        }
+    }
+
+    let mut sub_processors: Vec<SubProcessorExposure> = by_sub
+        .into_iter()
+        .map(|(id, services)| SubProcessorExposure {
+            name: snapshot
+                .sub_processor(&id)
+                .map_or_else(|| id.clone(), |p| p.name.clone()),
+            id,
+            services,
+        })
+        .collect();
+    sub_processors.sort_by(|a, b| {
+        b.services
+            .len()
+            .cmp(&a.services.len())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+
+    let flags = Flag::ALL
+        .iter()
+        .map(|&flag| FlaggedServices {
+            flag,
+            services: services
+                .iter()
+                .filter(|r| r.derived.flags.contains(&flag))
+                .map(|r| r.service.id.clone())
+                .collect(),
+        })
+        .filter(|f| !f.services.is_empty())
+        .collect();
+
+    PortfolioReport {
+        services: services.iter().map(|r| r.service.id.clone()).collect(),
+        unknown,
+        countries: by_country
+            .into_iter()
+            .map(|(code, services)| {
+                let c = reference.country(&code);
+                CountryExposure {
+                    name: c.map_or_else(|| code.clone(), |c| c.name.get(lang).to_owned()),
+                    eea: c.is_some_and(|c| c.eea),
+                    adequacy: c.map_or(Adequacy::None, |c| c.adequacy),
+                    code,
+                    services,
+                }
+            })
+            .collect(),
+        third_country_transfers: transfers,
+        sub_processors,
+        high_sensitivity_attributes: sensitive.into_values().collect(),
+        flags,
+        weakest_terms: weakest_terms(services),
+    }
+}
+
+fn extreme(
+    services: &[&ServiceRecord],
+    value: impl Fn(&ServiceRecord) -> Option<i32>,
+    longest: bool,
+) -> Option<DaysAndServices> {
+    let days = services.iter().filter_map(|r| value(r)).reduce(|a, b| {
+        if longest {
+            a.max(b)
+        } else {
+            a.min(b)
+        }
+    })?;
+    Some(DaysAndServices {
+        days,
+        services: services
+            .iter()
+            .filter(|r| value(r) == Some(days))
+            .map(|r| r.service.id.clone())
+            .collect(),
+    })
+}
+
+fn weakest_terms(services: &[&ServiceRecord]) -> WeakestTerms {
+    use super::catalogue::SubProcessorChange;
+    let notice = |r: &ServiceRecord| {
+        let t = &r.service.terms;
+        if t.sub_processor_change == Some(SubProcessorChange::Notice) {
+            t.sub_processor_notice_days
+        } else {
+            None
+        }
+    };
+    WeakestTerms {
+        longest_deletion: extreme(services, |r| r.service.terms.deletion_days_after_end, true),
+        deletion_not_stated: services
+            .iter()
+            .filter(|r| r.service.terms.deletion_days_after_end.is_none())
+            .map(|r| r.service.id.clone())
+            .collect(),
+        no_breach_deadline: services
+            .iter()
+            .filter(|r| r.service.terms.breach_notice_hours.is_none())
+            .map(|r| r.service.id.clone())
+            .collect(),
+        shortest_change_notice: extreme(services, notice, false),
+    }
+}
+
+impl PortfolioReport {
+    /// The report as spreadsheet rows: `section, key, detail, services`.
+    pub fn csv_rows(&self) -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = vec![vec![
+            "section".into(),
+            "key".into(),
+            "detail".into(),
+            "services".into(),
+        ]];
+        let mut push = |section: &str, key: &str, detail: String, services: String| {
+            rows.push(vec![section.into(), key.into(), detail, services]);
+        };
+        for c in &self.countries {
+            push(
+                "country",
+                &c.code,
+                format!(
+                    "{} (eea: {}, adequacy: {})",
+                    c.name,
+                    c.eea,
+                    c.adequacy.as_str()
+                ),
+                c.services.join(";"),
+            );
+        }
+        for t in &self.third_country_transfers {
+            let mechanism = t
+                .transfer_mechanism
+                .map_or("vendor's own location", |m| m.as_str());
+            push(
+                "third_country_transfer",
+                &t.country,
+                format!("{} ({mechanism})", t.by),
+                t.service.clone(),
+            );
+        }
+        for p in &self.sub_processors {
+            push("sub_processor", &p.id, p.name.clone(), p.services.join(";"));
+        }
+        for a in &self.high_sensitivity_attributes {
+            push(
+                "high_sensitivity_attribute",
+                &a.name,
+                String::new(),
+                a.services
+                    .iter()
+                    .map(|s| s.service.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            );
+        }
+        for f in &self.flags {
+            push(
+                "flag",
+                f.flag.as_str(),
+                f.flag.rule().into(),
+                f.services.join(";"),
+            );
+        }
+        let w = &self.weakest_terms;
+        if let Some(d) = &w.longest_deletion {
+            push(
+                "weakest_term",
+                "longest_deletion",
+                format!("{} days", d.days),
+                d.services.join(";"),
+            );
+        }
+        push(
+            "weakest_term",
+            "deletion_not_stated",
+            String::new(),
+            w.deletion_not_stated.join(";"),
+        );
+        push(
+            "weakest_term",
+            "no_breach_deadline",
+            String::new(),
+            w.no_breach_deadline.join(";"),
+        );
+        if let Some(d) = &w.shortest_change_notice {
+            push(
+                "weakest_term",
+                "shortest_change_notice",
+                format!("{} days", d.days),
+                d.services.join(";"),
+            );
+        }
+        for id in &self.unknown {
+            push("unknown_service", id, String::new(), String::new());
+        }
+        rows
+    }
+}

@@ -1,0 +1,182 @@
+//! Comparisons and portfolio reports: read-only answers computed from the catalogue.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::negotiate::{format, language, Body, Format};
+use super::{parse_params, query_pairs, snapshot, AppState};
+use crate::domain::compare::{self, Comparison, MAX_SERVICES, MIN_SERVICES};
+use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
+use crate::domain::profile::ServiceRecord;
+use crate::domain::validate::FieldProblem;
+use crate::error::{AppError, Problem};
+
+/// Compare 2 to 20 services side by side.
+///
+/// One matrix: every attribute any of them receives (with each service's justification, and
+/// `differs` where only some receive it), every country their data reaches with its EEA and
+/// adequacy status, every sub-processor with purpose, locations and transfer mechanism, every
+/// contract term, and every flag. Each row has one cell per service, in the order given.
+/// `Accept: text/csv` gives the same matrix as a spreadsheet (`section, key, <service ids>`).
+#[utoipa::path(
+    get, path = "/api/v1/compare", tag = "reports",
+    params(
+        ("services" = String, Query, description = "2 to 20 distinct service ids, comma-separated", example = "kikora,sykkeldyktig"),
+        ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names"),
+    ),
+    responses(
+        (status = 200, description = "The comparison matrix", body = Comparison,
+         content((Comparison = "application/json"), (String = "text/csv")), headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Missing, repeated, unknown or too few/many services; every problem is listed", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn compare(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let lang = language(req.headers());
+    let snap = snapshot(&state).await?;
+    let chosen: Vec<&ServiceRecord> = parse_params(&pairs, &["services"], &[], |p| {
+        let Some(list) = p.text("services") else {
+            p.problem(
+                "services",
+                format!(
+                    "is required: {MIN_SERVICES} to {MAX_SERVICES} service ids, comma-separated"
+                ),
+            );
+            return Vec::new();
+        };
+        let ids: Vec<&str> = list.split(',').map(str::trim).collect();
+        let mut chosen: Vec<&ServiceRecord> = Vec::new();
+        for id in &ids {
+            match snap.service(id) {
+                None => p.problem(
+                    "services",
+                    format!(
+                        "no service with id `{}`",
+                        id.chars().take(64).collect::<String>()
+                    ),
+                ),
+                Some(r) if chosen.iter().any(|c| c.service.id == r.service.id) => {
+                    p.problem("services", format!("`{id}` is listed twice"))
+                }
+                Some(r) => chosen.push(r),
+            }
+        }
+        if !(MIN_SERVICES..=MAX_SERVICES).contains(&ids.len()) {
+            p.problem(
+                "services",
+                format!(
+                    "compares {MIN_SERVICES} to {MAX_SERVICES} services, not {}",
+                    ids.len()
+                ),
+            );
+        }
+        chosen
+    })?;
+    let comparison = compare::compare(&snap, &chosen, lang);
+    let body = match fmt {
+        Format::Csv => Body::csv_rows(&comparison.csv_rows())?,
+        Format::Json => Body::json(&comparison)?,
+    };
+    Ok(body.in_language(lang).respond(&req))
+}
+
+/// Report across the services a municipality uses.
+///
+/// Public and stateless: post up to 500 service ids and get, across the whole set, every country
+/// with the services that send data there, every third-country transfer with its mechanism, every
+/// sub-processor with the services using it, every high-sensitivity attribute and who receives it
+/// (with the justification), every flag with its services, and the weakest contract terms.
+/// Unknown ids are listed in `unknown`, not refused. `Accept: text/csv` gives it as a spreadsheet.
+#[utoipa::path(
+    post, path = "/api/v1/reports/portfolio", tag = "reports",
+    request_body(content = PortfolioRequest, content_type = "application/json"),
+    params(("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names")),
+    responses(
+        (status = 200, description = "The report", body = PortfolioReport,
+         content((PortfolioReport = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "The body is not JSON of the documented shape", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No services, or more than 500", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn portfolio(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    let fmt = format(req.headers(), true)?;
+    let lang = language(req.headers());
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        });
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType(
+            "Send the service ids as application/json.".into(),
+        ));
+    }
+    let body = read_body(payload, MAX_BODY).await?;
+    let request: PortfolioRequest = serde_json::from_slice(&body).map_err(|e| {
+        AppError::BadRequest(vec![FieldProblem::new(
+            "body",
+            format!("is not a portfolio request: {e}"),
+        )])
+    })?;
+    let mut problems = Vec::new();
+    if request.services.is_empty() || request.services.len() > portfolio::MAX_SERVICES {
+        problems.push(FieldProblem::new(
+            "/services",
+            format!("must list 1 to {} service ids", portfolio::MAX_SERVICES),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let snap = snapshot(&state).await?;
+    let (found, unknown) = portfolio::resolve(&snap, &request.services);
+    let report = portfolio::report(&snap, &found, unknown, lang);
+    let body = match fmt {
+        Format::Csv => Body::csv_rows(&report.csv_rows())?,
+        Format::Json => Body::json(&report)?,
+    };
+    Ok(body.in_language(lang).respond(&req))
+}
+
+/// A portfolio of 500 ids fits easily; anything larger is refused before it is parsed.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Reads the body, refusing (413) as soon as it passes `limit` bytes.
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::BadRequest(vec![FieldProblem::new(
+                "body",
+                format!("could not be read: {e}"),
+            )])
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -37,6 +37,8 @@ async fn every_route_is_documented_with_errors_and_examples(app: TestApp) {
         "/api/v1/countries/{code}",
         "/healthz",
         "/readyz",
+        "/metrics",
+        "/api/v1/compare",
     ] {
         let op = &paths.get(p).unwrap_or_else(|| panic!("{p} undocumented"))["get"];
         let responses = op["responses"].as_object().unwrap();
@@ -71,6 +73,24 @@ async fn every_route_is_documented_with_errors_and_examples(app: TestApp) {
                 "documented parameter {name} is refused as unknown"
             );
         }
+    }
+    let portfolio = &paths["/api/v1/reports/portfolio"]["post"];
+    for code in ["200", "400", "413", "415", "422"] {
+        assert!(
+            portfolio["responses"].get(code).is_some(),
+            "portfolio lacks {code}"
+        );
+    }
+    for schema in [
+        "Comparison",
+        "PortfolioReport",
+        "PortfolioRequest",
+        "ServiceSummary",
+        "VendorView",
+        "Problem",
+    ] {
+        let s = &doc["components"]["schemas"][schema];
+        assert!(s["example"].is_object(), "{schema} has no example: {s}");
     }
     let flag = doc["components"]["schemas"]["Flag"]["description"]
         .as_str()

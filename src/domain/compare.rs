@@ -10,6 +10,21 @@ use super::profile::{ServiceRecord, Snapshot};
 use super::reference::{Adequacy, Lang, Sensitivity};
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "services": [
+        {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS"},
+        {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "vendor_id": "trygg-trafikk", "vendor_name": "Trygg Trafikk"}
+    ],
+    "attributes": [{"name": "mail", "sensitivity": "medium", "category": "contact", "received_by": 1, "differs": true,
+        "cells": [null, {"justification": "Brukes for å kunne sende informasjon om kurset til lærer.", "declared": true, "via_scopes": []}]}],
+    "countries": [{"code": "US", "name": "USA", "eea": false, "adequacy": "partial",
+        "cells": [{"roles": ["processing"], "by": ["sentry", "salesforce"]}, null]}],
+    "sub_processors": [{"id": "microsoft-azure", "name": "Microsoft Azure", "cells": [
+        {"purpose": "Co-Hoste, drift, oppdatere og feilrette hardware og OS på Kikoras servere", "locations": [{"country": "IE", "role": "storage"}], "transfer_mechanism": "eea"},
+        {"purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}], "transfer_mechanism": "eea"}]}],
+    "terms": [{"term": "breach_notice_hours", "values": [24, null]}],
+    "flags": [{"flag": "no_breach_deadline", "rule": "The agreement sets no fixed number of hours for breach notice.", "cells": [false, true]}]
+}))]
 pub struct Comparison {
     pub services: Vec<ComparedService>,
     /// Every attribute any compared service receives, in catalogue order.

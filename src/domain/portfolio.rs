@@ -23,6 +23,18 @@ pub struct PortfolioRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "services": ["kikora", "glupus"], "unknown": ["no-such-service"],
+    "countries": [{"code": "NO", "name": "Norge", "eea": true, "adequacy": "eea", "services": ["kikora", "glupus"]},
+                  {"code": "US", "name": "USA", "eea": false, "adequacy": "partial", "services": ["kikora"]}],
+    "third_country_transfers": [{"service": "kikora", "by": "salesforce", "country": "US", "role": "processing",
+                                 "adequacy": "partial", "transfer_mechanism": "privacy_shield"}],
+    "sub_processors": [{"id": "proisp", "name": "PROISP", "services": ["glupus"]}],
+    "high_sensitivity_attributes": [],
+    "flags": [{"flag": "third_country_transfer", "services": ["kikora"]}],
+    "weakest_terms": {"longest_deletion": {"days": 540, "services": ["kikora"]}, "deletion_not_stated": [],
+                      "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}}
+}))]
 pub struct PortfolioReport {
     /// The services found, in the order asked for (duplicates removed).
     pub services: Vec<String>,

@@ -8,7 +8,7 @@ use super::views::{
     AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
     VendorRef,
 };
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::reference::Sensitivity;
 use crate::error::{AppError, Problem};
 
@@ -113,11 +113,8 @@ pub async fn get(
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
-    format(req.headers(), false)?;
+    let snap = one_resource(&req, &state).await?;
     let lang = language(req.headers());
-    let snap = snapshot(&state).await?;
     let attr = snap.reference.attribute(&name).ok_or_else(|| {
         AppError::NotFound(format!(
             "`{}` is not a Feide attribute.",

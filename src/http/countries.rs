@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{format, language, Body};
 use super::pagination::PageRequest;
 use super::views::{country_uses, CountryDetail, CountryList, CountryView};
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::query::parse_bool;
 use crate::domain::reference::Adequacy;
 use crate::error::{AppError, Problem};
@@ -91,11 +91,8 @@ pub async fn get(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
-    format(req.headers(), false)?;
+    let snap = one_resource(&req, &state).await?;
     let lang = language(req.headers());
-    let snap = snapshot(&state).await?;
     let country = snap
         .reference
         .country(&code)

@@ -146,6 +146,18 @@ pub async fn snapshot(state: &web::Data<AppState>) -> Result<Snapshot, AppError>
     .await?
 }
 
+/// The common start of a GET of one resource: no query parameters, JSON acceptable; returns the
+/// catalogue to answer from.
+pub async fn one_resource(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<Snapshot, AppError> {
+    let pairs = query_pairs(req)?;
+    parse_params(&pairs, &[], &[], |_| ())?;
+    negotiate::format(req.headers(), false)?;
+    snapshot(state).await
+}
+
 /// A list page as JSON (`wrap` builds the envelope) or CSV, with its `Link: rel="next"`.
 pub fn list_body<T: negotiate::CsvRow, L: serde::Serialize>(
     req: &HttpRequest,

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
 use crate::domain::facets::{self, Facet};
 use crate::domain::flags::Flag;
@@ -182,10 +182,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
-    format(req.headers(), false)?;
-    let snap = snapshot(&state).await?;
+    let snap = one_resource(&req, &state).await?;
     let record = snap.service(&id).ok_or_else(|| not_found("service", &id))?;
     Ok(Body::json(&ServiceProfile::of(record, &snap))?.respond(&req))
 }

@@ -6,7 +6,7 @@ use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::services::not_found;
 use super::views::{SubProcessorList, SubProcessorView};
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::error::{AppError, Problem};
 
 /// List sub-processors, with the services using each, for what and in which countries.
@@ -75,10 +75,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
-    format(req.headers(), false)?;
-    let snap = snapshot(&state).await?;
+    let snap = one_resource(&req, &state).await?;
     let p = snap
         .sub_processor(&id)
         .ok_or_else(|| not_found("sub-processor", &id))?;

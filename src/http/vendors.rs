@@ -6,7 +6,7 @@ use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::services::not_found;
 use super::views::{VendorList, VendorView};
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::error::{AppError, Problem};
 
 /// List vendors.
@@ -85,10 +85,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
-    format(req.headers(), false)?;
-    let snap = snapshot(&state).await?;
+    let snap = one_resource(&req, &state).await?;
     let vendor = snap.vendor(&id).ok_or_else(|| not_found("vendor", &id))?;
     Ok(Body::json(&VendorView::of(vendor, &snap))?.respond(&req))
 }

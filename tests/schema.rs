@@ -26,7 +26,7 @@ struct Column {
 fn normalise(t: &str) -> &'static str {
     match t.to_ascii_lowercase().as_str() {
         "text" => "text",
-        "integer" => "integer",
+        "integer" | "bigint" => "integer",
         "boolean" => "boolean",
         other => panic!("unexpected column type {other}"),
     }

@@ -1,11 +1,13 @@
 //! Plain Rust: the catalogue's model and its rules. Knows nothing of HTTP or SQL.
 
+pub mod auth;
 pub mod catalogue;
 pub mod compare;
 pub mod derive;
 pub mod facets;
 pub mod flags;
 pub mod ids;
+pub mod patch;
 pub mod portfolio;
 pub mod profile;
 pub mod query;

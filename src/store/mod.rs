@@ -1,6 +1,7 @@
 //! The only place that speaks SQL: one connection type over SQLite and PostgreSQL, chosen by the
 //! URL, a connection pool, the embedded migrations, and the catalogue's reads and writes.
 
+pub mod changes;
 mod read;
 mod rows;
 pub mod schema;

@@ -201,3 +201,43 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_terms,
     service_sources,
 );
+
+diesel::table! {
+    api_clients (client_id) {
+        client_id -> Text,
+        secret_hash -> Text,
+        role -> Text,
+        vendor_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        created_at -> Text,
+        revoked_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    revisions (seq) {
+        seq -> BigInt,
+        entity -> Text,
+        entity_id -> Text,
+        revision -> Integer,
+        at -> Text,
+        actor -> Text,
+        client_id -> Nullable<Text>,
+        action -> Text,
+        diff -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        at -> Text,
+        actor -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        source -> Nullable<Text>,
+        action -> Text,
+        target -> Text,
+        outcome -> Integer,
+        detail -> Nullable<Text>,
+    }
+}

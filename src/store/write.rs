@@ -135,35 +135,23 @@ fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), 
     Ok(())
 }
 
-/// Replaces the service's rows. Returns true when the service was created.
+/// Creates or replaces the service, recording an `import` revision. Returns true when created.
 fn upsert_service(db: &mut Db, s: &Service, now: &str) -> Result<bool, StoreError> {
-    let existing: Option<(i32, String)> = services::table
-        .find(&s.id)
-        .select((services::revision, services::created_at))
-        .first(db)
-        .optional()?;
-    delete_service_rows(db, &s.id)?;
-    let row = ServiceRow {
-        id: s.id.clone(),
-        vendor_id: s.vendor.clone(),
-        name: s.name.clone(),
-        description: s.description.clone(),
-        website: s.website.clone(),
-        status: enum_to_text(&s.status),
-        revision: existing.as_ref().map_or(1, |(r, _)| r + 1),
-        created_at: existing
-            .as_ref()
-            .map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
-        updated_at: now.to_owned(),
+    use super::changes::{save_service, Change, Expect, WriteError};
+    let change = Change {
+        actor: "import",
+        client_id: None,
+        action: "import",
+        before: None,
     };
-    diesel::insert_into(services::table)
-        .values(&row)
-        .execute(db)?;
-    insert_children(db, s)?;
-    Ok(existing.is_none())
+    match save_service(db, s, Expect::Any, &change, now) {
+        Ok(saved) => Ok(saved.created),
+        Err(WriteError::Store(e)) => Err(e),
+        Err(other) => Err(StoreError::Corrupt(other.to_string())),
+    }
 }
 
-fn delete_service_rows(db: &mut Db, id: &str) -> Result<(), StoreError> {
+pub(super) fn delete_children(db: &mut Db, id: &str) -> Result<(), StoreError> {
     diesel::delete(service_sources::table.filter(service_sources::service_id.eq(id)))
         .execute(db)?;
     diesel::delete(service_terms::table.filter(service_terms::service_id.eq(id))).execute(db)?;
@@ -179,7 +167,6 @@ fn delete_service_rows(db: &mut Db, id: &str) -> Result<(), StoreError> {
     diesel::delete(service_attributes::table.filter(service_attributes::service_id.eq(id)))
         .execute(db)?;
     diesel::delete(service_texts::table.filter(service_texts::service_id.eq(id))).execute(db)?;
-    diesel::delete(services::table.find(id)).execute(db)?;
     Ok(())
 }
 
@@ -187,7 +174,7 @@ fn pos(i: usize) -> i32 {
     i32::try_from(i).unwrap_or(i32::MAX)
 }
 
-fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
+pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
     let id = &s.id;
     let texts = s
         .purposes

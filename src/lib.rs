@@ -7,3 +7,4 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod store;
+pub mod tokens;

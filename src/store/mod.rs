@@ -2,6 +2,7 @@
 //! URL, a connection pool, the embedded migrations, and the catalogue's reads and writes.
 
 pub mod changes;
+pub mod clients;
 mod read;
 mod rows;
 pub mod schema;

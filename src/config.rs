@@ -59,6 +59,115 @@ pub struct Settings {
     #[arg(long, env = "WORKERS", default_value_t = 0, global = true)]
     pub workers: usize,
 
+    /// File holding the key that signs the registry's own access tokens (HS256). Empty: a file
+    /// next to the SQLite database, or `feide-registry.key` in the working directory on
+    /// PostgreSQL; generated on first start when missing. Every process of one registry must
+    /// share it.
+    #[arg(long, env = "TOKEN_KEY_FILE", default_value = "", global = true)]
+    pub token_key_file: String,
+
+    /// Lifetime of the registry's access tokens, in seconds.
+    #[arg(
+        long,
+        env = "TOKEN_LIFETIME_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub token_lifetime_secs: i64,
+
+    /// Issuer (`iss`) and audience (`aud`) of the registry's own access tokens.
+    #[arg(
+        long,
+        env = "TOKEN_ISSUER",
+        default_value = "feide-registry",
+        global = true
+    )]
+    pub token_issuer: String,
+
+    /// An external token issuer to trust (Maskinporten: https://maskinporten.no/). Empty: none.
+    #[arg(long, env = "EXTERNAL_ISSUER", default_value = "", global = true)]
+    pub external_issuer: String,
+
+    /// The external issuer's JWKS URL.
+    #[arg(long, env = "EXTERNAL_JWKS_URL", default_value = "", global = true)]
+    pub external_jwks_url: String,
+
+    /// The audience the external issuer's tokens must carry.
+    #[arg(
+        long,
+        env = "EXTERNAL_AUDIENCE",
+        default_value = "feide-registry",
+        global = true
+    )]
+    pub external_audience: String,
+
+    /// The scope in an external token that makes its organisation a vendor client.
+    #[arg(
+        long,
+        env = "EXTERNAL_VENDOR_SCOPE",
+        default_value = "feide:registry.vendor",
+        global = true
+    )]
+    pub external_vendor_scope: String,
+
+    /// The scope in an external token that makes it an administrator.
+    #[arg(
+        long,
+        env = "EXTERNAL_ADMIN_SCOPE",
+        default_value = "feide:registry.admin",
+        global = true
+    )]
+    pub external_admin_scope: String,
+
+    /// Seconds the JWKS is cached; an unknown `kid` refetches it at most once per
+    /// `JWKS_MIN_REFETCH_SECS`.
+    #[arg(long, env = "JWKS_CACHE_SECS", default_value_t = 3600, global = true)]
+    pub jwks_cache_secs: u64,
+
+    #[arg(
+        long,
+        env = "JWKS_MIN_REFETCH_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub jwks_min_refetch_secs: u64,
+
+    /// Days audit events are kept; at least 90 (Kikora's agreement asks for 3 months of logs).
+    #[arg(
+        long,
+        env = "AUDIT_RETENTION_DAYS",
+        default_value_t = 365,
+        global = true
+    )]
+    pub audit_retention_days: u32,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Writes per minute one client may make.
+    #[arg(
+        long,
+        env = "WRITE_RATE_PER_MINUTE",
+        default_value_t = 120,
+        global = true
+    )]
+    pub write_rate_per_minute: u32,
+
+    /// Token requests per minute per client id.
+    #[arg(
+        long,
+        env = "TOKEN_RATE_PER_MINUTE",
+        default_value_t = 30,
+        global = true
+    )]
+    pub token_rate_per_minute: u32,
+
+    /// Browser origins allowed to read the API (CORS), comma-separated; `*` for any. Writes are
+    /// never allowed cross-origin.
+    #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]
+    pub cors_origins: String,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -77,4 +186,25 @@ pub enum Command {
     Export,
     /// Write the OpenAPI document to standard output.
     Openapi,
+    /// Manage API clients.
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Create a client and print its id and secret (shown this once; only a hash is stored).
+    Create {
+        #[arg(long, value_parser = ["vendor", "admin"])]
+        role: String,
+        /// The vendor a vendor client acts for.
+        #[arg(long)]
+        vendor: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List clients (never their secrets).
+    List,
+    /// Revoke a client: its secret no longer gives tokens, and its tokens stop working.
+    Revoke { client_id: String },
 }

@@ -22,6 +22,20 @@ pub enum AppError {
     TooLarge(usize),
     #[error("the document is invalid")]
     Invalid(Vec<FieldProblem>),
+    #[error("the body is malformed")]
+    MalformedBody(Vec<FieldProblem>),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("too many requests; retry in {0} s")]
+    TooManyRequests(u64),
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -33,6 +47,22 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Pool(_) | StoreError::Connect(_) => AppError::Unavailable,
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::store::changes::WriteError> for AppError {
+    fn from(e: crate::store::changes::WriteError) -> Self {
+        use crate::store::changes::WriteError;
+        match e {
+            WriteError::Stale => AppError::PreconditionFailed(
+                "The resource changed while this write was in flight: read it again.".into(),
+            ),
+            WriteError::Exists => {
+                AppError::Conflict("An entry with this id exists already.".into())
+            }
+            WriteError::NotFound => AppError::NotFound("No such entry.".into()),
+            WriteError::Store(s) => s.into(),
         }
     }
 }
@@ -100,6 +130,30 @@ impl AppError {
                 count(p.len(), "field is invalid", "fields are invalid"),
                 p,
             ),
+            AppError::MalformedBody(p) => (
+                "malformed-body",
+                "Malformed body",
+                "The body cannot be read as the expected document.".into(),
+                p,
+            ),
+            AppError::Unauthorized(d) => ("unauthorized", "Unauthorized", d.clone(), &[]),
+            AppError::Forbidden(d) => ("forbidden", "Forbidden", d.clone(), &[]),
+            AppError::Conflict(d) => ("conflict", "Conflict", d.clone(), &[]),
+            AppError::PreconditionFailed(d) => {
+                ("precondition-failed", "Precondition failed", d.clone(), &[])
+            }
+            AppError::PreconditionRequired(d) => (
+                "precondition-required",
+                "Precondition required",
+                d.clone(),
+                &[],
+            ),
+            AppError::TooManyRequests(secs) => (
+                "too-many-requests",
+                "Too many requests",
+                format!("The rate limit is reached; retry in {secs} s."),
+                &[],
+            ),
             AppError::Unavailable => (
                 "unavailable",
                 "Service unavailable",
@@ -134,6 +188,13 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -144,7 +205,22 @@ impl ResponseError for AppError {
             log::error!("internal error: {cause}");
         }
         let (kind, title, detail, errors) = self.parts();
-        problem_response(self.status_code(), kind, title, detail, errors.to_vec())
+        let mut res = problem_response(self.status_code(), kind, title, detail, errors.to_vec());
+        let extra = match self {
+            // RFC 6750 §3: a refused bearer token names the scheme and why.
+            AppError::Unauthorized(_) => Some((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"feide-registry\", error=\"invalid_token\"".to_owned(),
+            )),
+            AppError::TooManyRequests(secs) => Some((header::RETRY_AFTER, secs.to_string())),
+            _ => None,
+        };
+        if let Some((name, value)) = extra {
+            if let Ok(v) = header::HeaderValue::from_str(&value) {
+                res.headers_mut().insert(name, v);
+            }
+        }
+        res
     }
 }
 

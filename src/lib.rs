@@ -6,5 +6,6 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod issuer;
 pub mod store;
 pub mod tokens;

@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use feide_registry::app;
-use feide_registry::config::{Cli, Command};
+use feide_registry::config::{Cli, ClientCommand, Command};
+use feide_registry::domain::auth::ClientRole;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
                 out.push('\n');
                 std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
             }),
+        Command::Client(c) => client(&settings, c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,8 +68,63 @@ fn serve(settings: &feide_registry::config::Settings) -> Result<(), String> {
         store.engine().name(),
         settings.bind_addr
     );
-    let server = app::server(listener, store, settings.workers).map_err(|e| e.to_string())?;
+    let options = app::ServerOptions::from_settings(settings, store.engine())?;
+    app::start_audit_retention(store.clone(), settings.audit_retention_days);
+    let server = app::server(listener, store, options).map_err(|e| e.to_string())?;
     actix_web::rt::System::new()
         .block_on(server)
         .map_err(|e| e.to_string())
+}
+
+fn client(
+    settings: &feide_registry::config::Settings,
+    command: ClientCommand,
+) -> Result<(), String> {
+    let store = app::open_store(settings).map_err(|e| e.to_string())?;
+    match command {
+        ClientCommand::Create {
+            role,
+            vendor,
+            description,
+        } => {
+            let role = ClientRole::parse(&role).ok_or("role must be vendor or admin")?;
+            let c = app::create_client(&store, role, vendor.as_deref(), description.as_deref())?;
+            println!("client_id: {}", c.client_id);
+            println!("client_secret: {}", c.secret);
+            eprintln!(
+                "Keep the secret now: it is stored only as a hash and cannot be shown again."
+            );
+            Ok(())
+        }
+        ClientCommand::List => {
+            let mut conn = store.conn().map_err(|e| e.to_string())?;
+            let rows = feide_registry::store::clients::list_clients(&mut conn)
+                .map_err(|e| e.to_string())?;
+            println!("client_id\trole\tvendor\tcreated_at\trevoked_at\tdescription");
+            for r in rows {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    r.client_id,
+                    r.role,
+                    r.vendor_id.unwrap_or_default(),
+                    r.created_at,
+                    r.revoked_at.unwrap_or_default(),
+                    r.description.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        ClientCommand::Revoke { client_id } => {
+            let mut conn = store.conn().map_err(|e| e.to_string())?;
+            let now = feide_registry::store::fmt_time(chrono::Utc::now());
+            if feide_registry::store::clients::revoke_client(&mut conn, &client_id, &now)
+                .map_err(|e| e.to_string())?
+            {
+                println!("revoked {client_id}");
+                Ok(())
+            } else {
+                Err(format!("no active client `{client_id}`"))
+            }
+        }
+    }
 }

@@ -35,6 +35,45 @@ pub fn random_token(len: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The signing key in `path`, or a new random one written there (owner-only) when the file is
+/// missing. The key never reaches the log.
+pub fn load_or_create_key(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let key = text.trim();
+            if key.len() < 32 {
+                return Err(format!(
+                    "{}: the token key must be at least 32 characters",
+                    path.display()
+                ));
+            }
+            Ok(key.as_bytes().to_vec())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = random_token(48);
+            write_private(path, &key)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            log::info!("generated a new token signing key in {}", path.display());
+            Ok(key.into_bytes())
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(content.as_bytes())?;
+    f.write_all(b"\n")
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,

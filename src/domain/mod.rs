@@ -14,3 +14,4 @@ pub mod query;
 pub mod reference;
 pub mod search;
 pub mod validate;
+pub mod writes;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::catalogue::{Catalogue, Service, TransferMechanism, FORMAT};
+use super::catalogue::{Catalogue, Service, SubProcessor, TransferMechanism, Vendor, FORMAT};
 use super::ids::{check_country_shape, check_slug, OrgNumber};
 use super::reference::Reference;
 
@@ -40,40 +40,24 @@ pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<F
     let mut vendor_ids = HashSet::new();
     for (i, v) in catalogue.vendors.iter().enumerate() {
         let at = format!("/vendors/{i}");
-        slug(&mut p, &format!("{at}/id"), &v.id);
+        validate_vendor(&mut p, &at, v, reference);
         if !vendor_ids.insert(v.id.as_str()) {
             p.push(FieldProblem::new(
                 format!("{at}/id"),
                 format!("duplicate vendor id `{}`", v.id),
             ));
         }
-        text(&mut p, &format!("{at}/name"), &v.name);
-        org(&mut p, &format!("{at}/org_number"), v.org_number.as_deref());
-        country(
-            &mut p,
-            &format!("{at}/country"),
-            v.country.as_deref(),
-            reference,
-        );
     }
     let mut sub_ids = HashSet::new();
     for (i, s) in catalogue.sub_processors.iter().enumerate() {
         let at = format!("/sub_processors/{i}");
-        slug(&mut p, &format!("{at}/id"), &s.id);
+        validate_sub_processor(&mut p, &at, s, reference);
         if !sub_ids.insert(s.id.as_str()) {
             p.push(FieldProblem::new(
                 format!("{at}/id"),
                 format!("duplicate sub-processor id `{}`", s.id),
             ));
         }
-        text(&mut p, &format!("{at}/name"), &s.name);
-        org(&mut p, &format!("{at}/org_number"), s.org_number.as_deref());
-        country(
-            &mut p,
-            &format!("{at}/country"),
-            s.country.as_deref(),
-            reference,
-        );
     }
     let mut service_ids = HashSet::new();
     for (i, s) in catalogue.services.iter().enumerate() {
@@ -95,7 +79,28 @@ pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<F
     p
 }
 
-fn validate_service(
+/// A vendor entry's own fields; `at` is its JSON Pointer.
+pub fn validate_vendor(p: &mut Vec<FieldProblem>, at: &str, v: &Vendor, reference: &Reference) {
+    slug(p, &format!("{at}/id"), &v.id);
+    text(p, &format!("{at}/name"), &v.name);
+    org(p, &format!("{at}/org_number"), v.org_number.as_deref());
+    country(p, &format!("{at}/country"), v.country.as_deref(), reference);
+}
+
+pub fn validate_sub_processor(
+    p: &mut Vec<FieldProblem>,
+    at: &str,
+    s: &SubProcessor,
+    reference: &Reference,
+) {
+    slug(p, &format!("{at}/id"), &s.id);
+    text(p, &format!("{at}/name"), &s.name);
+    org(p, &format!("{at}/org_number"), s.org_number.as_deref());
+    country(p, &format!("{at}/country"), s.country.as_deref(), reference);
+}
+
+/// One service's fields, with `sub_ids` the sub-processors it may reference.
+pub fn validate_service(
     p: &mut Vec<FieldProblem>,
     at: &str,
     s: &Service,

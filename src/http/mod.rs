@@ -1,15 +1,22 @@
 //! HTTP: routes, extractors and answers. Handlers parse, call the domain, and map to views.
 
 mod attributes;
+pub mod body;
+pub mod caller;
 mod countries;
+mod history;
 pub mod metrics;
 pub mod negotiate;
 pub mod openapi;
 mod ops;
 pub mod pagination;
+pub mod rate_limit;
 mod reports;
+mod service_writes;
 mod services;
 mod sub_processors;
+mod token;
+mod vendor_writes;
 mod vendors;
 pub mod views;
 
@@ -25,6 +32,12 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub metrics: metrics::Metrics,
+    pub security: caller::Security,
+}
+
+/// 405 naming the methods a resource does serve.
+fn allow(methods: &'static str) -> actix_web::Route {
+    web::to(move |req: HttpRequest| async move { not_allowed(&req, methods) })
 }
 
 /// Registers every route. Resources use `web::resource` with per-method routes so that a wrong
@@ -68,29 +81,65 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/api/v1/vendors")
             .route(web::get().to(vendors::list))
-            .default_service(web::to(method_not_allowed)),
+            .route(web::post().to(vendor_writes::create))
+            .default_service(allow("GET, HEAD, POST")),
     )
     .service(
         web::resource("/api/v1/vendors/{id}")
             .route(web::get().to(vendors::get))
+            .route(web::put().to(vendor_writes::replace))
+            .route(web::patch().to(vendor_writes::patch))
+            .default_service(allow("GET, HEAD, PUT, PATCH")),
+    )
+    .service(
+        web::resource("/api/v1/vendors/{id}/history")
+            .route(web::get().to(history::vendor_history))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/services")
             .route(web::get().to(services::list))
-            .default_service(web::to(method_not_allowed)),
+            .route(web::post().to(service_writes::create))
+            .default_service(allow("GET, HEAD, POST")),
     )
     .service(
         web::resource("/api/v1/services/{id}")
             .route(web::get().to(services::get))
+            .route(web::put().to(service_writes::replace))
+            .route(web::patch().to(service_writes::patch))
+            .route(web::delete().to(service_writes::retire))
+            .default_service(allow("GET, HEAD, PUT, PATCH, DELETE")),
+    )
+    .service(
+        web::resource("/api/v1/services/{id}/history")
+            .route(web::get().to(history::service_history))
             .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/changes")
+            .route(web::get().to(history::changes))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/audit")
+            .route(web::get().to(history::audit))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
+        web::resource("/api/v1/auth/token")
+            .route(web::post().to(token::token))
+            .default_service(web::to(post_only)),
     )
     .service(
         web::resource("/api/v1/sub-processors")
             .route(web::get().to(sub_processors::list))
             .default_service(web::to(method_not_allowed)),
     )
-    .service(web::resource("/api/v1/sub-processors/{id}").route(web::get().to(sub_processors::get)))
+    .service(
+        web::resource("/api/v1/sub-processors/{id}")
+            .route(web::get().to(sub_processors::get))
+            .default_service(web::to(method_not_allowed)),
+    )
     .service(
         web::resource("/api/v1/compare")
             .route(web::get().to(reports::compare))

@@ -164,7 +164,7 @@ impl Body {
 
     /// Answers 200 with a strong ETag over the exact bytes, or 304 when the client has them.
     pub fn respond(self, req: &HttpRequest) -> HttpResponse {
-        let etag = format!("\"{}\"", &hex(&Sha256::digest(&self.bytes))[..32]);
+        let etag = etag(&self.bytes);
         let fresh = req
             .headers()
             .get(header::IF_NONE_MATCH)
@@ -194,6 +194,11 @@ impl Body {
         res.insert_header((header::CONTENT_TYPE, self.content_type));
         res.body(self.bytes)
     }
+}
+
+/// The strong ETag of a representation: a digest of its exact bytes.
+pub fn etag(bytes: &[u8]) -> String {
+    format!("\"{}\"", &hex(&Sha256::digest(bytes))[..32])
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -6,7 +6,8 @@ use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    attributes, countries, metrics, ops, reports, services, sub_processors, vendors, views,
+    attributes, countries, history, metrics, ops, reports, service_writes, services,
+    sub_processors, token, vendor_writes, vendors, views,
 };
 use crate::domain::{catalogue, compare, facets, flags::Flag, portfolio, reference, validate};
 use crate::error::Problem;
@@ -30,6 +31,10 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         countries::list, countries::get,
         reports::compare, reports::portfolio,
         ops::healthz, ops::readyz, metrics::metrics,
+        token::token,
+        service_writes::create, service_writes::replace, service_writes::patch, service_writes::retire,
+        vendor_writes::create, vendor_writes::replace, vendor_writes::patch,
+        history::service_history, history::vendor_history, history::changes, history::audit,
     ),
     components(schemas(
         Problem, validate::FieldProblem, Flag, facets::Facet, facets::FacetCount,
@@ -48,6 +53,9 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         portfolio::PortfolioRequest, portfolio::PortfolioReport, portfolio::CountryExposure, portfolio::Transfer,
         portfolio::SubProcessorExposure, portfolio::SensitiveAttribute, portfolio::AttributeReceiver, portfolio::FlaggedServices,
         portfolio::WeakestTerms, portfolio::DaysAndServices,
+        token::TokenResponse, token::OAuthError, service_writes::ServiceWrite,
+        history::Revision, history::HistoryList, history::ChangeEntry, history::ChangeFeed,
+        history::AuditEvent, history::AuditList,
     )),
     tags(
         (name = "attributes", description = "The Feide attribute catalogue and OIDC scopes"),
@@ -56,11 +64,39 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         (name = "sub-processors", description = "Sub-processors (underdatabehandlere), shared across services"),
         (name = "countries", description = "ISO 3166-1 countries with EEA and adequacy status"),
         (name = "reports", description = "Comparisons and portfolio reports"),
+        (name = "auth", description = "Access tokens for writes (OAuth 2.0 client credentials)"),
+        (name = "writes", description = "Vendors keep their own entries current; administrators everything. \
+Every write needs a bearer token, and every change to an existing entry `If-Match` with its ETag."),
+        (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    modifiers(&FlagRules),
+    modifiers(&FlagRules, &BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The bearer scheme of writes: the registry's own tokens from `/api/v1/auth/token`, or an
+/// external issuer's (Maskinporten) when the operator trusts one.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .description(Some(
+                            "A token from POST /api/v1/auth/token, or from the external issuer the operator configured",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
 
 /// Writes each flag's rule into the `Flag` schema, from the same `Flag::rule` the code applies.
 struct FlagRules;

@@ -112,12 +112,14 @@ fn decode(raw: &str) -> Option<CursorData> {
 
 /// The URL of the next page: the same path and parameters with the new cursor.
 pub fn next_link(path: &str, pairs: &[(String, String)], cursor: &str) -> String {
-    let mut kept: Vec<(String, String)> = pairs
-        .iter()
-        .filter(|(k, _)| k != "cursor")
-        .cloned()
-        .collect();
-    kept.push(("cursor".into(), cursor.to_owned()));
+    next_link_named(path, pairs, "cursor", cursor)
+}
+
+/// As `next_link`, for a feed whose cursor parameter is `name` (the change feed's `since`).
+pub fn next_link_named(path: &str, pairs: &[(String, String)], name: &str, cursor: &str) -> String {
+    let mut kept: Vec<(String, String)> =
+        pairs.iter().filter(|(k, _)| k != name).cloned().collect();
+    kept.push((name.into(), cursor.to_owned()));
     format!(
         "{path}?{}",
         serde_urlencoded::to_string(&kept).unwrap_or_default()

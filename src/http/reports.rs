@@ -132,7 +132,7 @@ pub async fn portfolio(
             "Send the service ids as application/json.".into(),
         ));
     }
-    let body = read_body(payload, MAX_BODY).await?;
+    let body = super::body::read_body(payload, MAX_BODY.min(state.security.max_body)).await?;
     let request: PortfolioRequest = serde_json::from_slice(&body).map_err(|e| {
         AppError::BadRequest(vec![FieldProblem::new(
             "body",
@@ -161,22 +161,3 @@ pub async fn portfolio(
 
 /// A portfolio of 500 ids fits easily; anything larger is refused before it is parsed.
 const MAX_BODY: usize = 64 * 1024;
-
-/// Reads the body, refusing (413) as soon as it passes `limit` bytes.
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
-    use futures_util::StreamExt;
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            AppError::BadRequest(vec![FieldProblem::new(
-                "body",
-                format!("could not be read: {e}"),
-            )])
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::TooLarge(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}

@@ -77,22 +77,37 @@ pub fn audit(db: &mut Db, event: &NewAuditEvent) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Audit events after `after`, oldest first, optionally only those of one client or outcome.
+/// Which audit events to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub client_id: Option<String>,
+    pub action: Option<String>,
+    pub outcome: Option<i32>,
+}
+
+/// Audit events after `after`, oldest first.
 pub fn audit_events(
     db: &mut Db,
     after: i64,
     limit: i64,
-    client: Option<&str>,
-    outcome: Option<i32>,
+    filter: &AuditFilter,
 ) -> Result<Vec<AuditRow>, StoreError> {
     let mut q = audit_events::table
         .filter(audit_events::seq.gt(after))
         .into_boxed();
-    if let Some(c) = client {
-        q = q.filter(audit_events::client_id.eq(c.to_owned()));
+    if let Some(c) = &filter.client_id {
+        q = q.filter(audit_events::client_id.eq(c.clone()));
     }
-    if let Some(o) = outcome {
+    if let Some(a) = &filter.action {
+        q = q.filter(audit_events::action.eq(a.clone()));
+    }
+    if let Some(o) = filter.outcome {
         q = q.filter(audit_events::outcome.eq(o));
     }
     Ok(q.order(audit_events::seq).limit(limit).load(db)?)
+}
+
+/// Deletes audit events older than `before` (RFC 3339); returns how many.
+pub fn purge_audit(db: &mut Db, before: &str) -> Result<usize, StoreError> {
+    Ok(diesel::delete(audit_events::table.filter(audit_events::at.lt(before))).execute(db)?)
 }

@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod clients;
+pub mod commit;
 mod read;
 mod rows;
 pub mod schema;
@@ -17,7 +18,7 @@ use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use read::load_snapshot;
-pub use write::{fmt_time, import_catalogue, is_empty, ImportSummary};
+pub use write::{fmt_time, import_catalogue, is_empty, upsert_sub_processor, ImportSummary};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

@@ -106,7 +106,7 @@ fn upsert_vendor(db: &mut Db, v: &Vendor, now: &str) -> Result<bool, StoreError>
     Ok(existing.is_none())
 }
 
-fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), StoreError> {
+pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), StoreError> {
     let row = SubProcessorRow {
         id: s.id.clone(),
         name: s.name.clone(),

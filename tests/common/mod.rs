@@ -69,7 +69,23 @@ pub async fn spawn(engine: Engine) -> TestApp {
     spawn_with(engine, Some(seed_file())).await
 }
 
+/// The signing key of the test servers' own tokens.
+pub const TEST_KEY: &[u8] = b"test-signing-key-0123456789abcdef0123456789";
+
 pub async fn spawn_with(engine: Engine, seed: Option<PathBuf>) -> TestApp {
+    spawn_configured(
+        engine,
+        seed,
+        app::ServerOptions::with_key(TEST_KEY.to_vec()),
+    )
+    .await
+}
+
+pub async fn spawn_configured(
+    engine: Engine,
+    seed: Option<PathBuf>,
+    options: app::ServerOptions,
+) -> TestApp {
     let (url, dir) = fresh_database(engine);
     let store = Store::open(&url, 4, Duration::from_secs(3)).expect("open store");
     if let Some(seed) = seed {
@@ -77,7 +93,7 @@ pub async fn spawn_with(engine: Engine, seed: Option<PathBuf>) -> TestApp {
     }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
-    let server = app::server(listener, store.clone(), 2).expect("server");
+    let server = app::server(listener, store.clone(), options).expect("server");
     let handle = server.handle();
     tokio::spawn(server);
     TestApp {
@@ -133,6 +149,71 @@ impl TestApp {
             "{body}"
         );
         body
+    }
+
+    /// Creates an API client as `feide-registry client create` does; returns (id, secret).
+    pub fn create_client(&self, role: &str, vendor: Option<&str>) -> (String, String) {
+        let role = feide_registry::domain::auth::ClientRole::parse(role).expect("role");
+        let c = app::create_client(&self.store, role, vendor, Some("test")).expect("client");
+        (c.client_id, c.secret)
+    }
+
+    /// A bearer token from the token endpoint for a new client of `role` (and `vendor`).
+    pub async fn token(&self, role: &str, vendor: Option<&str>) -> String {
+        let (id, secret) = self.create_client(role, vendor);
+        let res = self
+            .client
+            .post(self.url("/api/v1/auth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", id.as_str()),
+                ("client_secret", secret.as_str()),
+            ])
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    /// The ETag of a GET.
+    pub async fn etag(&self, path: &str) -> String {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.headers()["etag"].to_str().unwrap().to_owned()
+    }
+
+    /// A write: `method` on `path` with an optional bearer token, If-Match and JSON body.
+    pub async fn write(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let patch = method == reqwest::Method::PATCH;
+        let mut rb = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(m) = if_match {
+            rb = rb.header("If-Match", m);
+        }
+        if let Some(b) = body {
+            let ct = if patch {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
+            rb = rb.header("Content-Type", ct).body(b.to_string());
+        }
+        rb.send().await.expect("request")
     }
 
     /// Ids of the items of a list answer.

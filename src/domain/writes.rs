@@ -1,0 +1,271 @@
+//! What a vendor may write: the documents of the write endpoints, parsed and checked as a whole.
+//! An import takes the agreements as they are (a missing justification is a fact worth a flag);
+//! a vendor's own write is held to more: every attribute justified, every transfer out of the
+//! EEA given a basis.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use super::catalogue::{Service, SubProcessor, TransferMechanism, Vendor};
+use super::ids::OrgNumber;
+use super::patch::merge_patch;
+use super::profile::Snapshot;
+use super::validate::{validate_service, validate_sub_processor, validate_vendor, FieldProblem};
+
+/// The member of a service document that creates shared sub-processors in the same call.
+pub const NEW_SUB_PROCESSORS: &str = "new_sub_processors";
+
+/// A service as written: the service, and sub-processors it introduces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDocument {
+    pub service: Service,
+    pub new_sub_processors: Vec<SubProcessor>,
+}
+
+/// Words a vendor might type to get past a required field without saying anything.
+const PLACEHOLDERS: &[&str] = &[
+    "-",
+    "--",
+    ".",
+    "?",
+    "x",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "tbd",
+    "todo",
+    "ingen",
+    "lorem ipsum",
+    "...",
+    "test",
+    "justification",
+    "begrunnelse",
+];
+
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    t.chars().count() < 3 || PLACEHOLDERS.contains(&t.as_str())
+}
+
+/// Parses a JSON body that must be an object (serde would take an array for a struct).
+pub fn object(body: &[u8]) -> Result<Map<String, Value>, FieldProblem> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(FieldProblem::new("", "the body must be a JSON object")),
+        Err(e) => Err(FieldProblem::new("", format!("is not valid JSON: {e}"))),
+    }
+}
+
+/// Reads a service document from a JSON object.
+pub fn service_document(mut body: Map<String, Value>) -> Result<ServiceDocument, FieldProblem> {
+    let new_sub_processors = match body.remove(NEW_SUB_PROCESSORS) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| FieldProblem::new(format!("/{NEW_SUB_PROCESSORS}"), shape_error(&e)))?,
+    };
+    let service = serde_json::from_value(Value::Object(body))
+        .map_err(|e| FieldProblem::new("", shape_error(&e)))?;
+    Ok(ServiceDocument {
+        service,
+        new_sub_processors,
+    })
+}
+
+pub fn vendor_document(body: Map<String, Value>) -> Result<Vendor, FieldProblem> {
+    serde_json::from_value(Value::Object(body)).map_err(|e| FieldProblem::new("", shape_error(&e)))
+}
+
+fn shape_error(e: &serde_json::Error) -> String {
+    format!("does not have the expected shape: {e}")
+}
+
+/// Applies a JSON Merge Patch to the stored form of an entry. The patch may also carry
+/// `new_sub_processors`, which is not part of the stored form.
+pub fn patched(
+    current: &impl serde::Serialize,
+    mut patch: Map<String, Value>,
+) -> Map<String, Value> {
+    let extra = patch.remove(NEW_SUB_PROCESSORS);
+    let mut doc = serde_json::to_value(current).unwrap_or(Value::Null);
+    merge_patch(&mut doc, &Value::Object(patch));
+    let mut out = match doc {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Some(extra) = extra {
+        out.insert(NEW_SUB_PROCESSORS.into(), extra);
+    }
+    out
+}
+
+/// Every problem with writing `doc` over the catalogue in `snap`; `path_id` is the id in the URL
+/// (None when creating).
+pub fn check_service(
+    doc: &ServiceDocument,
+    snap: &Snapshot,
+    path_id: Option<&str>,
+) -> Vec<FieldProblem> {
+    let mut p = Vec::new();
+    let s = &doc.service;
+    if let Some(id) = path_id {
+        if s.id != id {
+            p.push(FieldProblem::new(
+                "/id",
+                format!("must be `{id}`, the id in the URL"),
+            ));
+        }
+    }
+    if snap.vendor(&s.vendor).is_none() {
+        p.push(FieldProblem::new(
+            "/vendor",
+            format!("unknown vendor `{}`", s.vendor),
+        ));
+    }
+    let mut sub_ids: HashSet<&str> = snap.sub_processors.iter().map(|x| x.id.as_str()).collect();
+    for (i, n) in doc.new_sub_processors.iter().enumerate() {
+        let at = format!("/{NEW_SUB_PROCESSORS}/{i}");
+        validate_sub_processor(&mut p, &at, n, &snap.reference);
+        if !sub_ids.insert(n.id.as_str()) {
+            p.push(FieldProblem::new(
+                format!("{at}/id"),
+                format!(
+                    "sub-processor `{}` exists already: reference it by id",
+                    n.id
+                ),
+            ));
+        }
+    }
+    validate_service(&mut p, "", s, &sub_ids, &snap.reference);
+    for (j, a) in s.attributes.iter().enumerate() {
+        justified(
+            &mut p,
+            &format!("/attributes/{j}/justification"),
+            a.justification.as_deref(),
+        );
+    }
+    for (j, a) in s.oidc_scopes.iter().enumerate() {
+        justified(
+            &mut p,
+            &format!("/oidc_scopes/{j}/justification"),
+            a.justification.as_deref(),
+        );
+    }
+    for (j, u) in s.sub_processors.iter().enumerate() {
+        let third = u
+            .locations
+            .iter()
+            .any(|l| snap.reference.country(&l.country).is_some_and(|c| !c.eea));
+        if third && u.transfer_mechanism == TransferMechanism::NoneStated {
+            p.push(FieldProblem::new(
+                format!("/sub_processors/{j}/transfer_mechanism"),
+                "a location outside the EEA needs a transfer mechanism (GDPR chapter V)",
+            ));
+        }
+    }
+    p
+}
+
+fn justified(p: &mut Vec<FieldProblem>, at: &str, text: Option<&str>) {
+    match text {
+        None => p.push(FieldProblem::new(
+            at,
+            "is required: say why the service needs it",
+        )),
+        Some(t) if is_placeholder(t) => p.push(FieldProblem::new(
+            at,
+            "is a placeholder: say why the service needs it",
+        )),
+        Some(_) => {}
+    }
+}
+
+/// Every problem with writing vendor `v`; `path_id` as for services.
+pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem> {
+    let mut p = Vec::new();
+    if let Some(id) = path_id {
+        if v.id != id {
+            p.push(FieldProblem::new(
+                "/id",
+                format!("must be `{id}`, the id in the URL"),
+            ));
+        }
+    }
+    validate_vendor(&mut p, "", v, &snap.reference);
+    // The organisation number identifies the vendor to external issuers: it must be unique.
+    if let Some(org) = v
+        .org_number
+        .as_deref()
+        .and_then(|o| OrgNumber::parse(o).ok())
+    {
+        let taken = snap.vendors.iter().any(|o| {
+            o.vendor.id != v.id
+                && o.vendor
+                    .org_number
+                    .as_deref()
+                    .and_then(|n| OrgNumber::parse(n).ok())
+                    == Some(org.clone())
+        });
+        if taken {
+            p.push(FieldProblem::new(
+                "/org_number",
+                format!("organisation number {org} belongs to another vendor"),
+            ));
+        }
+    }
+    p
+}
+
+/// Stores organisation numbers without spaces, as API.md says.
+pub fn normalise_vendor(v: &mut Vendor) {
+    if let Some(org) = v
+        .org_number
+        .as_deref()
+        .and_then(|o| OrgNumber::parse(o).ok())
+    {
+        v.org_number = Some(org.as_str().to_owned());
+    }
+}
+
+pub fn normalise_sub_processors(subs: &mut [SubProcessor]) {
+    for s in subs {
+        if let Some(org) = s
+            .org_number
+            .as_deref()
+            .and_then(|o| OrgNumber::parse(o).ok())
+        {
+            s.org_number = Some(org.as_str().to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_not_justifications() {
+        for t in ["", " ", "-", "N/A", "TODO", "ok", "tbd", "Ingen"] {
+            assert!(is_placeholder(t), "{t:?}");
+        }
+        for t in [
+            "Viser elevens navn i tjenesten",
+            "Login",
+            "Identifiserer eleven",
+        ] {
+            assert!(!is_placeholder(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_document_must_be_an_object_and_keeps_new_sub_processors_apart() {
+        assert!(object(b"[1]").is_err());
+        assert!(object(b"{").is_err());
+        let m = object(br#"{"a": 1, "new_sub_processors": [{"id": "x"}]}"#).unwrap();
+        let p = patched(&serde_json::json!({"a": 0, "b": 2}), m);
+        assert_eq!(p["a"], 1);
+        assert_eq!(p["b"], 2);
+        assert_eq!(p[NEW_SUB_PROCESSORS][0]["id"], "x");
+    }
+}

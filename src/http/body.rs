@@ -1,0 +1,81 @@
+//! Request bodies and preconditions of writes: size limit, media type, and `If-Match`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest};
+
+use super::negotiate::etag;
+use crate::domain::validate::FieldProblem;
+use crate::error::AppError;
+
+/// Reads the body, refusing (413) as soon as it passes `limit` bytes.
+pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::BadRequest(vec![FieldProblem::new(
+                "body",
+                format!("could not be read: {e}"),
+            )])
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::TooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The body of a POST or PUT: `application/json`.
+pub fn require_json(req: &HttpRequest) -> Result<(), AppError> {
+    if media_type(req) == "application/json" {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(
+            "Send the document as application/json.".into(),
+        ))
+    }
+}
+
+/// The body of a PATCH: a JSON Merge Patch (RFC 7396); plain JSON is taken as one too.
+pub fn require_merge_patch(req: &HttpRequest) -> Result<(), AppError> {
+    match media_type(req).as_str() {
+        "application/merge-patch+json" | "application/json" => Ok(()),
+        _ => Err(AppError::UnsupportedMediaType(
+            "Send the patch as application/merge-patch+json (RFC 7396).".into(),
+        )),
+    }
+}
+
+/// A change to an existing resource must name the representation it was based on: 428 without
+/// `If-Match`, 412 when the resource has changed since (`current` is its representation now).
+pub fn check_if_match(req: &HttpRequest, current: &[u8]) -> Result<(), AppError> {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_MATCH)
+        .map(|v| v.to_str().unwrap_or(""))
+    else {
+        return Err(AppError::PreconditionRequired(
+            "Send If-Match with the ETag of the resource as you last read it.".into(),
+        ));
+    };
+    let now = etag(current);
+    let matches = value.trim() == "*" || value.split(',').any(|t| t.trim() == now);
+    if matches {
+        Ok(())
+    } else {
+        Err(AppError::PreconditionFailed(
+            "The resource has changed since you read it: read it again, reapply your change, and send the new ETag.".into(),
+        ))
+    }
+}

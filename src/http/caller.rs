@@ -1,0 +1,216 @@
+//! Who is calling: the bearer token of a write, verified as one of the registry's own tokens
+//! (HS256) or an external issuer's (asymmetric, from its JWKS); and the audit trail of every
+//! write and every refused attempt.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest, ResponseError};
+use chrono::Utc;
+
+use super::rate_limit::RateLimiter;
+use super::AppState;
+use crate::domain::auth::{Actor, ClientRole};
+use crate::error::AppError;
+use crate::issuer::ExternalIssuer;
+use crate::store::clients::{self, NewAuditEvent};
+use crate::store::fmt_time;
+use crate::tokens::TokenKeys;
+
+/// Authentication and the guard rails of writes.
+pub struct Security {
+    pub keys: TokenKeys,
+    pub external: Option<ExternalIssuer>,
+    pub write_limit: RateLimiter,
+    pub token_limit: RateLimiter,
+    pub max_body: usize,
+}
+
+/// An authenticated caller (extracting it answers 401, audited, when the token is missing or bad).
+pub struct Caller(pub Actor);
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state(&req)?;
+            match identify(&req, &state).await {
+                Ok(actor) => Ok(Caller(actor)),
+                Err(e) => {
+                    record_refusal(&req, &state, None, &e).await;
+                    Err(e)
+                }
+            }
+        })
+    }
+}
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal("no application state".into()))
+}
+
+async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Actor, AppError> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        })
+        .map(|(_, t)| t.trim().to_owned())
+        .ok_or_else(|| {
+            AppError::Unauthorized(
+                "This call needs an access token: `Authorization: Bearer <token>`.".into(),
+            )
+        })?;
+    let refused = || AppError::Unauthorized("The access token is invalid or expired.".into());
+    let sec = &state.security;
+    if let (Some(external), true) = (&sec.external, ExternalIssuer::handles(&token)) {
+        let caller = external.verify(&token).await.map_err(|e| {
+            log::info!("external token refused: {e}");
+            refused()
+        })?;
+        return external_actor(state, caller).await;
+    }
+    let actor = sec.keys.verify(&token).ok_or_else(refused)?;
+    // A revoked client's tokens stop working at once, not when they expire.
+    let store = state.store.clone();
+    let id = actor.client_id.clone();
+    let client = web::block(move || clients::find_client(&mut *store.conn()?, &id)).await??;
+    match client {
+        Some(c) if c.revoked_at.is_none() => Ok(actor),
+        _ => Err(refused()),
+    }
+}
+
+/// Maps a verified external token to an actor: the admin scope makes an administrator; the
+/// vendor scope makes the vendor whose organisation number is the token's `consumer`.
+async fn external_actor(
+    state: &web::Data<AppState>,
+    caller: crate::issuer::ExternalCaller,
+) -> Result<Actor, AppError> {
+    let client_id = format!("external:{}", caller.client_id);
+    if caller.admin {
+        return Ok(Actor {
+            client_id,
+            role: ClientRole::Admin,
+            vendor: None,
+        });
+    }
+    if !caller.vendor {
+        return Err(AppError::Forbidden(
+            "The token carries no scope of this registry.".into(),
+        ));
+    }
+    let org = caller.org_number.clone().ok_or_else(|| {
+        AppError::Forbidden("The token names no organisation (`consumer`).".into())
+    })?;
+    let snap = super::snapshot(state).await?;
+    let vendor = snap
+        .vendors
+        .iter()
+        .find(|v| v.vendor.org_number.as_deref() == Some(org.as_str()))
+        .ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "No vendor in the registry has organisation number {org}."
+            ))
+        })?;
+    Ok(Actor {
+        client_id,
+        role: ClientRole::Vendor,
+        vendor: Some(vendor.vendor.id.clone()),
+    })
+}
+
+/// The name of what a request tries to do, for the audit log.
+pub fn action(req: &HttpRequest) -> String {
+    let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let name = match (req.method().as_str(), pattern.as_str()) {
+        ("POST", "/api/v1/services") => "service.create",
+        ("PUT", "/api/v1/services/{id}") => "service.replace",
+        ("PATCH", "/api/v1/services/{id}") => "service.patch",
+        ("DELETE", "/api/v1/services/{id}") => "service.retire",
+        ("POST", "/api/v1/vendors") => "vendor.create",
+        ("PUT", "/api/v1/vendors/{id}") => "vendor.replace",
+        ("PATCH", "/api/v1/vendors/{id}") => "vendor.patch",
+        ("POST", "/api/v1/auth/token") => "token.issue",
+        ("GET", "/api/v1/audit") => "audit.read",
+        (m, _) => return format!("{} {}", m, short(req.path())),
+    };
+    name.to_owned()
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(200).collect()
+}
+
+/// An audit event for this request, with its outcome (the HTTP status).
+pub fn event(
+    req: &HttpRequest,
+    actor: Option<&Actor>,
+    outcome: u16,
+    detail: Option<String>,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        at: fmt_time(Utc::now()),
+        actor: actor.map(Actor::label),
+        client_id: actor.map(|a| a.client_id.clone()),
+        source: req.peer_addr().map(|a| a.ip().to_string()),
+        action: action(req),
+        target: short(req.path()),
+        outcome: i32::from(outcome),
+        detail,
+    }
+}
+
+/// Records a refused attempt. The audit must not turn a refusal into a 500, so a failure to
+/// record is logged and the refusal answered as it was.
+pub async fn record_refusal(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: Option<&Actor>,
+    e: &AppError,
+) {
+    let status = e.status_code();
+    if !status.is_client_error() {
+        return;
+    }
+    let ev = event(req, actor, status.as_u16(), Some(short(&e.to_string())));
+    let store = state.store.clone();
+    let done = web::block(move || -> Result<(), crate::store::StoreError> {
+        clients::audit(&mut *store.conn()?, &ev)
+    })
+    .await;
+    if !matches!(done, Ok(Ok(()))) {
+        log::error!("could not record an audit event for a refused request");
+    }
+}
+
+/// Runs a write for an authenticated actor: rate-limited, and every refusal audited. The write
+/// itself records its success in the audit log, in its own transaction.
+pub async fn audited<F>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    write: F,
+) -> Result<actix_web::HttpResponse, AppError>
+where
+    F: Future<Output = Result<actix_web::HttpResponse, AppError>>,
+{
+    let result = match state.security.write_limit.check(&actor.client_id) {
+        Err(wait) => Err(AppError::TooManyRequests(wait)),
+        Ok(()) => write.await,
+    };
+    if let Err(e) = &result {
+        record_refusal(req, state, Some(actor), e).await;
+    }
+    result
+}

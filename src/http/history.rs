@@ -1,0 +1,412 @@
+//! What changed: each entry's history, the catalogue-wide change feed, and the audit log.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::caller::{record_refusal, Caller};
+use super::negotiate::{format, Body, CsvRow, Format};
+use super::pagination::{next_link_named, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
+use super::services::not_found;
+use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::auth::{may, Target};
+use crate::domain::query::Params;
+use crate::error::{AppError, Problem};
+use crate::store::changes::{changes_since, history as load_history, RevisionRow};
+use crate::store::clients::{audit_events, AuditFilter, AuditRow};
+
+/// One stored version of an entry.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"revision": 2, "at": "2026-11-25T08:00:00.000000Z", "actor": "vendor:eldur-learning",
+    "action": "service.patch", "changes": {"terms": {"from": {"deletion_days_after_end": 90}, "to": {"deletion_days_after_end": 30}}}}))]
+pub struct Revision {
+    pub revision: i32,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// `vendor:<id>` for a vendor's own change, `admin`, or `import`.
+    pub actor: String,
+    /// `import`, `service.create`, `service.replace`, `service.patch`, `service.retire`,
+    /// `vendor.create`, `vendor.replace` or `vendor.patch`.
+    pub action: String,
+    /// Every top-level field that changed: `{"field": {"from": old, "to": new}}`.
+    #[schema(value_type = Object)]
+    pub changes: Value,
+}
+
+impl Revision {
+    fn of(r: &RevisionRow) -> Self {
+        Revision {
+            revision: r.revision,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            changes: serde_json::from_str(&r.diff).unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl CsvRow for Revision {
+    fn headers() -> &'static [&'static str] {
+        &["revision", "at", "actor", "action", "changed_fields"]
+    }
+    fn row(&self) -> Vec<String> {
+        let fields: Vec<&str> = self
+            .changes
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        vec![
+            self.revision.to_string(),
+            self.at.clone(),
+            self.actor.clone(),
+            self.action.clone(),
+            fields.join(";"),
+        ]
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryList {
+    pub items: Vec<Revision>,
+    pub next_cursor: Option<String>,
+}
+
+async fn entry_history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    entity: &'static str,
+    id: String,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
+        PageRequest::parse(p, "revision")
+    })?;
+    let snap = snapshot(&state).await?;
+    let exists = match entity {
+        "service" => snap.service(&id).is_some(),
+        _ => snap.vendor(&id).is_some(),
+    };
+    if !exists {
+        return Err(not_found(entity, &id));
+    }
+    let store = state.store.clone();
+    let rows = web::block(move || load_history(&mut *store.conn()?, entity, &id)).await??;
+    let (rows, next) = page.page(rows, false, |r| format!("{:010}", r.revision));
+    let items: Vec<Revision> = rows.iter().map(Revision::of).collect();
+    Ok(
+        list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+            HistoryList { items, next_cursor }
+        })?
+        .respond(&req),
+    )
+}
+
+/// Every revision of a service, oldest first: when, by whom, and what changed.
+#[utoipa::path(
+    get, path = "/api/v1/services/{id}/history", tag = "history",
+    params(("id" = String, Path, description = "Service id", example = "kikora"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses(
+        (status = 200, description = "Revisions, oldest first", body = HistoryList,
+         content((HistoryList = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn service_history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    entry_history(req, state, "service", id.into_inner()).await
+}
+
+/// Every revision of a vendor entry, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/vendors/{id}/history", tag = "history",
+    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses(
+        (status = 200, description = "Revisions, oldest first", body = HistoryList,
+         content((HistoryList = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn vendor_history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    entry_history(req, state, "vendor", id.into_inner()).await
+}
+
+/// One change in the catalogue-wide feed.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeEntry {
+    /// Resume after this change with `since=<cursor>`.
+    #[schema(example = "17")]
+    pub cursor: String,
+    /// `service` or `vendor`.
+    #[schema(example = "service")]
+    pub entity: String,
+    #[schema(example = "kikora")]
+    pub id: String,
+    #[serde(flatten)]
+    pub revision: Revision,
+}
+
+impl CsvRow for ChangeEntry {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "cursor",
+            "entity",
+            "id",
+            "revision",
+            "at",
+            "actor",
+            "action",
+            "changed_fields",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        let mut row = vec![self.cursor.clone(), self.entity.clone(), self.id.clone()];
+        row.extend(self.revision.row());
+        row
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeFeed {
+    pub items: Vec<ChangeEntry>,
+    /// Pass as `since` to get what came after this page; present even when the page is empty,
+    /// so a poller keeps its place.
+    pub next_cursor: String,
+}
+
+/// Reads `limit` and a sequence cursor named `name` (a decimal number this registry issued).
+fn seq_page(p: &mut Params, name: &str) -> (i64, usize) {
+    let limit = p
+        .parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+        })
+        .unwrap_or(DEFAULT_LIMIT);
+    let after = p
+        .parsed(name, "a cursor this registry issued", |s| {
+            s.parse::<i64>().ok().filter(|n| *n >= 0)
+        })
+        .unwrap_or(0);
+    (after, limit)
+}
+
+/// The change feed: every change to the catalogue, oldest first.
+///
+/// Start without `since` (or `since=0`) and pass each answer's `next_cursor` as `since` to
+/// resume; a dashboard or mirror polling this never misses a change.
+#[utoipa::path(
+    get, path = "/api/v1/changes", tag = "history",
+    params(
+        ("since" = Option<String>, Query, description = "`next_cursor` of the previous answer; 0 or absent for the beginning", example = "0"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+    ),
+    responses(
+        (status = 200, description = "Changes after the cursor, oldest first", body = ChangeFeed,
+         content((ChangeFeed = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn changes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let (after, limit) = parse_params(&pairs, &["since", "limit"], &[], |p| seq_page(p, "since"))?;
+    let store = state.store.clone();
+    let rows =
+        web::block(move || changes_since(&mut *store.conn()?, after, limit as i64 + 1)).await??;
+    let more = rows.len() > limit;
+    let items: Vec<ChangeEntry> = rows
+        .iter()
+        .take(limit)
+        .map(|r| ChangeEntry {
+            cursor: r.seq.to_string(),
+            entity: r.entity.clone(),
+            id: r.entity_id.clone(),
+            revision: Revision::of(r),
+        })
+        .collect();
+    let next_cursor = items.last().map_or(after.to_string(), |i| i.cursor.clone());
+    let mut body = match fmt {
+        Format::Csv => Body::csv(&items)?,
+        Format::Json => Body::json(&ChangeFeed {
+            items,
+            next_cursor: next_cursor.clone(),
+        })?,
+    };
+    if more {
+        body.link_next = Some(next_link_named(req.path(), &pairs, "since", &next_cursor));
+    }
+    Ok(body.respond(&req))
+}
+
+/// An audit event: a write, a token issued, or a refused attempt.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"cursor": "42", "at": "2026-11-25T08:00:00.000000Z", "actor": "vendor:eldur-learning",
+    "client_id": "vendor-eldur-learning-3f9a1c", "source": "127.0.0.1", "action": "service.patch",
+    "target": "/api/v1/services/kikora", "outcome": 412, "detail": "The resource has changed since you read it"}))]
+pub struct AuditEvent {
+    pub cursor: String,
+    pub at: String,
+    /// `vendor:<id>` or `admin`; absent when the caller could not be identified.
+    pub actor: Option<String>,
+    pub client_id: Option<String>,
+    /// The caller's IP address.
+    pub source: Option<String>,
+    pub action: String,
+    pub target: String,
+    /// The HTTP status answered.
+    pub outcome: i32,
+    pub detail: Option<String>,
+}
+
+impl CsvRow for AuditEvent {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "cursor",
+            "at",
+            "actor",
+            "client_id",
+            "source",
+            "action",
+            "target",
+            "outcome",
+            "detail",
+        ]
+    }
+    fn row(&self) -> Vec<String> {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            self.cursor.clone(),
+            self.at.clone(),
+            o(&self.actor),
+            o(&self.client_id),
+            o(&self.source),
+            self.action.clone(),
+            self.target.clone(),
+            self.outcome.to_string(),
+            o(&self.detail),
+        ]
+    }
+}
+
+impl AuditEvent {
+    fn of(r: AuditRow) -> Self {
+        AuditEvent {
+            cursor: r.seq.to_string(),
+            at: r.at,
+            actor: r.actor,
+            client_id: r.client_id,
+            source: r.source,
+            action: r.action,
+            target: r.target,
+            outcome: r.outcome,
+            detail: r.detail,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditEvent>,
+    pub next_cursor: Option<String>,
+}
+
+/// The audit log (administrators only), oldest first.
+///
+/// Every write, every token issued and every refused attempt (401, 403, 409, 412, 413, 415,
+/// 422, 428, 429), with actor, client, source address, action, target and outcome.
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "history", security(("bearer" = [])),
+    params(
+        ("client_id" = Option<String>, Query, description = "Only this client's events"),
+        ("action" = Option<String>, Query, description = "Only this action", example = "service.patch"),
+        ("outcome" = Option<u16>, Query, description = "Only events answered with this HTTP status", example = 403),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+    ),
+    responses(
+        (status = 200, description = "Audit events, oldest first", body = AuditList,
+         content((AuditList = "application/json"), (String = "text/csv")),
+         headers(("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn audit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+) -> Result<HttpResponse, AppError> {
+    if !may(&actor, Target::AuditLog) {
+        let e = AppError::Forbidden("Only administrators read the audit log.".into());
+        record_refusal(&req, &state, Some(&actor), &e).await;
+        return Err(e);
+    }
+    let pairs = query_pairs(&req)?;
+    let fmt = format(req.headers(), true)?;
+    let (filter, (after, limit)) = parse_params(
+        &pairs,
+        &["client_id", "action", "outcome", "cursor", "limit"],
+        &[],
+        |p| {
+            let filter = AuditFilter {
+                client_id: p.text("client_id").map(str::to_owned),
+                action: p.text("action").map(str::to_owned),
+                outcome: p.parsed("outcome", "an HTTP status code", |s| {
+                    s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
+                }),
+            };
+            (filter, seq_page(p, "cursor"))
+        },
+    )?;
+    let store = state.store.clone();
+    let rows =
+        web::block(move || audit_events(&mut *store.conn()?, after, limit as i64 + 1, &filter))
+            .await??;
+    let more = rows.len() > limit;
+    let items: Vec<AuditEvent> = rows.into_iter().take(limit).map(AuditEvent::of).collect();
+    let next = if more {
+        items.last().map(|i| i.cursor.clone())
+    } else {
+        None
+    };
+    let mut res = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        AuditList { items, next_cursor }
+    })?
+    .respond(&req);
+    // the audit log is never cached by intermediaries
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}

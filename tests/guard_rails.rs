@@ -1,0 +1,242 @@
+//! The operator's side of writes: the client command line, rate limits and CORS.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Engine, TestApp};
+use serde_json::{json, Value};
+
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_feide-registry"))
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("SEED_FILE", "")
+        .output()
+        .expect("run feide-registry");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn token_status(app: &TestApp, id: &str, secret: &str) -> u16 {
+    app.client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// `feide-registry client create|list|revoke` against the running registry's database.
+async fn the_client_command_creates_lists_and_revokes(app: TestApp) {
+    let (ok, out, err) = cli(
+        &app,
+        &[
+            "client",
+            "create",
+            "--role",
+            "vendor",
+            "--vendor",
+            "trygg-trafikk",
+            "--description",
+            "CI",
+        ],
+    );
+    assert!(ok, "{err}");
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+            .to_owned()
+    };
+    let (id, secret) = (field("client_id"), field("client_secret"));
+    assert!(id.starts_with("trygg-trafikk-"));
+    assert_eq!(token_status(&app, &id, &secret).await, 200);
+
+    let (ok, list, _) = cli(&app, &["client", "list"]);
+    assert!(ok);
+    let row = list.lines().find(|l| l.starts_with(&id)).expect("listed");
+    assert!(row.contains("\tvendor\ttrygg-trafikk\t"), "{row}");
+    assert!(!list.contains(&secret), "the secret is never shown again");
+
+    let (ok, _, _) = cli(&app, &["client", "revoke", &id]);
+    assert!(ok);
+    assert_eq!(token_status(&app, &id, &secret).await, 401);
+    let (ok, _, err) = cli(&app, &["client", "revoke", &id]);
+    assert!(!ok, "revoking twice fails");
+    assert!(err.contains("no active client"), "{err}");
+
+    // a vendor client needs a vendor that exists; an admin client has none
+    let (ok, _, err) = cli(
+        &app,
+        &[
+            "client",
+            "create",
+            "--role",
+            "vendor",
+            "--vendor",
+            "no-such-vendor",
+        ],
+    );
+    assert!(!ok && err.contains("no vendor"), "{err}");
+    let (ok, _, _) = cli(&app, &["client", "create", "--role", "vendor"]);
+    assert!(!ok);
+    let (ok, out, _) = cli(&app, &["client", "create", "--role", "admin"]);
+    assert!(ok && out.contains("client_id: admin-"), "{out}");
+}
+
+on_both_engines!(the_client_command_creates_lists_and_revokes);
+
+/// Past its budget a client gets 429 with Retry-After; other clients are not affected.
+async fn writes_and_token_requests_are_rate_limited(engine: Engine) {
+    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
+    options.write_rate_per_minute = 2;
+    options.token_rate_per_minute = 3;
+    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
+    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(token_status(&app, &id, "wrong secret").await);
+    }
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 429],
+        "guessing secrets is throttled"
+    );
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id.as_str()),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(
+        res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+
+    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let other = app.token("vendor", Some("eldur-learning")).await;
+    let path = "/api/v1/vendors/trygg-trafikk";
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        let etag = app.etag(path).await;
+        let res = app
+            .write(
+                "PATCH",
+                path,
+                Some(&token),
+                Some(&etag),
+                Some(&json!({"address": format!("Gate {i}")})),
+            )
+            .await;
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+            let p: Value = res.json().await.unwrap();
+            assert_eq!(p["status"], 429);
+        }
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    assert_eq!(app.json(path).await["address"], "Gate 1");
+    let etag = app.etag("/api/v1/vendors/eldur-learning").await;
+    let res = app
+        .write(
+            "PATCH",
+            "/api/v1/vendors/eldur-learning",
+            Some(&other),
+            Some(&etag),
+            Some(&json!({"address": "Oslo"})),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "each client has its own budget");
+}
+
+/// Browser dashboards on configured origins may read; nobody may write cross-origin.
+async fn cors_lets_configured_origins_read_only(engine: Engine) {
+    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
+    options.cors_origins = vec!["https://dashboard.kommune.test".into()];
+    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/services"))
+        .header("Origin", "https://dashboard.kommune.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://dashboard.kommune.test"
+    );
+    let exposed = res.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("link"),
+        "{exposed}"
+    );
+
+    let res = app
+        .client
+        .get(app.url("/api/v1/services"))
+        .header("Origin", "https://evil.test")
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
+
+    let preflight = |method: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/services/kikora"))
+            .header("Origin", "https://dashboard.kommune.test")
+            .header("Access-Control-Request-Method", method)
+            .send()
+    };
+    let ok = preflight("GET").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://dashboard.kommune.test"
+    );
+    let refused = preflight("PATCH").await.unwrap();
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    assert!(!refused
+        .headers()
+        .contains_key("access-control-allow-origin"));
+}
+
+macro_rules! with_options_on_both {
+    ($($name:ident),*) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(super::Engine::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(super::Engine::Postgres).await }
+        }
+    )*};
+}
+
+with_options_on_both!(
+    writes_and_token_requests_are_rate_limited,
+    cors_lets_configured_origins_read_only
+);

@@ -62,14 +62,14 @@ async fn the_client_command_creates_lists_and_revokes(app: TestApp) {
     assert!(id.starts_with("trygg-trafikk-"));
     assert_eq!(token_status(&app, &id, &secret).await, 200);
 
-    let (ok, list, _) = cli(&app, &["client", "list"]);
-    assert!(ok);
+    let (ok, list, err) = cli(&app, &["client", "list"]);
+    assert!(ok, "{err}");
     let row = list.lines().find(|l| l.starts_with(&id)).expect("listed");
     assert!(row.contains("\tvendor\ttrygg-trafikk\t"), "{row}");
     assert!(!list.contains(&secret), "the secret is never shown again");
 
-    let (ok, _, _) = cli(&app, &["client", "revoke", &id]);
-    assert!(ok);
+    let (ok, _, err) = cli(&app, &["client", "revoke", &id]);
+    assert!(ok, "{err}");
     assert_eq!(token_status(&app, &id, &secret).await, 401);
     let (ok, _, err) = cli(&app, &["client", "revoke", &id]);
     assert!(!ok, "revoking twice fails");

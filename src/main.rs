@@ -54,6 +54,7 @@ fn main() -> ExitCode {
 
 fn serve(settings: &feide_registry::config::Settings) -> Result<(), String> {
     let store = app::open_store(settings).map_err(|e| e.to_string())?;
+    let options = app::ServerOptions::from_settings(settings, store.engine())?;
     if let Some(s) = app::seed_if_empty(&store, &settings.seed_file).map_err(|e| e.to_string())? {
         log::info!(
             "empty database: imported {} ({} services)",
@@ -68,7 +69,6 @@ fn serve(settings: &feide_registry::config::Settings) -> Result<(), String> {
         store.engine().name(),
         settings.bind_addr
     );
-    let options = app::ServerOptions::from_settings(settings, store.engine())?;
     app::start_audit_retention(store.clone(), settings.audit_retention_days);
     let server = app::server(listener, store, options).map_err(|e| e.to_string())?;
     actix_web::rt::System::new()

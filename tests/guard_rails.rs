@@ -94,7 +94,48 @@ async fn the_client_command_creates_lists_and_revokes(app: TestApp) {
     assert!(ok && out.contains("client_id: admin-"), "{out}");
 }
 
-on_both_engines!(the_client_command_creates_lists_and_revokes);
+/// Old audit events are removed, recent ones kept, and retention cannot go below 90 days.
+async fn audit_retention_keeps_at_least_ninety_days(app: TestApp) {
+    use feide_registry::store::clients::{
+        audit, audit_events, purge_audit, AuditFilter, NewAuditEvent,
+    };
+    let mut conn = app.store.conn().unwrap();
+    let now = chrono::Utc::now();
+    for age in [200, 89] {
+        let at = feide_registry::store::fmt_time(now - chrono::Duration::days(age));
+        let event = NewAuditEvent {
+            at,
+            actor: None,
+            client_id: None,
+            source: None,
+            action: format!("test.{age}"),
+            target: "/".into(),
+            outcome: 401,
+            detail: None,
+        };
+        audit(&mut conn, &event).unwrap();
+    }
+    let cutoff = feide_registry::store::fmt_time(now - chrono::Duration::days(90));
+    assert_eq!(purge_audit(&mut conn, &cutoff).unwrap(), 1);
+    let left: Vec<String> = audit_events(&mut conn, 0, 100, &AuditFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(left, ["test.89"]);
+    drop(conn);
+    // the operator cannot set a shorter retention
+    let (ok, _, err) = cli(
+        &app,
+        &["--audit-retention-days", "30", "--bind-addr", "127.0.0.1:0"],
+    );
+    assert!(!ok && err.contains("at least 90"), "{err}");
+}
+
+on_both_engines!(
+    the_client_command_creates_lists_and_revokes,
+    audit_retention_keeps_at_least_ninety_days
+);
 
 /// Past its budget a client gets 429 with Retry-After; other clients are not affected.
 async fn writes_and_token_requests_are_rate_limited(engine: Engine) {

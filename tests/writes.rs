@@ -365,7 +365,7 @@ async fn a_service_can_introduce_a_shared_sub_processor(app: TestApp) {
 async fn changes_need_the_current_etag(app: TestApp) {
     let token = app.token("vendor", Some("trygg-trafikk")).await;
     let path = "/api/v1/services/sykkeldyktig";
-    let patch = json!({"terms": {"deletion_days_after_end": 30}});
+    let patch = json!({"terms": {"deletion_days_after_end": 45}});
     let (status, p) = body(
         app.write("PATCH", path, Some(&token), None, Some(&patch))
             .await,
@@ -392,9 +392,24 @@ async fn changes_need_the_current_etag(app: TestApp) {
     .await;
     assert_eq!(status, 412);
     let s = app.json(path).await;
-    assert_eq!(s["terms"]["deletion_days_after_end"], 30);
+    assert_eq!(s["terms"]["deletion_days_after_end"], 45);
     assert_ne!(s["description"], "x y z");
     assert_eq!(app.get(path).await.headers()["etag"].to_str().unwrap(), new);
+    // sending what is already stored changes nothing: no new revision, same ETag
+    let revisions = app.json(&format!("{path}/history")).await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    let res = app
+        .write("PATCH", path, Some(&token), Some(&new), Some(&patch))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), new);
+    let after = app.json(&format!("{path}/history")).await["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, revisions);
 }
 
 /// Writers racing on one service, each retrying on 412: every update survives.

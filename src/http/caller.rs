@@ -180,17 +180,27 @@ pub async fn record_refusal(
     e: &AppError,
 ) {
     let status = e.status_code();
-    if !status.is_client_error() {
-        return;
+    if status.is_client_error() {
+        record(req, state, actor, status.as_u16(), &e.to_string()).await;
     }
-    let ev = event(req, actor, status.as_u16(), Some(short(&e.to_string())));
+}
+
+/// Records an event outside a write's transaction (refusals, writes that changed nothing).
+pub async fn record(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: Option<&Actor>,
+    outcome: u16,
+    detail: &str,
+) {
+    let ev = event(req, actor, outcome, Some(short(detail)));
     let store = state.store.clone();
     let done = web::block(move || -> Result<(), crate::store::StoreError> {
         clients::audit(&mut *store.conn()?, &ev)
     })
     .await;
     if !matches!(done, Ok(Ok(()))) {
-        log::error!("could not record an audit event for a refused request");
+        log::error!("could not record an audit event");
     }
 }
 

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::body::{check_if_match, read_body, require_json, require_merge_patch};
-use super::caller::{audited, event, Caller};
+use super::caller::{audited, event, record as record_event, Caller};
 use super::negotiate::etag;
 use super::services::not_found;
 use super::views::ServiceProfile;
@@ -202,6 +202,11 @@ async fn change(
         return Err(forbidden(&actor));
     }
     check(&doc, &snap, Some(&id))?;
+    if doc.service == record.service && doc.new_sub_processors.is_empty() {
+        // Nothing to change: no new revision, so the history shows only real changes.
+        record_event(&req, &state, Some(&actor), 200, "no change").await;
+        return Ok(written(StatusCode::OK, profile_bytes(&snap, &id)?, None));
+    }
     let before = serde_json::to_value(&record.service).ok();
     let expect = Expect::Revision(record.stamp.revision);
     store(&req, &state, &actor, doc, expect, before, StatusCode::OK).await

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::body::{check_if_match, require_json, require_merge_patch};
-use super::caller::{audited, event, Caller};
+use super::caller::{audited, event, record as record_event, Caller};
 use super::service_writes::{no_query, object_body, written};
 use super::services::not_found;
 use super::views::VendorView;
@@ -143,6 +143,11 @@ async fn change(
         body
     };
     let vendor = checked(body, &snap, Some(id))?;
+    if vendor == record.vendor {
+        // Nothing to change: no new revision, so the history shows only real changes.
+        record_event(req, state, Some(actor), 200, "no change").await;
+        return Ok(written(StatusCode::OK, view_bytes(&snap, id)?, None));
+    }
     let before = serde_json::to_value(&record.vendor).ok();
     let expect = Expect::Revision(record.stamp.revision);
     store(req, state, actor, vendor, expect, before, StatusCode::OK).await

@@ -49,6 +49,53 @@ fn is_placeholder(text: &str) -> bool {
     t.chars().count() < 3 || PLACEHOLDERS.contains(&t.as_str())
 }
 
+/// Longest text accepted in any field of a written document: the longest justification or
+/// description in the seed agreements is far below this; anything longer is a mistake or an attack.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Problems with any string in the document, wherever it is: too long, or holding control
+/// characters (NUL cannot even be stored in PostgreSQL text). Tab and line breaks are text.
+pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
+    fn walk(v: &Value, at: &str, p: &mut Vec<FieldProblem>) {
+        match v {
+            Value::String(s) => {
+                if s.chars().count() > MAX_TEXT_CHARS {
+                    p.push(FieldProblem::new(
+                        at,
+                        format!("is longer than {MAX_TEXT_CHARS} characters"),
+                    ));
+                }
+                if s.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                {
+                    p.push(FieldProblem::new(at, "contains control characters"));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{at}/{i}"), p);
+                }
+            }
+            Value::Object(members) => {
+                for (k, item) in members {
+                    let key = k.replace('~', "~0").replace('/', "~1");
+                    walk(item, &format!("{at}/{key}"), p);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut p = Vec::new();
+    for (k, v) in body {
+        walk(
+            v,
+            &format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+            &mut p,
+        );
+    }
+    p
+}
+
 /// Parses a JSON body that must be an object (serde would take an array for a struct).
 pub fn object(body: &[u8]) -> Result<Map<String, Value>, FieldProblem> {
     match serde_json::from_slice::<Value>(body) {
@@ -243,6 +290,16 @@ pub fn normalise_sub_processors(subs: &mut [SubProcessor]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_texts_and_control_characters_are_named_by_pointer() {
+        let doc = object(
+            format!(r#"{{"name": "a\u0000b", "purposes": ["ok", "{}"], "terms": {{"venue": "Oslo\ttingrett"}}}}"#, "x".repeat(MAX_TEXT_CHARS + 1)).as_bytes(),
+        )
+        .unwrap();
+        let pointers: Vec<String> = text_problems(&doc).into_iter().map(|p| p.pointer).collect();
+        assert_eq!(pointers, ["/name", "/purposes/1"]);
+    }
 
     #[test]
     fn placeholders_are_not_justifications() {

@@ -378,9 +378,10 @@ pub async fn audit(
         &["client_id", "action", "outcome", "cursor", "limit"],
         &[],
         |p| {
+            let plain = |s: &str| (!s.chars().any(char::is_control)).then(|| s.to_owned());
             let filter = AuditFilter {
-                client_id: p.text("client_id").map(str::to_owned),
-                action: p.text("action").map(str::to_owned),
+                client_id: p.parsed("client_id", "text without control characters", plain),
+                action: p.parsed("action", "text without control characters", plain),
                 outcome: p.parsed("outcome", "an HTTP status code", |s| {
                     s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
                 }),

@@ -164,12 +164,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The query string as name/value pairs; undecodable input is a 400.
 pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()).map_err(|_| {
+    let query = req.query_string();
+    // The decoder replaces invalid UTF-8 with U+FFFD; a query that is not UTF-8 is refused instead.
+    let bad_utf8 = std::str::from_utf8(&percent_decoded(query)).is_err();
+    let decoded = serde_urlencoded::from_str::<Vec<(String, String)>>(query);
+    decoded.ok().filter(|_| !bad_utf8).ok_or_else(|| {
         AppError::BadRequest(vec![FieldProblem::new(
             "query",
             "is not valid UTF-8 form encoding",
         )])
     })
+}
+
+/// The bytes a percent-encoded string stands for.
+fn percent_decoded(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Parses parameters with `f`, answering 400 with every problem found.

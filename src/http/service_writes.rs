@@ -59,14 +59,31 @@ fn forbidden(actor: &Actor) -> AppError {
     ))
 }
 
-fn document(body: serde_json::Map<String, Value>) -> Result<ServiceDocument, AppError> {
-    let mut doc = writes::service_document(body).map_err(|p| AppError::Invalid(vec![p]))?;
-    writes::normalise_sub_processors(&mut doc.new_sub_processors);
-    Ok(doc)
+/// The service document of a body, with the problems found in its texts (checked before
+/// parsing, so that they are listed with every other problem).
+fn document(
+    body: serde_json::Map<String, Value>,
+) -> Result<(ServiceDocument, Vec<FieldProblem>), AppError> {
+    let mut problems = writes::text_problems(&body);
+    match writes::service_document(body) {
+        Ok(mut doc) => {
+            writes::normalise_sub_processors(&mut doc.new_sub_processors);
+            Ok((doc, problems))
+        }
+        Err(p) => {
+            problems.push(p);
+            Err(AppError::Invalid(problems))
+        }
+    }
 }
 
-fn check(doc: &ServiceDocument, snap: &Snapshot, path_id: Option<&str>) -> Result<(), AppError> {
-    let problems: Vec<FieldProblem> = writes::check_service(doc, snap, path_id);
+fn check(
+    doc: &ServiceDocument,
+    snap: &Snapshot,
+    path_id: Option<&str>,
+    mut problems: Vec<FieldProblem>,
+) -> Result<(), AppError> {
+    problems.extend(writes::check_service(doc, snap, path_id));
     if problems.is_empty() {
         Ok(())
     } else {
@@ -142,12 +159,12 @@ pub async fn create(
     audited(&req, &state, &actor, async {
         no_query(&req)?;
         require_json(&req)?;
-        let doc = document(object_body(&state, payload).await?)?;
+        let (doc, text) = document(object_body(&state, payload).await?)?;
         let snap = snapshot(&state).await?;
         if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
             return Err(forbidden(&actor));
         }
-        check(&doc, &snap, None)?;
+        check(&doc, &snap, None, text)?;
         if snap.service(&doc.service.id).is_some() {
             return Err(AppError::Conflict(format!(
                 "Service `{}` exists already: change it with PUT or PATCH.",
@@ -193,7 +210,7 @@ async fn change(
 ) -> Result<HttpResponse, AppError> {
     let snap = snapshot(&state).await?;
     let record = current_for_change(&req, &snap, &actor, &id)?;
-    let doc = document(if patch {
+    let (doc, text) = document(if patch {
         writes::patched(&record.service, body)
     } else {
         body
@@ -201,7 +218,7 @@ async fn change(
     if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
         return Err(forbidden(&actor));
     }
-    check(&doc, &snap, Some(&id))?;
+    check(&doc, &snap, Some(&id), text)?;
     if doc.service == record.service && doc.new_sub_processors.is_empty() {
         // Nothing to change: no new revision, so the history shows only real changes.
         record_event(&req, &state, Some(&actor), 200, "no change").await;

@@ -142,6 +142,9 @@ pub async fn token(
     if client_id.len() > 200 || secret.len() > 200 {
         return Ok(bad("The client credentials are too long."));
     }
+    if client_id.chars().any(char::is_control) {
+        return Ok(bad("The client id holds control characters."));
+    }
     if let Err(wait) = state.security.token_limit.check(&client_id) {
         let e = AppError::TooManyRequests(wait);
         record_refusal(&req, &state, None, &e).await;

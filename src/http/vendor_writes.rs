@@ -34,8 +34,15 @@ fn checked(
     snap: &Snapshot,
     path_id: Option<&str>,
 ) -> Result<Vendor, AppError> {
-    let mut v = writes::vendor_document(body).map_err(|p| AppError::Invalid(vec![p]))?;
-    let problems = writes::check_vendor(&v, snap, path_id);
+    let mut problems = writes::text_problems(&body);
+    let mut v = match writes::vendor_document(body) {
+        Ok(v) => v,
+        Err(p) => {
+            problems.push(p);
+            return Err(AppError::Invalid(problems));
+        }
+    };
+    problems.extend(writes::check_vendor(&v, snap, path_id));
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }

@@ -106,7 +106,6 @@ pub struct TermRow {
     #[schema(example = "breach_notice_hours")]
     pub term: String,
     /// The term's value per service (`null`: the agreement does not state it).
-    #[schema(value_type = Vec<Object>)]
     pub values: Vec<serde_json::Value>,
 }
 

@@ -19,6 +19,7 @@ pub const MAX_SERVICES: usize = 500;
 #[schema(example = json!({"services": ["kikora", "glupus", "sykkeldyktig", "no-such-service"]}))]
 pub struct PortfolioRequest {
     /// Service ids, 1 to 500.
+    #[schema(min_items = 1, max_items = 500)]
     pub services: Vec<String>,
 }
 

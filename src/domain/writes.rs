@@ -108,7 +108,7 @@ pub fn object(body: &[u8]) -> Result<Map<String, Value>, FieldProblem> {
 /// Reads a service document from a JSON object.
 pub fn service_document(mut body: Map<String, Value>) -> Result<ServiceDocument, FieldProblem> {
     let new_sub_processors = match body.remove(NEW_SUB_PROCESSORS) {
-        None | Some(Value::Null) => Vec::new(),
+        None => Vec::new(),
         Some(v) => serde_json::from_value(v)
             .map_err(|e| FieldProblem::new(format!("/{NEW_SUB_PROCESSORS}"), shape_error(&e)))?,
     };

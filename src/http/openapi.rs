@@ -53,7 +53,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         portfolio::PortfolioRequest, portfolio::PortfolioReport, portfolio::CountryExposure, portfolio::Transfer,
         portfolio::SubProcessorExposure, portfolio::SensitiveAttribute, portfolio::AttributeReceiver, portfolio::FlaggedServices,
         portfolio::WeakestTerms, portfolio::DaysAndServices,
-        token::TokenResponse, token::OAuthError, service_writes::ServiceWrite,
+        token::TokenRequest, token::TokenResponse, token::OAuthError, service_writes::ServiceWrite,
         history::Revision, history::HistoryList, history::ChangeEntry, history::ChangeFeed,
         history::AuditEvent, history::AuditList,
     )),
@@ -70,9 +70,156 @@ Every write needs a bearer token, and every change to an existing entry `If-Matc
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    modifiers(&FlagRules, &BearerAuth),
+    modifiers(&FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links),
 )]
 pub struct ApiDoc;
+
+/// Unique operation ids from method and path (`get_services_by_id`): utoipa would name each after
+/// its handler function, and several are called `get`.
+struct OperationIds;
+
+impl Modify for OperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let name: Vec<String> = path
+                .trim_start_matches("/api/v1")
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(
+                    |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                        Some(param) => format!("by_{param}"),
+                        None => s.replace('-', "_"),
+                    },
+                )
+                .collect();
+            let ops = [
+                ("get", item.get.as_mut()),
+                ("put", item.put.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+                ("patch", item.patch.as_mut()),
+            ];
+            for (method, op) in ops {
+                if let Some(op) = op {
+                    op.operation_id = Some(format!("{method}_{}", name.join("_")));
+                }
+            }
+        }
+    }
+}
+
+/// OpenAPI links from a created service to what can be done with it next, carrying its id and
+/// ETag, so clients (and stateful contract tests) can follow create → read → patch → retire.
+struct Links;
+
+impl Modify for Links {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
+        let Some(create) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/services")
+            .and_then(|p| p.post.as_mut())
+        else {
+            return;
+        };
+        let Some(RefOr::T(created)) = create.responses.responses.get_mut("201") else {
+            return;
+        };
+        let targets = [
+            (
+                "GetService",
+                "get_services_by_id",
+                false,
+                "Read the new service",
+            ),
+            (
+                "ServiceHistory",
+                "get_services_by_id_history",
+                false,
+                "Its history",
+            ),
+            (
+                "PatchService",
+                "patch_services_by_id",
+                true,
+                "Change it, with the ETag just answered",
+            ),
+            (
+                "ReplaceService",
+                "put_services_by_id",
+                true,
+                "Replace it, with the ETag just answered",
+            ),
+            (
+                "RetireService",
+                "delete_services_by_id",
+                true,
+                "Retire it, with the ETag just answered",
+            ),
+        ];
+        for (name, operation, with_etag, description) in targets {
+            let mut link = LinkBuilder::new()
+                .operation_id(operation)
+                .description(description)
+                .parameter("id", "$response.body#/id");
+            if with_etag {
+                link = link.parameter("header.If-Match", "$response.header.ETag");
+            }
+            created
+                .links
+                .insert(name.to_owned(), RefOr::T(link.build()));
+        }
+    }
+}
+
+/// utoipa renders a `#[serde(flatten)]` field as `allOf` with the flattened type's schema; when
+/// that type denies unknown fields (the catalogue types do), the `allOf` can never validate. These
+/// schemas are merged into one closed object instead, as the JSON really is.
+struct Flattened;
+
+const FLATTENED: &[&str] = &["SubProcessorView", "ServiceWrite", "ChangeEntry"];
+
+impl Modify for Flattened {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AdditionalProperties, Object};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for name in FLATTENED {
+            let Some(RefOr::T(Schema::AllOf(all))) = components.schemas.get(*name).cloned() else {
+                continue;
+            };
+            let mut merged = Object::new();
+            for part in &all.items {
+                let part = match part {
+                    RefOr::Ref(r) => r
+                        .ref_location
+                        .rsplit('/')
+                        .next()
+                        .and_then(|n| components.schemas.get(n))
+                        .cloned(),
+                    other => Some(other.clone()),
+                };
+                if let Some(RefOr::T(Schema::Object(o))) = part {
+                    merged.properties.extend(o.properties);
+                    merged.required.extend(o.required);
+                    if merged.description.is_none() {
+                        merged.description = o.description;
+                    }
+                }
+            }
+            merged.description = all.description.clone().or(merged.description);
+            merged.example = all.example.clone();
+            merged.schema_type =
+                utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::Type::Object);
+            merged.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            components
+                .schemas
+                .insert((*name).to_owned(), RefOr::T(Schema::Object(merged)));
+        }
+    }
+}
 
 /// The bearer scheme of writes: the registry's own tokens from `/api/v1/auth/token`, or an
 /// external issuer's (Maskinporten) when the operator trusts one.
@@ -121,11 +268,36 @@ impl Modify for FlagRules {
 
 /// The document as served and committed: pretty JSON with a final newline.
 pub fn document() -> String {
-    let mut json = ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    fix_link_keys(&mut doc);
+    let mut json = serde_json::to_string_pretty(&doc).expect("JSON serialises");
     json.push('\n');
     json
+}
+
+/// utoipa 5 writes a link's `operationId` as `operation_id`; OpenAPI 3.1 §4.8.20 names it
+/// `operationId`, and clients following links look for that.
+fn fix_link_keys(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+        for op in item.values_mut() {
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                continue;
+            };
+            for response in responses.values_mut() {
+                let Some(links) = response.get_mut("links").and_then(|l| l.as_object_mut()) else {
+                    continue;
+                };
+                for link in links.values_mut().filter_map(|l| l.as_object_mut()) {
+                    if let Some(id) = link.remove("operation_id") {
+                        link.insert("operationId".into(), id);
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub async fn serve() -> HttpResponse {

@@ -185,9 +185,8 @@ pub async fn create(
     .await
 }
 
-/// The stored service `id` after the authorisation and `If-Match` checks.
-fn current_for_change<'a>(
-    req: &HttpRequest,
+/// The stored service `id`, if the actor may change it.
+fn owned<'a>(
     snap: &'a Snapshot,
     actor: &Actor,
     id: &str,
@@ -196,7 +195,6 @@ fn current_for_change<'a>(
     if !may(actor, Target::ServiceOf(&record.service.vendor)) {
         return Err(forbidden(actor));
     }
-    check_if_match(req, &profile_bytes(snap, id)?)?;
     Ok(record)
 }
 
@@ -209,12 +207,14 @@ async fn change(
     patch: bool,
 ) -> Result<HttpResponse, AppError> {
     let snap = snapshot(&state).await?;
-    let record = current_for_change(&req, &snap, &actor, &id)?;
+    let record = owned(&snap, &actor, &id)?;
+    // The document's shape first: a malformed document is a 422 whatever the ETag.
     let (doc, text) = document(if patch {
         writes::patched(&record.service, body)
     } else {
         body
     })?;
+    check_if_match(&req, &profile_bytes(&snap, &id)?)?;
     if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
         return Err(forbidden(&actor));
     }
@@ -352,7 +352,8 @@ pub async fn retire(
     audited(&req, &state, &actor, async {
         no_query(&req)?;
         let snap = snapshot(&state).await?;
-        let record = current_for_change(&req, &snap, &actor, &id)?;
+        let record = owned(&snap, &actor, &id)?;
+        check_if_match(&req, &profile_bytes(&snap, &id)?)?;
         if record.service.status == Status::Retired {
             return Ok(written(StatusCode::OK, profile_bytes(&snap, &id)?, None));
         }

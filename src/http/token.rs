@@ -25,6 +25,19 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
+/// The form of a token request (RFC 6749 §4.4.2); the client may authenticate with HTTP Basic
+/// instead of `client_id` and `client_secret`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TokenRequest {
+    /// Always `client_credentials`.
+    #[schema(example = "client_credentials", pattern = "^client_credentials$")]
+    grant_type: String,
+    #[schema(example = "trygg-trafikk-k3x9q2ab")]
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
 /// An error response of RFC 6749 §5.2.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"error": "invalid_client", "error_description": "Unknown client or wrong secret."}))]
@@ -59,9 +72,8 @@ const DUMMY_HASH: &str =
 /// `Authorization: Bearer <token>` on writes.
 #[utoipa::path(
     post, path = "/api/v1/auth/token", tag = "auth",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
-        description = "grant_type=client_credentials&client_id=ID&client_secret=SECRET",
-        example = "grant_type=client_credentials&client_id=vendor-eldur-learning-3f9a1c&client_secret=s3cr3t"),
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded",
+        description = "grant_type=client_credentials&client_id=ID&client_secret=SECRET"),
     responses(
         (status = 200, description = "A token", body = TokenResponse),
         (status = 400, description = "Malformed request or unsupported grant type", body = OAuthError),
@@ -137,7 +149,14 @@ pub async fn token(
         }
         (Some(Ok(pair)), None, None) => pair,
         (None, Some(id), Some(secret)) => (id.to_owned(), secret.to_owned()),
-        (None, _, _) => return Ok(bad("`client_id` and `client_secret` are required.")),
+        (None, _, _) => {
+            // RFC 6749 §5.2: no client authentication at all is invalid_client.
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authenticate the client: HTTP Basic, or client_id and client_secret in the form.",
+            ));
+        }
     };
     if client_id.len() > 200 || secret.len() > 200 {
         return Ok(bad("The client credentials are too long."));
@@ -196,13 +215,16 @@ pub async fn token(
 /// `Authorization: Basic` credentials: None when absent, Err when present but malformed. RFC 6749
 /// §2.3.1 form-encodes id and secret before the Basic encoding.
 fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> {
-    let value = req.headers().get(header::AUTHORIZATION)?;
+    // Another scheme (a bearer token sent along by a generic client) is not client authentication.
+    let value = req.headers().get(header::AUTHORIZATION).filter(|v| {
+        v.to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+    })?;
     let parsed = (|| {
         let v = value.to_str().ok()?;
-        let (scheme, rest) = v.split_once(' ')?;
-        if !scheme.eq_ignore_ascii_case("basic") {
-            return None;
-        }
+        let (_, rest) = v.split_once(' ')?;
         let raw = base64::engine::general_purpose::STANDARD
             .decode(rest.trim())
             .ok()?;

@@ -143,12 +143,14 @@ async fn change(
     if !may(actor, Target::Vendor(id)) {
         return Err(forbidden(actor, "change another vendor's entry"));
     }
-    check_if_match(req, &view_bytes(&snap, id)?)?;
     let body = if patch {
         writes::patched(&record.vendor, body)
     } else {
         body
     };
+    // The document's shape first: a malformed document is a 422 whatever the ETag.
+    writes::vendor_document(body.clone()).map_err(|p| AppError::Invalid(vec![p]))?;
+    check_if_match(req, &view_bytes(&snap, id)?)?;
     let vendor = checked(body, &snap, Some(id))?;
     if vendor == record.vendor {
         // Nothing to change: no new revision, so the history shows only real changes.

@@ -213,7 +213,7 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 401, "no client has a NUL in its id");
     let res = app
         .client
         .post(app.url("/api/v1/reports/portfolio"))

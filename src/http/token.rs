@@ -162,7 +162,12 @@ pub async fn token(
         return Ok(bad("The client credentials are too long."));
     }
     if client_id.chars().any(char::is_control) {
-        return Ok(bad("The client id holds control characters."));
+        // No client has such an id (and NUL cannot even be looked up in PostgreSQL).
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Unknown client, wrong secret or revoked client.",
+        ));
     }
     if let Err(wait) = state.security.token_limit.check(&client_id) {
         let e = AppError::TooManyRequests(wait);

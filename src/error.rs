@@ -46,6 +46,12 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Pool(_) | StoreError::Connect(_) => AppError::Unavailable,
+            // The database went away mid-request: the same as not reaching it.
+            StoreError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )) => AppError::Unavailable,
             other => AppError::Internal(other.to_string()),
         }
     }

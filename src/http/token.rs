@@ -33,8 +33,9 @@ pub struct TokenRequest {
     /// Always `client_credentials`.
     #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     grant_type: String,
-    #[schema(example = "trygg-trafikk-k3x9q2ab")]
+    #[schema(example = "trygg-trafikk-k3x9q2ab", max_length = 200)]
     client_id: Option<String>,
+    #[schema(max_length = 200)]
     client_secret: Option<String>,
 }
 

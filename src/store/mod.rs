@@ -151,7 +151,10 @@ impl Store {
             .max_size(size)
             .min_idle(Some(1))
             .connection_timeout(connect_timeout)
-            .test_on_check_out(false)
+            // A PostgreSQL connection dies with its server; checking it out costs one round trip
+            // and lets the pool replace it, so the registry recovers by itself once the
+            // database is back. A SQLite file has no server to lose.
+            .test_on_check_out(engine == Engine::Postgres)
             .build(manager)
             .map_err(|e| StoreError::Connect(e.to_string()))?;
         Ok(Store { pool, engine })

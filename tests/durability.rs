@@ -1,0 +1,477 @@
+//! The registry as an operating-system process: killed with SIGKILL under concurrent writes it
+//! loses no acknowledged write and leaves nothing half-written; SIGTERM lets requests in flight
+//! finish; a PostgreSQL outage gives quick 503s and the registry recovers by itself.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Engine;
+use feide_registry::store::Store;
+use serde_json::{json, Value};
+
+/// The registry binary serving `database_url` on a free loopback port.
+struct Registry {
+    child: Child,
+    base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(database_url: &str, dir: &std::path::Path, port: u16) -> Registry {
+    let child = Command::new(env!("CARGO_BIN_EXE_feide-registry"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", database_url)
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("TOKEN_KEY_FILE", dir.join("token-key"))
+        .env("WRITE_RATE_PER_MINUTE", "1000000")
+        .env("TOKEN_RATE_PER_MINUTE", "1000000")
+        .env("DB_TIMEOUT_SECS", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the registry");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+            if r.status() == 200 {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the registry did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Registry { child, base }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn vendor_token(url: &str, base: &str) -> String {
+    let store = Store::open(url, 1, Duration::from_secs(3)).unwrap();
+    let role = feide_registry::domain::auth::ClientRole::Vendor;
+    let c = feide_registry::app::create_client(&store, role, Some("trygg-trafikk"), None).unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .basic_auth(&c.client_id, Some(&c.secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn new_service(id: &str) -> Value {
+    json!({
+        "id": id, "name": format!("Tjeneste {id}"), "vendor": "trygg-trafikk",
+        "description": null, "website": null, "status": "active",
+        "purposes": ["Opplæring"], "data_subjects": ["pupils"], "personal_data": [],
+        "attributes": [{"name": "eduPersonPrincipalName", "justification": "Identifiserer eleven"}],
+        "oidc_scopes": [], "locations": [{"country": "NO", "role": "storage", "facility": null}],
+        "sub_processors": [], "terms": {}, "sources": []
+    })
+}
+
+async fn all_pages(client: &reqwest::Client, first: String) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut url = first;
+    loop {
+        let res = client.get(&url).send().await.unwrap();
+        let link = res
+            .headers()
+            .get("link")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let body: Value = res.json().await.unwrap();
+        items.extend(body["items"].as_array().unwrap().iter().cloned());
+        match link {
+            Some(l) => {
+                let path = l
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                let base = url.split("/api/").next().unwrap().to_owned();
+                url = format!("{base}{path}");
+            }
+            None => return items,
+        }
+    }
+}
+
+async fn sigkill_under_writes_loses_no_acknowledged_write(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _keep) = match engine {
+        Engine::Sqlite => (dir.path().join("registry.db").display().to_string(), None),
+        Engine::Postgres => {
+            let (u, d) = common::fresh_database(engine);
+            (u, d)
+        }
+    };
+    let port = free_port();
+    let mut registry = start(&url, dir.path(), port).await;
+    let token = vendor_token(&url, &registry.base).await;
+    let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
+    let attempted = Arc::new(Mutex::new(BTreeSet::new()));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (base, token) = (registry.base.clone(), token.clone());
+        let (ack, tried) = (acknowledged.clone(), attempted.clone());
+        writers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for i in 0.. {
+                let id = format!("krasj-{w}-{i:04}");
+                tried.lock().unwrap().insert(id.clone());
+                let res = client
+                    .post(format!("{base}/api/v1/services"))
+                    .bearer_auth(&token)
+                    .json(&new_service(&id))
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status() == 201 => {
+                        ack.lock().unwrap().insert(id);
+                    }
+                    Ok(r) => panic!("{id}: {}", r.status()),
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    // let the writers get going, then kill the process without warning
+    while acknowledged.lock().unwrap().len() < 40 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    registry.child.kill().unwrap(); // SIGKILL
+    registry.child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let attempted = attempted.lock().unwrap().clone();
+
+    let registry = start(&url, dir.path(), free_port()).await;
+    let client = reqwest::Client::new();
+    let services: BTreeSet<String> = all_pages(
+        &client,
+        format!("{}/api/v1/services?limit=500", registry.base),
+    )
+    .await
+    .iter()
+    .filter_map(|s| {
+        s["id"]
+            .as_str()
+            .filter(|id| id.starts_with("krasj-"))
+            .map(str::to_owned)
+    })
+    .collect();
+    let changed: BTreeSet<String> = all_pages(
+        &client,
+        format!("{}/api/v1/changes?limit=500", registry.base),
+    )
+    .await
+    .iter()
+    .filter_map(|c| {
+        c["id"]
+            .as_str()
+            .filter(|id| id.starts_with("krasj-"))
+            .map(str::to_owned)
+    })
+    .collect();
+    assert!(
+        acknowledged.is_subset(&services),
+        "acknowledged writes lost: {:?}",
+        acknowledged.difference(&services).collect::<Vec<_>>()
+    );
+    assert!(services.is_subset(&attempted), "a service nobody wrote");
+    assert_eq!(
+        services, changed,
+        "every stored service has its revision, and no revision lacks its service"
+    );
+    eprintln!(
+        "{engine:?}: {} acknowledged, {} attempted, {} present after SIGKILL",
+        acknowledged.len(),
+        attempted.len(),
+        services.len()
+    );
+    // the database itself is sound
+    let store = Store::open(&url, 1, Duration::from_secs(3)).unwrap();
+    let mut conn = store.conn().unwrap();
+    if engine == Engine::Sqlite {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            integrity_check: String,
+        }
+        let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(rows[0].integrity_check, "ok");
+    }
+    let audit_ok = feide_registry::store::clients::audit_events(
+        &mut conn,
+        0,
+        100_000,
+        &feide_registry::store::clients::AuditFilter {
+            action: Some("service.create".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .len();
+    assert_eq!(
+        audit_ok,
+        services.len(),
+        "one audit event per stored write, none for a lost one"
+    );
+}
+
+async fn sigterm_lets_requests_in_flight_finish(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _keep) = match engine {
+        Engine::Sqlite => (dir.path().join("registry.db").display().to_string(), None),
+        Engine::Postgres => common::fresh_database(engine),
+    };
+    let mut registry = start(&url, dir.path(), free_port()).await;
+    let store = Store::open(&url, 1, Duration::from_secs(3)).unwrap();
+    let role = feide_registry::domain::auth::ClientRole::Vendor;
+    let c = feide_registry::app::create_client(&store, role, Some("trygg-trafikk"), None).unwrap();
+    // token requests are slow on purpose (argon2): a good load to be in flight
+    let mut requests = Vec::new();
+    for _ in 0..12 {
+        let (base, id, secret) = (registry.base.clone(), c.client_id.clone(), c.secret.clone());
+        requests.push(tokio::spawn(async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/auth/token"))
+                .basic_auth(&id, Some(&secret))
+                .form(&[("grant_type", "client_credentials")])
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let pid = registry.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let mut statuses = Vec::new();
+    for r in requests {
+        statuses.push(r.await.unwrap().expect("a request in flight was cut off"));
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let code = loop {
+        if let Some(status) = registry.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 30 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(code.success(), "exit status {code:?}");
+    // and it no longer listens
+    assert!(reqwest::Client::new()
+        .get(format!("{}/healthz", registry.base))
+        .send()
+        .await
+        .is_err());
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(super::Engine::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(super::Engine::Postgres).await }
+        }
+    )*};
+}
+
+on_both!(
+    sigkill_under_writes_loses_no_acknowledged_write,
+    sigterm_lets_requests_in_flight_finish
+);
+
+/// A PostgreSQL cluster of this test's own, so that stopping it disturbs no other test.
+struct Cluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    port: u16,
+}
+
+fn as_postgres(cmd: &str, args: &[&str]) -> std::process::ExitStatus {
+    let root = std::env::var("USER").map(|u| u == "root").unwrap_or(false)
+        || Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let mut c = if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--", cmd]);
+        c
+    } else {
+        Command::new(cmd)
+    };
+    c.args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let bin = PathBuf::from(
+            std::env::var("FEIDE_TEST_PG_BIN").expect("FEIDE_TEST_PG_BIN: run with scripts/test"),
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("outage")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let _ = Command::new("chown")
+            .args(["postgres:", dir.to_str().unwrap()])
+            .status();
+        let data = dir.join("data");
+        let initdb = bin.join("initdb");
+        assert!(as_postgres(
+            initdb.to_str().unwrap(),
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8"
+            ]
+        )
+        .success());
+        let c = Cluster {
+            dir,
+            bin,
+            port: free_port(),
+        };
+        c.up();
+        c
+    }
+    fn pg_ctl(&self, args: &[&str]) -> bool {
+        let data = self.dir.join("data");
+        let mut all = vec!["-D", data.to_str().unwrap()];
+        all.extend_from_slice(args);
+        as_postgres(self.bin.join("pg_ctl").to_str().unwrap(), &all).success()
+    }
+    fn up(&self) {
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.display()
+        );
+        let log = self.dir.join("server.log");
+        assert!(self.pg_ctl(&["-l", log.to_str().unwrap(), "-w", "-o", &opts, "start"]));
+    }
+    fn down(&self) {
+        assert!(self.pg_ctl(&["-m", "immediate", "-w", "stop"]));
+    }
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.pg_ctl(&["-m", "immediate", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
+    let cluster = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let registry = start(&cluster.url(), dir.path(), free_port()).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let get = |path: &str| client.get(format!("{}{path}", registry.base)).send();
+    assert_eq!(get("/api/v1/services").await.unwrap().status(), 200);
+
+    cluster.down();
+    for path in [
+        "/readyz",
+        "/api/v1/services",
+        "/api/v1/services/kikora",
+        "/api/v1/changes",
+    ] {
+        for _ in 0..3 {
+            let started = Instant::now();
+            let res = get(path)
+                .await
+                .expect("an answer, not a dropped connection");
+            let took = started.elapsed();
+            assert_eq!(res.status(), 503, "{path}");
+            assert_eq!(res.headers()["content-type"], "application/problem+json");
+            assert!(res.headers().contains_key("retry-after"));
+            assert!(
+                took < Duration::from_millis(2500),
+                "{path} took {took:?} (DB_TIMEOUT_SECS=1)"
+            );
+        }
+    }
+    assert_eq!(
+        get("/healthz").await.unwrap().status(),
+        200,
+        "the process itself is up"
+    );
+
+    cluster.up();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if get("/readyz").await.unwrap().status() == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the registry did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let res = get("/api/v1/services").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+}

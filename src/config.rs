@@ -186,6 +186,15 @@ pub enum Command {
     Export,
     /// Write the OpenAPI document to standard output.
     Openapi,
+    /// Write a synthetic catalogue (the import format) to standard output, for benchmarks.
+    Generate {
+        /// Number of services (about one vendor per five).
+        #[arg(long)]
+        services: usize,
+        /// The same seed gives the same catalogue.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage API clients.
     #[command(subcommand)]
     Client(ClientCommand),

@@ -42,6 +42,10 @@ fn main() -> ExitCode {
                 std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
             }),
         Command::Client(c) => client(&settings, c),
+        Command::Generate { services, seed } => {
+            let c = feide_registry::domain::generate::catalogue(services, seed);
+            serde_json::to_writer(std::io::stdout().lock(), &c).map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

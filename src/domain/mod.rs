@@ -6,6 +6,7 @@ pub mod compare;
 pub mod derive;
 pub mod facets;
 pub mod flags;
+pub mod generate;
 pub mod ids;
 pub mod patch;
 pub mod portfolio;

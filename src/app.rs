@@ -237,6 +237,7 @@ pub fn server(
 ) -> std::io::Result<Server> {
     let state = web::Data::new(AppState {
         store,
+        cache: Default::default(),
         metrics: Default::default(),
         security: Security {
             keys: TokenKeys::new(

@@ -20,6 +20,8 @@ mod vendor_writes;
 mod vendors;
 pub mod views;
 
+use std::sync::Arc;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
@@ -31,6 +33,7 @@ use crate::store::Store;
 
 pub struct AppState {
     pub store: Store,
+    pub cache: SnapshotCache,
     pub metrics: metrics::Metrics,
     pub security: caller::Security,
 }
@@ -214,14 +217,46 @@ pub fn parse_params<T>(
     Ok(value)
 }
 
-/// Reads the catalogue on the blocking pool: diesel is synchronous.
-pub async fn snapshot(state: &web::Data<AppState>) -> Result<Snapshot, AppError> {
-    let store = state.store.clone();
-    web::block(move || -> Result<Snapshot, AppError> {
-        let mut conn = store.conn()?;
-        Ok(crate::store::load_snapshot(&mut conn, Utc::now())?)
+/// The catalogue to answer from: the cached snapshot while the stored catalogue's version is
+/// unchanged (checked on every request, so writes by any process show at once), else read anew
+/// on the blocking pool (diesel is synchronous).
+pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
+    let state = state.clone();
+    web::block(move || -> Result<Arc<Snapshot>, AppError> {
+        let mut conn = state.store.conn()?;
+        let version = crate::store::catalogue_version(&mut conn)?;
+        if let Some(hit) = state.cache.get(&version) {
+            return Ok(hit);
+        }
+        let snap = Arc::new(crate::store::load_snapshot(&mut conn, Utc::now())?);
+        state.cache.put(version, snap.clone());
+        Ok(snap)
     })
     .await?
+}
+
+/// The last snapshot read and the catalogue version it was read at.
+#[derive(Default)]
+pub struct SnapshotCache(
+    std::sync::Mutex<Option<(crate::store::Version, std::time::Instant, Arc<Snapshot>)>>,
+);
+
+/// Derived facts depend on the time too (`stale` is 12 months unchanged): a snapshot is read
+/// anew at least this often even when nothing was written.
+const SNAPSHOT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl SnapshotCache {
+    fn get(&self, version: &crate::store::Version) -> Option<Arc<Snapshot>> {
+        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cached
+            .as_ref()
+            .filter(|(v, at, _)| v == version && at.elapsed() < SNAPSHOT_MAX_AGE)
+            .map(|(_, _, snap)| snap.clone())
+    }
+    fn put(&self, version: crate::store::Version, snap: Arc<Snapshot>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((version, std::time::Instant::now(), snap));
+    }
 }
 
 /// The common start of a GET of one resource: no query parameters, JSON acceptable; returns the
@@ -229,7 +264,7 @@ pub async fn snapshot(state: &web::Data<AppState>) -> Result<Snapshot, AppError>
 pub async fn one_resource(
     req: &HttpRequest,
     state: &web::Data<AppState>,
-) -> Result<Snapshot, AppError> {
+) -> Result<Arc<Snapshot>, AppError> {
     let pairs = query_pairs(req)?;
     parse_params(&pairs, &[], &[], |_| ())?;
     negotiate::format(req.headers(), false)?;

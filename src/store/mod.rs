@@ -176,6 +176,23 @@ impl Store {
     }
 }
 
+/// Changes whenever the stored catalogue does: every service or vendor write appends a revision,
+/// and imports touch `updated_at`. Three index-backed aggregates: far cheaper than reading the
+/// catalogue, so a cached snapshot can be checked on every request, by every process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version(i64, Option<String>, Option<String>);
+
+pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
+    use diesel::dsl::max;
+    use schema::{revisions, sub_processors, vendors};
+    let seq: Option<i64> = revisions::table.select(max(revisions::seq)).first(db)?;
+    let v: Option<String> = vendors::table.select(max(vendors::updated_at)).first(db)?;
+    let s: Option<String> = sub_processors::table
+        .select(max(sub_processors::updated_at))
+        .first(db)?;
+    Ok(Version(seq.unwrap_or(0), v, s))
+}
+
 fn run_migrations(db: &mut Db) -> Result<(), StoreError> {
     let result = match db {
         Db::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),

@@ -230,12 +230,7 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
         });
     }
 
-    Ok(Snapshot {
-        reference,
-        vendors,
-        sub_processors,
-        services,
-    })
+    Ok(Snapshot::new(reference, vendors, sub_processors, services))
 }
 
 fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {

@@ -839,7 +839,79 @@ async fn the_token_endpoint_follows_rfc_6749(app: TestApp) {
     assert_eq!(res.status(), 401);
 }
 
+/// Two registry processes on one database (as behind a load balancer): a write through one is
+/// read through the other at once, though each caches the catalogue.
+async fn a_second_registry_sees_writes_at_once(app: TestApp) {
+    let store =
+        feide_registry::store::Store::open(&app.database_url, 2, std::time::Duration::from_secs(3))
+            .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let server = feide_registry::app::server(
+        listener,
+        store,
+        feide_registry::app::ServerOptions::with_key(TEST_KEY.to_vec()),
+    )
+    .unwrap();
+    let handle = server.handle();
+    tokio::spawn(server);
+    let read_other = |path: &str| {
+        let url = format!("{other}{path}");
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let before = read_other("/api/v1/services/sykkeldyktig").await;
+    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    for n in 0..3 {
+        let etag = app.etag("/api/v1/services/sykkeldyktig").await;
+        let res = app
+            .write(
+                "PATCH",
+                "/api/v1/services/sykkeldyktig",
+                Some(&token),
+                Some(&etag),
+                Some(&json!({"description": format!("Versjon {n}")})),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let seen = read_other("/api/v1/services/sykkeldyktig").await;
+        assert_eq!(seen["description"], format!("Versjon {n}"));
+        assert_eq!(
+            seen["revision"].as_i64().unwrap(),
+            before["revision"].as_i64().unwrap() + n + 1
+        );
+    }
+    let res = app
+        .write(
+            "POST",
+            "/api/v1/services",
+            Some(&token),
+            None,
+            Some(&new_service("fra-prosess-en")),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let ids: Vec<String> = read_other("/api/v1/vendors/trygg-trafikk").await["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.contains(&"fra-prosess-en".to_owned()), "{ids:?}");
+    handle.stop(false).await;
+}
+
 on_both_engines!(
+    a_second_registry_sees_writes_at_once,
     the_authorisation_matrix_holds_for_every_write_endpoint,
     validation_lists_every_problem_and_stores_nothing,
     a_service_can_introduce_a_shared_sub_processor,

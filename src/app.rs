@@ -113,6 +113,7 @@ pub struct ServerOptions {
     pub write_rate_per_minute: u32,
     pub token_rate_per_minute: u32,
     pub cors_origins: Vec<String>,
+    pub bench_ceiling: bool,
 }
 
 impl ServerOptions {
@@ -128,6 +129,7 @@ impl ServerOptions {
             write_rate_per_minute: 6000,
             token_rate_per_minute: 6000,
             cors_origins: Vec::new(),
+            bench_ceiling: false,
         }
     }
 
@@ -180,6 +182,7 @@ impl ServerOptions {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            bench_ceiling: settings.bench_ceiling,
         })
     }
 }
@@ -253,6 +256,7 @@ pub fn server(
         },
     });
     let origins = options.cors_origins.clone();
+    let ceiling = options.bench_ceiling;
     let mut server = HttpServer::new(move || {
         let counted = state.clone();
         App::new()
@@ -276,6 +280,11 @@ pub fn server(
                 actix_web::middleware::TrailingSlash::MergeOnly,
             ))
             .configure(http::configure)
+            .configure(|cfg| {
+                if ceiling {
+                    cfg.route("/bench/ceiling/{bytes}", web::get().to(http::ops::ceiling));
+                }
+            })
             .service(web::redirect("/docs", "/docs/"))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")

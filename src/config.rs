@@ -168,6 +168,11 @@ pub struct Settings {
     #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]
     pub cors_origins: String,
 
+    /// Benchmarks only: serve `GET /bench/ceiling/{bytes}`, a pre-built body of that size from
+    /// memory, the ceiling the benchmark compares every endpoint with. Off in production.
+    #[arg(long, env = "BENCH_CEILING", default_value_t = false, global = true)]
+    pub bench_ceiling: bool,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -8,7 +8,7 @@ mod history;
 pub mod metrics;
 pub mod negotiate;
 pub mod openapi;
-mod ops;
+pub mod ops;
 pub mod pagination;
 pub mod rate_limit;
 mod reports;

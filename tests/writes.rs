@@ -476,6 +476,45 @@ async fn racing_writers_never_lose_an_update(app: TestApp) {
     eprintln!("{conflicts} conflicts were refused with 412 and retried");
 }
 
+/// `If-Match: *` asks for a change on whatever is current: racing patches to different terms all
+/// land, each applied to the state the others left.
+async fn if_match_any_applies_each_patch_to_the_current_state(app: TestApp) {
+    let path = "/api/v1/services/sykkeldyktig";
+    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let terms = [
+        ("deletion_days_after_end", 11),
+        ("backup_deletion_days", 12),
+        ("inactivity_deletion_days", 13),
+        ("termination_notice_days", 14),
+        ("log_retention_days", 15),
+        ("security_audit_months", 16),
+    ];
+    let mut tasks = Vec::new();
+    for (field, value) in terms {
+        let (client, url, token) = (app.client.clone(), app.url(path), token.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .header("If-Match", "*")
+                .header("Content-Type", "application/merge-patch+json")
+                .body(json!({"terms": {field: value}}).to_string())
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let s = app.json(path).await;
+    for (field, value) in terms {
+        assert_eq!(s["terms"][field], value, "{field} was lost: {}", s["terms"]);
+    }
+}
+
 /// History and the feed say who changed what, and the feed resumes from its cursor.
 async fn history_and_change_feed_show_every_change(app: TestApp) {
     let cursor = app.json("/api/v1/changes?limit=500").await["next_cursor"]
@@ -912,6 +951,7 @@ async fn a_second_registry_sees_writes_at_once(app: TestApp) {
 
 on_both_engines!(
     a_second_registry_sees_writes_at_once,
+    if_match_any_applies_each_patch_to_the_current_state,
     the_authorisation_matrix_holds_for_every_write_endpoint,
     validation_lists_every_problem_and_stores_nothing,
     a_service_can_introduce_a_shared_sub_processor,

@@ -228,6 +228,17 @@ pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppE
         if let Some(hit) = state.cache.get(&version) {
             return Ok(hit);
         }
+        // One reader loads while the others wait for its result: without this, every request
+        // arriving after a write would read the whole catalogue at once (and hold it in memory).
+        let _loading = state
+            .cache
+            .loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let version = crate::store::catalogue_version(&mut conn)?;
+        if let Some(hit) = state.cache.get(&version) {
+            return Ok(hit);
+        }
         let snap = Arc::new(crate::store::load_snapshot(&mut conn, Utc::now())?);
         state.cache.put(version, snap.clone());
         Ok(snap)
@@ -237,9 +248,10 @@ pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppE
 
 /// The last snapshot read and the catalogue version it was read at.
 #[derive(Default)]
-pub struct SnapshotCache(
-    std::sync::Mutex<Option<(crate::store::Version, std::time::Instant, Arc<Snapshot>)>>,
-);
+pub struct SnapshotCache {
+    cached: std::sync::Mutex<Option<(crate::store::Version, std::time::Instant, Arc<Snapshot>)>>,
+    loading: std::sync::Mutex<()>,
+}
 
 /// Derived facts depend on the time too (`stale` is 12 months unchanged): a snapshot is read
 /// anew at least this often even when nothing was written.
@@ -247,14 +259,14 @@ const SNAPSHOT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60)
 
 impl SnapshotCache {
     fn get(&self, version: &crate::store::Version) -> Option<Arc<Snapshot>> {
-        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         cached
             .as_ref()
             .filter(|(v, at, _)| v == version && at.elapsed() < SNAPSHOT_MAX_AGE)
             .map(|(_, _, snap)| snap.clone())
     }
     fn put(&self, version: crate::store::Version, snap: Arc<Snapshot>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+        *self.cached.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((version, std::time::Instant::now(), snap));
     }
 }

@@ -38,6 +38,27 @@ pub fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> 
     res.content_type("application/json").body(bytes)
 }
 
+/// With `If-Match: *` the caller asks for its change on whatever is current: a write that lost a
+/// race with another is applied again to the new state (never over it), a few times at most.
+/// With an ETag, the race is the caller's to see (412).
+pub async fn retrying<F, Fut>(req: &HttpRequest, mut attempt: F) -> Result<HttpResponse, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    let any = req
+        .headers()
+        .get(header::IF_MATCH)
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"*");
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(AppError::PreconditionFailed(_)) if any && tries < 8 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
 /// Refuses any query parameter: writes take none.
 pub fn no_query(req: &HttpRequest) -> Result<(), AppError> {
     parse_params(&query_pairs(req)?, &[], &[], |_| ())
@@ -263,14 +284,16 @@ pub async fn replace(
         no_query(&req)?;
         require_json(&req)?;
         let body = object_body(&state, payload).await?;
-        change(
-            req.clone(),
-            state.clone(),
-            actor.clone(),
-            id.into_inner(),
-            body,
-            false,
-        )
+        retrying(&req, || {
+            change(
+                req.clone(),
+                state.clone(),
+                actor.clone(),
+                id.to_string(),
+                body.clone(),
+                false,
+            )
+        })
         .await
     })
     .await
@@ -311,14 +334,16 @@ pub async fn patch(
         no_query(&req)?;
         require_merge_patch(&req)?;
         let body = object_body(&state, payload).await?;
-        change(
-            req.clone(),
-            state.clone(),
-            actor.clone(),
-            id.into_inner(),
-            body,
-            true,
-        )
+        retrying(&req, || {
+            change(
+                req.clone(),
+                state.clone(),
+                actor.clone(),
+                id.to_string(),
+                body.clone(),
+                true,
+            )
+        })
         .await
     })
     .await

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::body::{check_if_match, require_json, require_merge_patch};
 use super::caller::{audited, event, record as record_event, Caller};
-use super::service_writes::{no_query, object_body, written};
+use super::service_writes::{no_query, object_body, retrying, written};
 use super::services::not_found;
 use super::views::VendorView;
 use super::{snapshot, AppState};
@@ -193,7 +193,10 @@ pub async fn replace(
         no_query(&req)?;
         require_json(&req)?;
         let body = object_body(&state, payload).await?;
-        change(&req, &state, &actor, &id, body, false).await
+        retrying(&req, || {
+            change(&req, &state, &actor, &id, body.clone(), false)
+        })
+        .await
     })
     .await
 }
@@ -230,7 +233,10 @@ pub async fn patch(
         no_query(&req)?;
         require_merge_patch(&req)?;
         let body = object_body(&state, payload).await?;
-        change(&req, &state, &actor, &id, body, true).await
+        retrying(&req, || {
+            change(&req, &state, &actor, &id, body.clone(), true)
+        })
+        .await
     })
     .await
 }

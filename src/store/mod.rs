@@ -183,14 +183,24 @@ impl Store {
 pub struct Version(i64, Option<String>, Option<String>);
 
 pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
-    use diesel::dsl::max;
-    use schema::{revisions, sub_processors, vendors};
-    let seq: Option<i64> = revisions::table.select(max(revisions::seq)).first(db)?;
-    let v: Option<String> = vendors::table.select(max(vendors::updated_at)).first(db)?;
-    let s: Option<String> = sub_processors::table
-        .select(max(sub_processors::updated_at))
-        .first(db)?;
-    Ok(Version(seq.unwrap_or(0), v, s))
+    use diesel::sql_types::{BigInt, Nullable, Text};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        seq: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
+        vendors: Option<String>,
+        #[diesel(sql_type = Nullable<Text>)]
+        subs: Option<String>,
+    }
+    // One round trip: this runs before every read.
+    let row: Row = diesel::sql_query(
+        "SELECT (SELECT MAX(seq) FROM revisions) AS seq, \
+         (SELECT MAX(updated_at) FROM vendors) AS vendors, \
+         (SELECT MAX(updated_at) FROM sub_processors) AS subs",
+    )
+    .get_result(db)?;
+    Ok(Version(row.seq.unwrap_or(0), row.vendors, row.subs))
 }
 
 fn run_migrations(db: &mut Db) -> Result<(), StoreError> {

@@ -66,6 +66,7 @@ impl Facet {
     }
 }
 
+/// One value of a facet and how many services of the filtered set have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FacetCount {
     #[schema(example = "mail")]

@@ -61,6 +61,11 @@ impl PageRequest {
         }
     }
 
+    /// The key of the last item of the previous page, if this is not the first page.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+
     /// Cuts one page from items already sorted by `key` (ascending, or descending when
     /// `descending`); returns it with the cursor of the next page, if any.
     pub fn page<T>(

@@ -223,18 +223,19 @@ pub fn parse_params<T>(
 pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
     let state = state.clone();
     web::block(move || -> Result<Arc<Snapshot>, AppError> {
-        let mut conn = state.store.conn()?;
-        let version = crate::store::catalogue_version(&mut conn)?;
+        let version = crate::store::catalogue_version(&mut *state.store.conn()?)?;
         if let Some(hit) = state.cache.get(&version) {
             return Ok(hit);
         }
         // One reader loads while the others wait for its result: without this, every request
         // arriving after a write would read the whole catalogue at once (and hold it in memory).
+        // The waiting readers hold no connection, so writers are not starved of the pool.
         let _loading = state
             .cache
             .loading
             .lock()
             .unwrap_or_else(|e| e.into_inner());
+        let mut conn = state.store.conn()?;
         let version = crate::store::catalogue_version(&mut conn)?;
         if let Some(hit) = state.cache.get(&version) {
             return Ok(hit);

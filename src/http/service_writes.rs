@@ -192,6 +192,7 @@ pub async fn create(
                 doc.service.id
             )));
         }
+        drop(snap);
         store(
             &req,
             &state,
@@ -247,6 +248,9 @@ async fn change(
     }
     let before = serde_json::to_value(&record.service).ok();
     let expect = Expect::Revision(record.stamp.revision);
+    // Let go of the catalogue read before waiting for the write: writers queued on the database
+    // would otherwise each keep an older snapshot alive.
+    drop(snap);
     store(&req, &state, &actor, doc, expect, before, StatusCode::OK).await
 }
 
@@ -390,6 +394,7 @@ pub async fn retire(
         };
         let before = serde_json::to_value(&record.service).ok();
         let expect = Expect::Revision(record.stamp.revision);
+        drop(snap);
         store(&req, &state, &actor, doc, expect, before, StatusCode::OK).await
     })
     .await

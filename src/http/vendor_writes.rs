@@ -116,6 +116,7 @@ pub async fn create(
                 vendor.id
             )));
         }
+        drop(snap);
         store(
             &req,
             &state,
@@ -159,6 +160,9 @@ async fn change(
     }
     let before = serde_json::to_value(&record.vendor).ok();
     let expect = Expect::Revision(record.stamp.revision);
+    // Let go of the catalogue read before waiting for the write: writers queued on the database
+    // would otherwise each keep an older snapshot alive.
+    drop(snap);
     store(req, state, actor, vendor, expect, before, StatusCode::OK).await
 }
 

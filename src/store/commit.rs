@@ -25,6 +25,7 @@ pub fn commit_service(
         }
         let saved = save_service(db, service, expect, change, &event.at)?;
         audit(db, event)?;
+        super::bump_version(db)?;
         Ok(saved)
     })
 }
@@ -40,6 +41,7 @@ pub fn commit_vendor(
         take_write_lock(db)?;
         let saved = save_vendor(db, vendor, expect, change, &event.at)?;
         audit(db, event)?;
+        super::bump_version(db)?;
         Ok(saved)
     })
 }

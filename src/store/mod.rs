@@ -176,31 +176,29 @@ impl Store {
     }
 }
 
-/// Changes whenever the stored catalogue does: every service or vendor write appends a revision,
-/// and imports touch `updated_at`. Three index-backed aggregates: far cheaper than reading the
-/// catalogue, so a cached snapshot can be checked on every request, by every process.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Version(i64, Option<String>, Option<String>);
+/// Changes whenever the stored catalogue does: every write transaction raises it
+/// (`bump_version`), so a cached snapshot can be checked on every request, by every process,
+/// with one primary-key read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(i64);
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
 
 pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
-    use diesel::sql_types::{BigInt, Nullable, Text};
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = Nullable<BigInt>)]
-        seq: Option<i64>,
-        #[diesel(sql_type = Nullable<Text>)]
-        vendors: Option<String>,
-        #[diesel(sql_type = Nullable<Text>)]
-        subs: Option<String>,
-    }
-    // One round trip: this runs before every read.
-    let row: Row = diesel::sql_query(
-        "SELECT (SELECT MAX(seq) FROM revisions) AS seq, \
-         (SELECT MAX(updated_at) FROM vendors) AS vendors, \
-         (SELECT MAX(updated_at) FROM sub_processors) AS subs",
-    )
-    .get_result(db)?;
-    Ok(Version(row.seq.unwrap_or(0), row.vendors, row.subs))
+    let row: VersionRow =
+        diesel::sql_query("SELECT n FROM catalogue_version WHERE id = 1").get_result(db)?;
+    Ok(Version(row.n))
+}
+
+/// Raises the catalogue version, inside the caller's write transaction. The row lock this takes
+/// orders concurrent writers, so the version readers see only grows with each commit.
+pub fn bump_version(db: &mut Db) -> Result<(), StoreError> {
+    diesel::sql_query("UPDATE catalogue_version SET n = n + 1 WHERE id = 1").execute(db)?;
+    Ok(())
 }
 
 fn run_migrations(db: &mut Db) -> Result<(), StoreError> {

@@ -51,6 +51,7 @@ pub fn import_catalogue(
                 summary.services_updated += 1;
             }
         }
+        super::bump_version(db)?;
         Ok(summary)
     })
 }

@@ -314,18 +314,7 @@ async fn sigterm_lets_requests_in_flight_finish(engine: Engine) {
     assert!(code.success(), "exit status {code:?}");
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(super::Engine::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(super::Engine::Postgres).await }
-        }
-    )*};
-}
-
-on_both!(
+per_engine!(
     sigkill_under_writes_loses_no_acknowledged_write,
     sigterm_lets_requests_in_flight_finish
 );

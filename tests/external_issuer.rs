@@ -274,18 +274,7 @@ async fn the_registry_follows_key_rotation_without_hammering_the_issuer(engine: 
     );
 }
 
-macro_rules! on_both {
-    ($($name:ident),*) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(super::Engine::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(super::Engine::Postgres).await }
-        }
-    )*};
-}
-
-on_both!(
+per_engine!(
     external_tokens_map_to_vendors_and_forgeries_fail,
     the_registry_follows_key_rotation_without_hammering_the_issuer
 );

@@ -266,18 +266,7 @@ async fn cors_lets_configured_origins_read_only(engine: Engine) {
         .contains_key("access-control-allow-origin"));
 }
 
-macro_rules! with_options_on_both {
-    ($($name:ident),*) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(super::Engine::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(super::Engine::Postgres).await }
-        }
-    )*};
-}
-
-with_options_on_both!(
+per_engine!(
     writes_and_token_requests_are_rate_limited,
     cors_lets_configured_origins_read_only
 );

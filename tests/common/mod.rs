@@ -247,6 +247,26 @@ macro_rules! on_both_engines {
     };
 }
 
+/// Runs an async test body that takes the engine (and starts what it needs itself) once on SQLite
+/// and once on PostgreSQL, as two named tests.
+#[macro_export]
+macro_rules! per_engine {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Engine::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Engine::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
 /// A deterministic synthetic catalogue of `n` services (ids `gen-0000`…), for tests where counts
 /// and ordering matter. Attributes, countries and sub-processors are drawn from small pools with a
 /// simple LCG, so every expectation can be recomputed from the returned catalogue itself.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
 use super::negotiate::{format, Body, CsvRow, Format};
-use super::pagination::{next_link_named, PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
+use super::pagination::{next_link_named, parse_limit, PageRequest};
 use super::services::not_found;
 use super::{list_body, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::auth::{may, Target};
@@ -197,13 +197,7 @@ pub struct ChangeFeed {
 
 /// Reads `limit` and a sequence cursor named `name` (a decimal number this registry issued).
 fn seq_page(p: &mut Params, name: &str) -> (i64, usize) {
-    let limit = p
-        .parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
-            s.parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_LIMIT).contains(n))
-        })
-        .unwrap_or(DEFAULT_LIMIT);
+    let limit = parse_limit(p);
     let after = p
         .parsed(name, "a cursor this registry issued", |s| {
             s.parse::<i64>().ok().filter(|n| *n >= 0)

@@ -26,17 +26,21 @@ struct CursorData {
     k: String,
 }
 
+/// `limit`: 1 to 500, 50 when absent.
+pub fn parse_limit(p: &mut Params) -> usize {
+    p.parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
+        s.parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+    })
+    .unwrap_or(DEFAULT_LIMIT)
+}
+
 impl PageRequest {
     /// Reads `limit` and `cursor`; `sort` is the already-validated sort name (part of the
     /// cursor, so a cursor cannot be replayed under another order).
     pub fn parse(p: &mut Params, sort: &str) -> PageRequest {
-        let limit = p
-            .parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
-                s.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-            })
-            .unwrap_or(DEFAULT_LIMIT);
+        let limit = parse_limit(p);
         let after = match p.text("cursor") {
             None => None,
             Some(raw) => match decode(raw) {

@@ -38,6 +38,33 @@ pub fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> 
     res.content_type("application/json").body(bytes)
 }
 
+/// The common course of a PUT or PATCH of an entry: audited, no query, the media type of the
+/// method, a JSON object body, and `apply` to it, retried under `If-Match: *`.
+pub async fn replace_or_patch<F, Fut>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    payload: web::Payload,
+    patch: bool,
+    apply: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: Fn(serde_json::Map<String, Value>) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    audited(req, state, actor, async {
+        no_query(req)?;
+        if patch {
+            require_merge_patch(req)?;
+        } else {
+            require_json(req)?;
+        }
+        let body = object_body(state, payload).await?;
+        retrying(req, || apply(body.clone())).await
+    })
+    .await
+}
+
 /// With `If-Match: *` the caller asks for its change on whatever is current: a write that lost a
 /// race with another is applied again to the new state (never over it), a few times at most.
 /// With an ETag, the race is the caller's to see (412).
@@ -284,21 +311,15 @@ pub async fn replace(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        require_json(&req)?;
-        let body = object_body(&state, payload).await?;
-        retrying(&req, || {
-            change(
-                req.clone(),
-                state.clone(),
-                actor.clone(),
-                id.to_string(),
-                body.clone(),
-                false,
-            )
-        })
-        .await
+    replace_or_patch(&req, &state, &actor, payload, false, |body| {
+        change(
+            req.clone(),
+            state.clone(),
+            actor.clone(),
+            id.to_string(),
+            body,
+            false,
+        )
     })
     .await
 }
@@ -334,21 +355,15 @@ pub async fn patch(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        require_merge_patch(&req)?;
-        let body = object_body(&state, payload).await?;
-        retrying(&req, || {
-            change(
-                req.clone(),
-                state.clone(),
-                actor.clone(),
-                id.to_string(),
-                body.clone(),
-                true,
-            )
-        })
-        .await
+    replace_or_patch(&req, &state, &actor, payload, true, |body| {
+        change(
+            req.clone(),
+            state.clone(),
+            actor.clone(),
+            id.to_string(),
+            body,
+            true,
+        )
     })
     .await
 }

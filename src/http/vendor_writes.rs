@@ -5,15 +5,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
-use super::body::{check_if_match, require_json, require_merge_patch};
+use super::body::{check_if_match, require_json};
 use super::caller::{audited, event, record as record_event, Caller};
-use super::service_writes::{no_query, object_body, retrying, written};
+use super::service_writes::{no_query, object_body, replace_or_patch, written};
 use super::services::not_found;
 use super::views::VendorView;
 use super::{snapshot, AppState};
 use crate::domain::auth::{may, Actor, Target};
 use crate::domain::catalogue::Vendor;
 use crate::domain::profile::Snapshot;
+use crate::domain::validate::FieldProblem;
 use crate::domain::writes;
 use crate::error::{AppError, Problem};
 use crate::store::changes::{Change, Expect};
@@ -29,19 +30,26 @@ fn forbidden(actor: &Actor, what: &str) -> AppError {
     AppError::Forbidden(format!("{} may not {what}.", actor.label()))
 }
 
-fn checked(
-    body: serde_json::Map<String, Value>,
+/// The vendor document of a body, with the problems found in its texts (listed with every
+/// other problem by `check`).
+fn document(body: serde_json::Map<String, Value>) -> Result<(Vendor, Vec<FieldProblem>), AppError> {
+    let mut problems = writes::text_problems(&body);
+    match writes::vendor_document(body) {
+        Ok(v) => Ok((v, problems)),
+        Err(p) => {
+            problems.push(p);
+            Err(AppError::Invalid(problems))
+        }
+    }
+}
+
+/// Every problem of the document over the catalogue, or the vendor as it is stored.
+fn check(
+    mut v: Vendor,
+    mut problems: Vec<FieldProblem>,
     snap: &Snapshot,
     path_id: Option<&str>,
 ) -> Result<Vendor, AppError> {
-    let mut problems = writes::text_problems(&body);
-    let mut v = match writes::vendor_document(body) {
-        Ok(v) => v,
-        Err(p) => {
-            problems.push(p);
-            return Err(AppError::Invalid(problems));
-        }
-    };
     problems.extend(writes::check_vendor(&v, snap, path_id));
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
@@ -109,7 +117,8 @@ pub async fn create(
         require_json(&req)?;
         let body = object_body(&state, payload).await?;
         let snap = snapshot(&state).await?;
-        let vendor = checked(body, &snap, None)?;
+        let (vendor, text) = document(body)?;
+        let vendor = check(vendor, text, &snap, None)?;
         if snap.vendor(&vendor.id).is_some() {
             return Err(AppError::Conflict(format!(
                 "Vendor `{}` exists already.",
@@ -150,9 +159,9 @@ async fn change(
         body
     };
     // The document's shape first: a malformed document is a 422 whatever the ETag.
-    writes::vendor_document(body.clone()).map_err(|p| AppError::Invalid(vec![p]))?;
+    let (vendor, text) = document(body)?;
     check_if_match(req, &view_bytes(&snap, id)?)?;
-    let vendor = checked(body, &snap, Some(id))?;
+    let vendor = check(vendor, text, &snap, Some(id))?;
     if vendor == record.vendor {
         // Nothing to change: no new revision, so the history shows only real changes.
         record_event(req, state, Some(actor), 200, "no change").await;
@@ -193,14 +202,8 @@ pub async fn replace(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        require_json(&req)?;
-        let body = object_body(&state, payload).await?;
-        retrying(&req, || {
-            change(&req, &state, &actor, &id, body.clone(), false)
-        })
-        .await
+    replace_or_patch(&req, &state, &actor, payload, false, |body| {
+        change(&req, &state, &actor, &id, body, false)
     })
     .await
 }
@@ -233,14 +236,8 @@ pub async fn patch(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        require_merge_patch(&req)?;
-        let body = object_body(&state, payload).await?;
-        retrying(&req, || {
-            change(&req, &state, &actor, &id, body.clone(), true)
-        })
-        .await
+    replace_or_patch(&req, &state, &actor, payload, true, |body| {
+        change(&req, &state, &actor, &id, body, true)
     })
     .await
 }

@@ -88,7 +88,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<Db, ConnectError> {
         match self.engine {
-            Engine::Postgres => PgConnection::establish(&self.url).map(Db::Postgres),
+            Engine::Postgres => {
+                PgConnection::establish(&without_gssapi(&self.url)).map(Db::Postgres)
+            }
             Engine::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
                 SqliteConnection::establish(path).map(Db::Sqlite)
@@ -116,6 +118,19 @@ impl ManageConnection for Manager {
 
     fn has_broken(&self, _conn: &mut Db) -> bool {
         false
+    }
+}
+
+/// libpq tries GSSAPI encryption by default, which loads Kerberos; its teardown at process exit
+/// was seen to abort the command line (`k5_mutex_lock: Received error 22`). The registry never
+/// uses Kerberos, so it is turned off unless the URL asks for it.
+fn without_gssapi(url: &str) -> String {
+    if url.contains("gssencmode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&gssencmode=disable")
+    } else {
+        format!("{url}?gssencmode=disable")
     }
 }
 
@@ -194,8 +209,11 @@ pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
     Ok(Version(row.n))
 }
 
-/// Raises the catalogue version, inside the caller's write transaction. The row lock this takes
-/// orders concurrent writers, so the version readers see only grows with each commit.
+/// Raises the catalogue version; every write transaction does this first. The lock it takes (the
+/// row on PostgreSQL, the database on SQLite) orders writers, so the version readers see grows
+/// with each commit. On SQLite it also matters that the write comes first: a deferred transaction
+/// that read before writing fails at once with SQLITE_BUSY when another writer committed in
+/// between, while a first write waits on the busy timeout and then reads the latest data.
 pub fn bump_version(db: &mut Db) -> Result<(), StoreError> {
     diesel::sql_query("UPDATE catalogue_version SET n = n + 1 WHERE id = 1").execute(db)?;
     Ok(())

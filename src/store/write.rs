@@ -31,6 +31,7 @@ pub fn import_catalogue(
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, StoreError> {
     db.transaction(|db| {
+        super::bump_version(db)?;
         let mut summary = ImportSummary::default();
         let now = fmt_time(now);
         for v in &catalogue.vendors {
@@ -51,7 +52,6 @@ pub fn import_catalogue(
                 summary.services_updated += 1;
             }
         }
-        super::bump_version(db)?;
         Ok(summary)
     })
 }

@@ -95,9 +95,9 @@ pub fn export(store: &Store) -> Result<Catalogue, StoreError> {
     let snap = store::load_snapshot(&mut *store.conn()?, Utc::now())?;
     Ok(Catalogue {
         format: FORMAT.to_owned(),
-        vendors: snap.vendors.into_iter().map(|v| v.vendor).collect(),
-        sub_processors: snap.sub_processors,
-        services: snap.services.into_iter().map(|s| s.service).collect(),
+        vendors: snap.vendors.iter().map(|v| v.vendor.clone()).collect(),
+        sub_processors: snap.sub_processors.iter().map(|p| (**p).clone()).collect(),
+        services: snap.all_services().map(|s| s.service.clone()).collect(),
     })
 }
 

@@ -881,19 +881,7 @@ async fn the_token_endpoint_follows_rfc_6749(app: TestApp) {
 /// Two registry processes on one database (as behind a load balancer): a write through one is
 /// read through the other at once, though each caches the catalogue.
 async fn a_second_registry_sees_writes_at_once(app: TestApp) {
-    let store =
-        feide_registry::store::Store::open(&app.database_url, 2, std::time::Duration::from_secs(3))
-            .unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let other = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let server = feide_registry::app::server(
-        listener,
-        store,
-        feide_registry::app::ServerOptions::with_key(TEST_KEY.to_vec()),
-    )
-    .unwrap();
-    let handle = server.handle();
-    tokio::spawn(server);
+    let (other, handle) = app.another_process();
     let read_other = |path: &str| {
         let url = format!("{other}{path}");
         let client = app.client.clone();

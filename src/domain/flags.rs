@@ -197,7 +197,7 @@ fn short_change_notice(service: &Service) -> bool {
             .is_some_and(|d| d < MIN_CHANGE_NOTICE_DAYS)
 }
 
-fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+pub fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now.checked_sub_months(Months::new(STALE_AFTER_MONTHS))
         .is_some_and(|limit| updated_at < limit)
 }

@@ -1,10 +1,14 @@
 //! A stored entry with its bookkeeping, and the facts derived from it.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use super::catalogue::{Service, SubProcessor, Vendor};
 use super::derive::{resolve_attributes, storage_countries, third_countries, ResolvedAttribute};
-use super::flags::{flags, Flag};
+use super::flags::{flags, is_stale, Flag};
 use super::reference::Reference;
 
 #[derive(Debug, Clone)]
@@ -25,6 +29,7 @@ pub struct ServiceRecord {
     pub service: Service,
     pub stamp: Stamp,
     pub derived: Derived,
+    pub memo: Memo,
 }
 
 #[derive(Debug, Clone)]
@@ -54,16 +59,48 @@ impl Derived {
     }
 }
 
-/// The whole catalogue as read in one transaction: what every read endpoint answers from.
+/// Answers rendered from one record, kept with it: an entry that did not change is serialised
+/// (and hashed for its ETag) once, not on every request. A clone starts empty, so a record
+/// rebuilt because something it shows changed (its vendor's name, a sub-processor's name) never
+/// carries an old rendering.
+#[derive(Default)]
+pub struct Memo {
+    pub profile: OnceLock<Rendered>,
+    pub summary: OnceLock<Rendered>,
+}
+
+/// A serialised answer and its strong ETag.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Bytes,
+    pub etag: String,
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Self {
+        Memo::default()
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+/// The whole catalogue as of one catalogue version: what every read endpoint answers from.
 /// Entries are sorted by id (in Rust, so the order does not depend on a database collation) and
-/// looked up by binary search; services are also indexed by vendor.
+/// looked up by binary search; services are also indexed by vendor. Every entry sits behind its
+/// own `Arc`, so the snapshot after a write shares all but the touched entries with the one
+/// before (`updated`): a write costs its own size, not the catalogue's, and two snapshots cost
+/// little more memory than one.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub reference: Reference,
-    pub vendors: Vec<VendorRecord>,
-    pub sub_processors: Vec<SubProcessor>,
-    pub services: Vec<ServiceRecord>,
-    by_vendor: std::collections::HashMap<String, Vec<usize>>,
+    pub reference: Arc<Reference>,
+    pub vendors: Vec<Arc<VendorRecord>>,
+    pub sub_processors: Vec<Arc<SubProcessor>>,
+    pub services: Vec<Arc<ServiceRecord>>,
+    by_vendor: HashMap<String, Vec<usize>>,
 }
 
 impl Snapshot {
@@ -76,12 +113,28 @@ impl Snapshot {
         vendors.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
         sub_processors.sort_by(|a, b| a.id.cmp(&b.id));
         services.sort_by(|a, b| a.service.id.cmp(&b.service.id));
-        let mut by_vendor: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        Self::assemble(
+            Arc::new(reference),
+            vendors.into_iter().map(Arc::new).collect(),
+            sub_processors.into_iter().map(Arc::new).collect(),
+            services.into_iter().map(Arc::new).collect(),
+        )
+    }
+
+    fn assemble(
+        reference: Arc<Reference>,
+        vendors: Vec<Arc<VendorRecord>>,
+        sub_processors: Vec<Arc<SubProcessor>>,
+        services: Vec<Arc<ServiceRecord>>,
+    ) -> Self {
+        let mut by_vendor: HashMap<String, Vec<usize>> = HashMap::with_capacity(vendors.len());
         for (i, s) in services.iter().enumerate() {
-            by_vendor
-                .entry(s.service.vendor.clone())
-                .or_default()
-                .push(i);
+            match by_vendor.get_mut(s.service.vendor.as_str()) {
+                Some(list) => list.push(i),
+                None => {
+                    by_vendor.insert(s.service.vendor.clone(), vec![i]);
+                }
+            }
         }
         Self {
             reference,
@@ -91,23 +144,72 @@ impl Snapshot {
             by_vendor,
         }
     }
+
+    /// This snapshot with the given entries written (added or replaced), sharing every other
+    /// entry. Services that show a changed vendor or sub-processor are rebuilt too, so their
+    /// renderings are made anew.
+    pub fn updated(
+        &self,
+        vendors: Vec<VendorRecord>,
+        sub_processors: Vec<SubProcessor>,
+        services: Vec<ServiceRecord>,
+    ) -> Snapshot {
+        let vendor_ids: HashSet<String> = vendors.iter().map(|v| v.vendor.id.clone()).collect();
+        let sub_ids: HashSet<String> = sub_processors.iter().map(|p| p.id.clone()).collect();
+        let mut all_vendors = self.vendors.clone();
+        merge(&mut all_vendors, vendors, |v| &v.vendor.id);
+        let mut all_subs = self.sub_processors.clone();
+        merge(&mut all_subs, sub_processors, |p| &p.id);
+        let mut all_services = self.services.clone();
+        if !vendor_ids.is_empty() || !sub_ids.is_empty() {
+            for r in all_services.iter_mut() {
+                let shows_changed = vendor_ids.contains(&r.service.vendor)
+                    || r.service
+                        .sub_processors
+                        .iter()
+                        .any(|u| sub_ids.contains(&u.id));
+                if shows_changed {
+                    *r = Arc::new(ServiceRecord::clone(r));
+                }
+            }
+        }
+        merge(&mut all_services, services, |s| &s.service.id);
+        Self::assemble(self.reference.clone(), all_vendors, all_subs, all_services)
+    }
+
+    /// This snapshot as of `now`: the one derived fact that moves with time is `stale` (twelve
+    /// months unchanged), so only services whose staleness changed are derived anew. `None`
+    /// when nothing changed.
+    pub fn aged(&self, now: DateTime<Utc>) -> Option<Snapshot> {
+        let changed: Vec<ServiceRecord> = self
+            .services
+            .iter()
+            .filter(|r| r.derived.flags.contains(&Flag::Stale) != is_stale(r.stamp.updated_at, now))
+            .map(|r| ServiceRecord {
+                derived: Derived::compute(&r.service, r.stamp.updated_at, now, &self.reference),
+                ..ServiceRecord::clone(r)
+            })
+            .collect();
+        (!changed.is_empty()).then(|| self.updated(Vec::new(), Vec::new(), changed))
+    }
+
     pub fn vendor(&self, id: &str) -> Option<&VendorRecord> {
         self.vendors
             .binary_search_by(|v| v.vendor.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.vendors[i])
+            .map(|i| &*self.vendors[i])
     }
     pub fn service(&self, id: &str) -> Option<&ServiceRecord> {
         self.services
             .binary_search_by(|s| s.service.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.services[i])
+            .map(|i| &*self.services[i])
     }
     pub fn sub_processor(&self, id: &str) -> Option<&SubProcessor> {
         self.sub_processors
             .binary_search_by(|s| s.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.sub_processors[i])
+            .map(|i| &*self.sub_processors[i])
     }
     pub fn services_of_vendor<'a>(
         &'a self,
@@ -118,6 +220,147 @@ impl Snapshot {
             .map(Vec::as_slice)
             .unwrap_or_default()
             .iter()
-            .map(|i| &self.services[*i])
+            .map(|i| &*self.services[*i])
+    }
+    /// Every service, in id order.
+    pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + '_ {
+        self.services.iter().map(|s| &**s)
+    }
+}
+
+/// Writes `new` entries into the id-sorted `all`, replacing those with the same id.
+fn merge<T>(all: &mut Vec<Arc<T>>, new: Vec<T>, id: impl Fn(&T) -> &String) {
+    for item in new {
+        match all.binary_search_by(|probe| id(probe).as_str().cmp(id(&item).as_str())) {
+            Ok(i) => all[i] = Arc::new(item),
+            Err(i) => all.insert(i, Arc::new(item)),
+        }
+    }
+}
+
+/// A snapshot of a generated catalogue without reference data, every entry last updated at
+/// `updated_at` and derived at `now`: for unit tests.
+#[cfg(test)]
+pub fn generated_snapshot(
+    services: usize,
+    seed: u64,
+    updated_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Snapshot {
+    let c = crate::domain::generate::catalogue(services, seed);
+    let services = c
+        .services
+        .into_iter()
+        .map(|s| tests::record(s, updated_at, now))
+        .collect();
+    let vendors = c
+        .vendors
+        .into_iter()
+        .map(|vendor| VendorRecord {
+            vendor,
+            stamp: Stamp {
+                revision: 1,
+                created_at: updated_at,
+                updated_at,
+            },
+        })
+        .collect();
+    Snapshot::new(Reference::default(), vendors, c.sub_processors, services)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Months;
+
+    pub fn record(
+        service: Service,
+        updated_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> ServiceRecord {
+        ServiceRecord {
+            derived: Derived::compute(&service, updated_at, now, &Reference::default()),
+            stamp: Stamp {
+                revision: 1,
+                created_at: updated_at,
+                updated_at,
+            },
+            service,
+            memo: Memo::default(),
+        }
+    }
+
+    fn snapshot(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> Snapshot {
+        generated_snapshot(40, 3, updated_at, now)
+    }
+
+    #[test]
+    fn an_update_shares_what_it_did_not_touch() {
+        let now = Utc::now();
+        let old = snapshot(now, now);
+        let mut changed = old.services[5].service.clone();
+        changed.name = "Endret".into();
+        let mut added = old.services[6].service.clone();
+        added.id = format!("{}-ny", added.id);
+        let mut vendor = VendorRecord::clone(&old.vendors[2]);
+        vendor.vendor.name = "Nytt navn".into();
+        let renamed = vendor.vendor.id.clone();
+        let new = old.updated(
+            vec![vendor],
+            Vec::new(),
+            vec![record(changed, now, now), record(added.clone(), now, now)],
+        );
+        assert_eq!(new.services.len(), old.services.len() + 1);
+        assert_eq!(
+            new.service(&old.services[5].service.id)
+                .unwrap()
+                .service
+                .name,
+            "Endret"
+        );
+        assert!(new.service(&added.id).is_some());
+        assert_eq!(new.vendor(&renamed).unwrap().vendor.name, "Nytt navn");
+        assert!(new
+            .services
+            .windows(2)
+            .all(|w| w[0].service.id < w[1].service.id));
+        for r in &old.services {
+            let now_r = new
+                .services
+                .iter()
+                .find(|n| n.service.id == r.service.id)
+                .unwrap();
+            let touched = r.service.id == old.services[5].service.id || r.service.vendor == renamed;
+            assert_eq!(Arc::ptr_eq(r, now_r), !touched, "{}", r.service.id);
+        }
+        // the index follows the new positions
+        let of_vendor: Vec<&str> = new
+            .services_of_vendor(&added.vendor)
+            .map(|s| s.service.id.as_str())
+            .collect();
+        assert!(of_vendor.contains(&added.id.as_str()));
+        assert!(of_vendor
+            .iter()
+            .all(|id| new.service(id).unwrap().service.vendor == added.vendor));
+    }
+
+    #[test]
+    fn aging_derives_anew_only_the_services_that_became_stale() {
+        let now = Utc::now();
+        let then = now.checked_sub_months(Months::new(2)).unwrap();
+        let mut snap = snapshot(then, then);
+        // one service was last updated 13 months ago; when the snapshot was read it was 11
+        let old_id = snap.services[7].service.id.clone();
+        let long_ago = now.checked_sub_months(Months::new(13)).unwrap();
+        let stale = record(snap.services[7].service.clone(), long_ago, then);
+        assert!(!stale.derived.flags.contains(&Flag::Stale));
+        snap = snap.updated(Vec::new(), Vec::new(), vec![stale]);
+        let aged = snap.aged(now).expect("one service became stale");
+        for (before, after) in snap.services.iter().zip(&aged.services) {
+            let became_stale = before.service.id == old_id;
+            assert_eq!(after.derived.flags.contains(&Flag::Stale), became_stale);
+            assert_eq!(Arc::ptr_eq(before, after), !became_stale);
+        }
+        assert!(aged.aged(now).is_none(), "nothing more to age");
     }
 }

@@ -3,6 +3,7 @@
 mod attributes;
 pub mod body;
 pub mod caller;
+pub mod catalogue_cache;
 mod countries;
 mod history;
 pub mod metrics;
@@ -11,6 +12,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pagination;
 pub mod rate_limit;
+mod rendered;
 mod reports;
 mod service_writes;
 mod services;
@@ -23,13 +25,13 @@ pub mod views;
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 
 use crate::domain::profile::Snapshot;
 use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 use crate::store::Store;
+pub use catalogue_cache::{snapshot, SnapshotCache};
 
 pub struct AppState {
     pub store: Store,
@@ -215,61 +217,6 @@ pub fn parse_params<T>(
     let value = f(&mut params);
     params.finish().map_err(AppError::BadRequest)?;
     Ok(value)
-}
-
-/// The catalogue to answer from: the cached snapshot while the stored catalogue's version is
-/// unchanged (checked on every request, so writes by any process show at once), else read anew
-/// on the blocking pool (diesel is synchronous).
-pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
-    let state = state.clone();
-    web::block(move || -> Result<Arc<Snapshot>, AppError> {
-        let version = crate::store::catalogue_version(&mut *state.store.conn()?)?;
-        if let Some(hit) = state.cache.get(&version) {
-            return Ok(hit);
-        }
-        // One reader loads while the others wait for its result: without this, every request
-        // arriving after a write would read the whole catalogue at once (and hold it in memory).
-        // The waiting readers hold no connection, so writers are not starved of the pool.
-        let _loading = state
-            .cache
-            .loading
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let mut conn = state.store.conn()?;
-        let version = crate::store::catalogue_version(&mut conn)?;
-        if let Some(hit) = state.cache.get(&version) {
-            return Ok(hit);
-        }
-        let snap = Arc::new(crate::store::load_snapshot(&mut conn, Utc::now())?);
-        state.cache.put(version, snap.clone());
-        Ok(snap)
-    })
-    .await?
-}
-
-/// The last snapshot read and the catalogue version it was read at.
-#[derive(Default)]
-pub struct SnapshotCache {
-    cached: std::sync::Mutex<Option<(crate::store::Version, std::time::Instant, Arc<Snapshot>)>>,
-    loading: std::sync::Mutex<()>,
-}
-
-/// Derived facts depend on the time too (`stale` is 12 months unchanged): a snapshot is read
-/// anew at least this often even when nothing was written.
-const SNAPSHOT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
-
-impl SnapshotCache {
-    fn get(&self, version: &crate::store::Version) -> Option<Arc<Snapshot>> {
-        let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        cached
-            .as_ref()
-            .filter(|(v, at, _)| v == version && at.elapsed() < SNAPSHOT_MAX_AGE)
-            .map(|(_, _, snap)| snap.clone())
-    }
-    fn put(&self, version: crate::store::Version, snap: Arc<Snapshot>) {
-        *self.cached.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((version, std::time::Instant::now(), snap));
-    }
 }
 
 /// The common start of a GET of one resource: no query parameters, JSON acceptable; returns the

@@ -2,10 +2,12 @@
 //! GETs by `ETag` / `If-None-Match`.
 
 use actix_web::http::header::{self, HeaderMap};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::domain::profile::Rendered;
 use crate::domain::reference::Lang;
 use crate::error::AppError;
 
@@ -113,7 +115,9 @@ pub fn csv_body<T: CsvRow>(items: &[T]) -> Result<Vec<u8>, AppError> {
 
 /// A finished body and its representation metadata.
 pub struct Body {
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
+    /// Known in advance for a rendering kept with its record; else computed when answering.
+    pub etag: Option<String>,
     pub content_type: &'static str,
     pub lang: Option<Lang>,
     pub link_next: Option<String>,
@@ -122,17 +126,24 @@ pub struct Body {
 impl Body {
     pub fn json<T: Serialize>(value: &T) -> Result<Body, AppError> {
         let bytes = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Body {
-            bytes,
+        Ok(Body::json_bytes(bytes))
+    }
+
+    /// JSON serialised by the caller.
+    pub fn json_bytes(bytes: Vec<u8>) -> Body {
+        Body {
+            bytes: bytes.into(),
+            etag: None,
             content_type: "application/json",
             lang: None,
             link_next: None,
-        })
+        }
     }
 
     pub fn csv<T: CsvRow>(items: &[T]) -> Result<Body, AppError> {
         Ok(Body {
-            bytes: csv_body(items)?,
+            bytes: csv_body(items)?.into(),
+            etag: None,
             content_type: "text/csv; charset=utf-8",
             lang: None,
             link_next: None,
@@ -150,11 +161,23 @@ impl Body {
             .into_inner()
             .map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Body {
-            bytes,
+            bytes: bytes.into(),
+            etag: None,
             content_type: "text/csv; charset=utf-8",
             lang: None,
             link_next: None,
         })
+    }
+
+    /// A JSON answer rendered earlier, with its ETag.
+    pub fn rendered(r: &Rendered) -> Body {
+        Body {
+            bytes: r.bytes.clone(),
+            etag: Some(r.etag.clone()),
+            content_type: "application/json",
+            lang: None,
+            link_next: None,
+        }
     }
 
     pub fn in_language(mut self, lang: Lang) -> Body {
@@ -163,8 +186,8 @@ impl Body {
     }
 
     /// Answers 200 with a strong ETag over the exact bytes, or 304 when the client has them.
-    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
-        let etag = etag(&self.bytes);
+    pub fn respond(mut self, req: &HttpRequest) -> HttpResponse {
+        let etag = self.etag.take().unwrap_or_else(|| etag(&self.bytes));
         let fresh = req
             .headers()
             .get(header::IF_NONE_MATCH)

@@ -24,8 +24,7 @@ use crate::store::commit::commit_service;
 /// The representation `GET /api/v1/services/{id}` answers, whose ETag `If-Match` must carry.
 pub fn profile_bytes(snap: &Snapshot, id: &str) -> Result<Vec<u8>, AppError> {
     let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
-    serde_json::to_vec(&ServiceProfile::of(record, snap))
-        .map_err(|e| AppError::Internal(e.to_string()))
+    Ok(super::rendered::profile(record, snap)?.bytes.to_vec())
 }
 
 /// Answers a write with the entry as it now is and its new ETag.

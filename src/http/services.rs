@@ -2,8 +2,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, Body};
-use super::pagination::PageRequest;
+use super::negotiate::{self, format, Body};
+use super::pagination::{self, PageRequest};
+use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
@@ -139,9 +140,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 }
             });
         let walk: Box<dyn Iterator<Item = &ServiceRecord>> = if descending {
-            Box::new(all[..start].iter().rev())
+            Box::new(all[..start].iter().rev().map(|r| &**r))
         } else {
-            Box::new(all[start..].iter())
+            Box::new(all[start..].iter().map(|r| &**r))
         };
         walk.filter(|r| keeps(r))
             .take(page.limit + 1)
@@ -149,8 +150,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .collect()
     } else {
         let mut all: Vec<(String, &ServiceRecord)> = snap
-            .services
-            .iter()
+            .all_services()
             .filter(|r| keeps(r))
             .map(|r| (key_of(r), r))
             .collect();
@@ -163,9 +163,22 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let facet_counts =
         (!facets.is_empty()).then(|| facets::count(&facets, matching.iter().map(|(_, r)| *r)));
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
+    let rows: Vec<&ServiceRecord> = rows.into_iter().map(|(_, r)| r).collect();
+    if fmt == negotiate::Format::Json {
+        let mut body = Body::json_bytes(rendered::service_list(
+            &rows,
+            &snap,
+            next.clone(),
+            facet_counts,
+        )?);
+        body.link_next = next
+            .as_deref()
+            .map(|c| pagination::next_link(req.path(), &pairs, c));
+        return Ok(body.respond(&req));
+    }
     let items: Vec<ServiceSummary> = rows
         .into_iter()
-        .map(|(_, r)| ServiceSummary::of(r, &snap))
+        .map(|r| ServiceSummary::of(r, &snap))
         .collect();
     let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
         ServiceList {
@@ -221,7 +234,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let snap = one_resource(&req, &state).await?;
     let record = snap.service(&id).ok_or_else(|| not_found("service", &id))?;
-    Ok(Body::json(&ServiceProfile::of(record, &snap))?.respond(&req))
+    Ok(Body::rendered(&rendered::profile(record, &snap)?).respond(&req))
 }
 
 pub fn not_found(what: &str, id: &str) -> AppError {

@@ -6,7 +6,7 @@ use diesel::Connection;
 use super::changes::{save_service, save_vendor, Change, Expect, Saved, WriteError};
 use super::clients::{audit, NewAuditEvent};
 use super::write::upsert_sub_processor;
-use super::Db;
+use super::{Db, Touched};
 use crate::domain::catalogue::{Service, SubProcessor, Vendor};
 
 pub fn commit_service(
@@ -18,7 +18,12 @@ pub fn commit_service(
     event: &NewAuditEvent,
 ) -> Result<Saved, WriteError> {
     db.transaction(|db| {
-        super::bump_version(db)?;
+        let touched: Vec<Touched> = new_sub_processors
+            .iter()
+            .map(|s| Touched::SubProcessor(&s.id))
+            .chain([Touched::Service(&service.id)])
+            .collect();
+        super::bump_version(db, &touched)?;
         for s in new_sub_processors {
             upsert_sub_processor(db, s, &event.at)?;
         }
@@ -36,7 +41,7 @@ pub fn commit_vendor(
     event: &NewAuditEvent,
 ) -> Result<Saved, WriteError> {
     db.transaction(|db| {
-        super::bump_version(db)?;
+        super::bump_version(db, &[Touched::Vendor(&vendor.id)])?;
         let saved = save_vendor(db, vendor, expect, change, &event.at)?;
         audit(db, event)?;
         Ok(saved)

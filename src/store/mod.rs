@@ -17,7 +17,7 @@ use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use read::load_snapshot;
+pub use read::{load_snapshot, load_versioned, refresh_snapshot};
 pub use write::{fmt_time, import_catalogue, is_empty, upsert_sub_processor, ImportSummary};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -194,8 +194,8 @@ impl Store {
 /// Changes whenever the stored catalogue does: every write transaction raises it
 /// (`bump_version`), so a cached snapshot can be checked on every request, by every process,
 /// with one primary-key read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Version(i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(pub i64);
 
 #[derive(QueryableByName)]
 struct VersionRow {
@@ -209,13 +209,55 @@ pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
     Ok(Version(row.n))
 }
 
-/// Raises the catalogue version; every write transaction does this first. The lock it takes (the
-/// row on PostgreSQL, the database on SQLite) orders writers, so the version readers see grows
-/// with each commit. On SQLite it also matters that the write comes first: a deferred transaction
-/// that read before writing fails at once with SQLITE_BUSY when another writer committed in
-/// between, while a first write waits on the busy timeout and then reads the latest data.
-pub fn bump_version(db: &mut Db) -> Result<(), StoreError> {
+/// What a write touched, logged with the version it raised so that readers can catch up by
+/// reading only those entries (`read::refresh_snapshot`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched<'a> {
+    Service(&'a str),
+    Vendor(&'a str),
+    SubProcessor(&'a str),
+    /// An import: anything may have changed.
+    All,
+}
+
+impl Touched<'_> {
+    fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Touched::Service(id) => ("service", id),
+            Touched::Vendor(id) => ("vendor", id),
+            Touched::SubProcessor(id) => ("sub_processor", id),
+            Touched::All => ("all", ""),
+        }
+    }
+}
+
+/// How many versions of change log are kept. A reader further behind reads the whole catalogue.
+pub const CHANGE_LOG_KEEP: i64 = 10_000;
+
+/// Raises the catalogue version and logs what the write touches; every write transaction does
+/// this first. The lock it takes (the row on PostgreSQL, the database on SQLite) orders writers,
+/// so the version readers see grows with each commit, and a reader's version says exactly which
+/// logged changes it has. On SQLite it also matters that the write comes first: a deferred
+/// transaction that read before writing fails at once with SQLITE_BUSY when another writer
+/// committed in between, while a first write waits on the busy timeout and then reads the
+/// latest data.
+pub fn bump_version(db: &mut Db, touched: &[Touched]) -> Result<(), StoreError> {
+    use diesel::sql_types::{BigInt, Text};
     diesel::sql_query("UPDATE catalogue_version SET n = n + 1 WHERE id = 1").execute(db)?;
+    let Version(n) = catalogue_version(db)?;
+    for t in touched {
+        let (kind, id) = t.parts();
+        diesel::sql_query(
+            "INSERT INTO catalogue_changes (version, kind, entity_id) VALUES ($1, $2, $3)",
+        )
+        .bind::<BigInt, _>(n)
+        .bind::<Text, _>(kind)
+        .bind::<Text, _>(id)
+        .execute(db)?;
+    }
+    diesel::sql_query("DELETE FROM catalogue_changes WHERE version < $1")
+        .bind::<BigInt, _>(n - CHANGE_LOG_KEEP)
+        .execute(db)?;
     Ok(())
 }
 

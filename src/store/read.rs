@@ -1,6 +1,7 @@
-//! Reads the whole catalogue in one consistent transaction and rebuilds the domain model.
+//! Reads the catalogue in one consistent transaction and rebuilds the domain model: the whole
+//! catalogue, or only the entries written since a snapshot was read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -8,30 +9,129 @@ use diesel::prelude::*;
 
 use super::rows::*;
 use super::schema::*;
-use super::{Db, StoreError};
+use super::{catalogue_version, Db, StoreError, Version, CHANGE_LOG_KEEP};
 use crate::domain::catalogue::*;
-use crate::domain::profile::{Derived, ServiceRecord, Snapshot, Stamp, VendorRecord};
+use crate::domain::profile::{Derived, Memo, ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::reference::{
     Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
 };
 
+/// Beyond this many touched entries one whole read is cheaper than reading them one set at a
+/// time (and SQLite bounds the parameters of one statement).
+const MAX_INCREMENTAL: usize = 2_000;
+
 pub fn load_snapshot(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
+    Ok(load_versioned(db, now)?.1)
+}
+
+/// The whole catalogue and the version it is at, read in one transaction.
+pub fn load_versioned(db: &mut Db, now: DateTime<Utc>) -> Result<(Version, Snapshot), StoreError> {
+    read_only(db, |db| Ok((catalogue_version(db)?, load(db, now)?)))
+}
+
+/// The catalogue as it is now, given `old` as read at `old_version`: only the entries the change
+/// log says were written since are read, and the new snapshot shares every other entry with
+/// `old`. The whole catalogue is read when the log cannot tell (an import, or `old` is older than
+/// the log keeps). `None` when nothing was written since.
+pub fn refresh_snapshot(
+    db: &mut Db,
+    old: &Snapshot,
+    old_version: Version,
+    now: DateTime<Utc>,
+) -> Result<(Version, Option<Snapshot>), StoreError> {
+    read_only(db, |db| {
+        let version = catalogue_version(db)?;
+        if version == old_version {
+            return Ok((version, None));
+        }
+        if version < old_version || version.0 - old_version.0 > CHANGE_LOG_KEEP {
+            return Ok((version, Some(load(db, now)?)));
+        }
+        let log: Vec<(String, String)> = catalogue_changes_since(db, old_version, version)?;
+        let mut touched: HashMap<&str, HashSet<String>> = HashMap::new();
+        for (kind, id) in &log {
+            touched.entry(kind.as_str()).or_default().insert(id.clone());
+        }
+        let size: usize = touched.values().map(HashSet::len).sum();
+        if touched.contains_key("all") || size > MAX_INCREMENTAL {
+            return Ok((version, Some(load(db, now)?)));
+        }
+        let ids = |kind: &str| -> Vec<String> {
+            touched
+                .get(kind)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let vendors = read_vendors(db, Some(&ids("vendor")))?;
+        let subs = read_sub_processors(db, Some(&ids("sub_processor")))?;
+        let services = read_services(db, Some(&ids("service")), &old.reference, now)?;
+        Ok((version, Some(old.updated(vendors, subs, services))))
+    })
+}
+
+fn read_only<T>(
+    db: &mut Db,
+    f: impl FnOnce(&mut Db) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     db.transaction(|db| {
         if let Db::Postgres(pg) = db {
             // every query below sees the same state, even while a write commits in between
             pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
         }
-        load(db, now)
+        f(db)
     })
+}
+
+#[derive(QueryableByName)]
+struct ChangeRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    entity_id: String,
+}
+
+fn catalogue_changes_since(
+    db: &mut Db,
+    after: Version,
+    upto: Version,
+) -> Result<Vec<(String, String)>, StoreError> {
+    use diesel::sql_types::BigInt;
+    let rows: Vec<ChangeRow> = diesel::sql_query(
+        "SELECT kind, entity_id FROM catalogue_changes WHERE version > $1 AND version <= $2",
+    )
+    .bind::<BigInt, _>(after.0)
+    .bind::<BigInt, _>(upto.0)
+    .load(db)?;
+    Ok(rows.into_iter().map(|r| (r.kind, r.entity_id)).collect())
+}
+
+/// Rows of a table, all of them or those whose `$col` is one of `$only`, in `$order`.
+macro_rules! rows {
+    ($db:expr, $only:expr, $table:ident, $col:ident, $order:expr) => {
+        match $only {
+            None => $table::table.order($order).load($db)?,
+            Some(ids) => $table::table
+                .filter($table::$col.eq_any(ids))
+                .order($order)
+                .load($db)?,
+        }
+    };
 }
 
 fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
     let reference = load_reference(db)?;
+    let vendors = read_vendors(db, None)?;
+    let sub_processors = read_sub_processors(db, None)?;
+    let services = read_services(db, None, &reference, now)?;
+    Ok(Snapshot::new(reference, vendors, sub_processors, services))
+}
 
-    let vendors = vendors::table
-        .order(vendors::id)
-        .load::<VendorRow>(db)?
-        .into_iter()
+fn read_vendors(db: &mut Db, only: Option<&[String]>) -> Result<Vec<VendorRecord>, StoreError> {
+    if only.is_some_and(|ids| ids.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<VendorRow> = rows!(db, only, vendors, id, vendors::id);
+    rows.into_iter()
         .map(|r| {
             Ok(VendorRecord {
                 stamp: stamp(r.revision, &r.created_at, &r.updated_at)?,
@@ -53,11 +153,18 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
                 },
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect()
+}
 
-    let sub_processors = sub_processors::table
-        .order(sub_processors::id)
-        .load::<SubProcessorRow>(db)?
+fn read_sub_processors(
+    db: &mut Db,
+    only: Option<&[String]>,
+) -> Result<Vec<SubProcessor>, StoreError> {
+    if only.is_some_and(|ids| ids.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<SubProcessorRow> = rows!(db, only, sub_processors, id, sub_processors::id);
+    Ok(rows
         .into_iter()
         .map(|r| SubProcessor {
             id: r.id,
@@ -69,66 +176,99 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
             address: r.address,
             website: r.website,
         })
-        .collect();
+        .collect())
+}
 
-    let mut texts = group(
-        service_texts::table
-            .order((
-                service_texts::service_id,
-                service_texts::kind,
-                service_texts::position,
-            ))
-            .load::<TextRow>(db)?,
-        |r| r.service_id.clone(),
+fn read_services(
+    db: &mut Db,
+    only: Option<&[String]>,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<Vec<ServiceRecord>, StoreError> {
+    if only.is_some_and(|ids| ids.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let text_rows: Vec<TextRow> = rows!(
+        db,
+        only,
+        service_texts,
+        service_id,
+        (
+            service_texts::service_id,
+            service_texts::kind,
+            service_texts::position,
+        )
     );
-    let mut attrs = group(
-        service_attributes::table
-            .order((service_attributes::service_id, service_attributes::position))
-            .load::<ServiceAttributeRow>(db)?,
-        |r| r.service_id.clone(),
+    let mut texts = group(text_rows, |r| r.service_id.clone());
+    let attr_rows: Vec<ServiceAttributeRow> = rows!(
+        db,
+        only,
+        service_attributes,
+        service_id,
+        (service_attributes::service_id, service_attributes::position)
     );
-    let mut scopes = group(
-        service_scopes::table
-            .order((service_scopes::service_id, service_scopes::position))
-            .load::<ServiceScopeRow>(db)?,
-        |r| r.service_id.clone(),
+    let mut attrs = group(attr_rows, |r| r.service_id.clone());
+    let scope_rows: Vec<ServiceScopeRow> = rows!(
+        db,
+        only,
+        service_scopes,
+        service_id,
+        (service_scopes::service_id, service_scopes::position)
     );
-    let mut locations = group(
-        service_locations::table
-            .order((service_locations::service_id, service_locations::position))
-            .load::<LocationRow>(db)?,
-        |r| r.service_id.clone(),
+    let mut scopes = group(scope_rows, |r| r.service_id.clone());
+    let location_rows: Vec<LocationRow> = rows!(
+        db,
+        only,
+        service_locations,
+        service_id,
+        (service_locations::service_id, service_locations::position)
     );
-    let mut uses = group(
-        sub_processor_uses::table
-            .order((sub_processor_uses::service_id, sub_processor_uses::position))
-            .load::<UseRow>(db)?,
-        |r| r.service_id.clone(),
+    let mut locations = group(location_rows, |r| r.service_id.clone());
+    let use_rows: Vec<UseRow> = rows!(
+        db,
+        only,
+        sub_processor_uses,
+        service_id,
+        (sub_processor_uses::service_id, sub_processor_uses::position)
     );
-    let mut use_locations = group(
-        sub_processor_use_locations::table
-            .order((
-                sub_processor_use_locations::service_id,
-                sub_processor_use_locations::use_position,
-                sub_processor_use_locations::position,
-            ))
-            .load::<UseLocationRow>(db)?,
-        |r| (r.service_id.clone(), r.use_position),
+    let mut uses = group(use_rows, |r| r.service_id.clone());
+    let use_location_rows: Vec<UseLocationRow> = rows!(
+        db,
+        only,
+        sub_processor_use_locations,
+        service_id,
+        (
+            sub_processor_use_locations::service_id,
+            sub_processor_use_locations::use_position,
+            sub_processor_use_locations::position,
+        )
     );
-    let mut terms: HashMap<String, TermsRow> = service_terms::table
-        .load::<TermsRow>(db)?
+    let mut use_locations = group(use_location_rows, |r| {
+        (r.service_id.clone(), r.use_position)
+    });
+    let terms_rows: Vec<TermsRow> = rows!(
+        db,
+        only,
+        service_terms,
+        service_id,
+        service_terms::service_id
+    );
+    let mut terms: HashMap<String, TermsRow> = terms_rows
         .into_iter()
         .map(|t| (t.service_id.clone(), t))
         .collect();
-    let mut sources = group(
-        service_sources::table
-            .order((service_sources::service_id, service_sources::position))
-            .load::<SourceRow>(db)?,
-        |r| r.service_id.clone(),
+    let source_rows: Vec<SourceRow> = rows!(
+        db,
+        only,
+        service_sources,
+        service_id,
+        (service_sources::service_id, service_sources::position)
     );
+    let mut sources = group(source_rows, |r| r.service_id.clone());
+    let service_rows: Vec<ServiceRow> = rows!(db, only, services, id, services::id);
 
     let mut services = Vec::new();
-    for r in services::table.order(services::id).load::<ServiceRow>(db)? {
+    for r in service_rows {
         let id = r.id.clone();
         let mut purposes = Vec::new();
         let mut data_subjects = Vec::new();
@@ -222,15 +362,15 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
             id,
         };
         let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
-        let derived = Derived::compute(&service, stamp.updated_at, now, &reference);
+        let derived = Derived::compute(&service, stamp.updated_at, now, reference);
         services.push(ServiceRecord {
             service,
             stamp,
             derived,
+            memo: Memo::default(),
         });
     }
-
-    Ok(Snapshot::new(reference, vendors, sub_processors, services))
+    Ok(services)
 }
 
 fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {

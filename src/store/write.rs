@@ -31,7 +31,7 @@ pub fn import_catalogue(
     now: DateTime<Utc>,
 ) -> Result<ImportSummary, StoreError> {
     db.transaction(|db| {
-        super::bump_version(db)?;
+        super::bump_version(db, &[super::Touched::All])?;
         let mut summary = ImportSummary::default();
         let now = fmt_time(now);
         for v in &catalogue.vendors {

@@ -216,6 +216,23 @@ impl TestApp {
         rb.send().await.expect("request")
     }
 
+    /// A second registry process on the same database, as behind a load balancer; its base URL.
+    /// Stop it with the handle.
+    pub fn another_process(&self) -> (String, actix_web::dev::ServerHandle) {
+        let store = Store::open(&self.database_url, 2, Duration::from_secs(3)).expect("open store");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let server = app::server(
+            listener,
+            store,
+            app::ServerOptions::with_key(TEST_KEY.to_vec()),
+        )
+        .expect("server");
+        let handle = server.handle();
+        tokio::spawn(server);
+        (base, handle)
+    }
+
     /// Ids of the items of a list answer.
     pub async fn ids(&self, path: &str) -> Vec<String> {
         let body = self.json(path).await;

@@ -1,0 +1,142 @@
+//! Service profiles and list rows, serialised once per record and kept with it (`Memo`): the
+//! hot reads answer bytes already made instead of building, serialising and hashing a view on
+//! every request.
+
+use serde::Serialize;
+
+use super::negotiate::etag;
+use super::views::{ServiceList, ServiceProfile, ServiceSummary};
+use crate::domain::profile::{Rendered, ServiceRecord, Snapshot};
+use crate::error::AppError;
+
+/// The whole profile of a service, as `GET /api/v1/services/{id}` answers it.
+pub fn profile(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
+    if let Some(r) = record.memo.profile.get() {
+        return Ok(r.clone());
+    }
+    let bytes = to_json(&ServiceProfile::of(record, snap))?;
+    let rendered = Rendered {
+        etag: etag(&bytes),
+        bytes: bytes.into(),
+    };
+    // A racing request may have set it first: both renderings are the same bytes.
+    let _ = record.memo.profile.set(rendered.clone());
+    Ok(rendered)
+}
+
+/// A service's row in a list, as JSON.
+fn summary(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
+    if let Some(r) = record.memo.summary.get() {
+        return Ok(r.clone());
+    }
+    let bytes = to_json(&ServiceSummary::of(record, snap))?;
+    let rendered = Rendered {
+        // Rows are never answered alone, so they need no ETag of their own.
+        etag: String::new(),
+        bytes: bytes.into(),
+    };
+    let _ = record.memo.summary.set(rendered.clone());
+    Ok(rendered)
+}
+
+/// The JSON of a `ServiceList` page made of kept rows: the same bytes `serde_json` gives for the
+/// `ServiceList` itself (its fields in order, `facets` left out when absent).
+pub fn service_list(
+    rows: &[&ServiceRecord],
+    snap: &Snapshot,
+    next_cursor: Option<String>,
+    facets: Option<<ServiceList as ListParts>::Facets>,
+) -> Result<Vec<u8>, AppError> {
+    let rendered = rows
+        .iter()
+        .map(|r| summary(r, snap))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Written out rather than through serde with `RawValue`s, which would parse every row
+    // again to check it: the rows are our own serialisations. The unit test below holds this to
+    // serde's output for the `ServiceList` itself.
+    let size: usize = rendered.iter().map(|r| r.bytes.len() + 1).sum();
+    let mut out = Vec::with_capacity(size + 128);
+    out.extend_from_slice(b"{\"items\":[");
+    for (i, r) in rendered.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&r.bytes);
+    }
+    out.extend_from_slice(b"],\"next_cursor\":");
+    write_json(&mut out, &next_cursor)?;
+    if let Some(facets) = &facets {
+        out.extend_from_slice(b",\"facets\":");
+        write_json(&mut out, facets)?;
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// Names the type of `ServiceList::facets` once.
+pub trait ListParts {
+    type Facets: Serialize;
+}
+
+impl ListParts for ServiceList {
+    type Facets = std::collections::BTreeMap<
+        crate::domain::facets::Facet,
+        Vec<crate::domain::facets::FacetCount>,
+    >;
+}
+
+fn write_json<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), AppError> {
+    serde_json::to_writer(out, value).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec(value).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facets::{count, Facet};
+
+    fn snapshot() -> Snapshot {
+        let now = chrono::Utc::now();
+        crate::domain::profile::generated_snapshot(30, 7, now, now)
+    }
+
+    #[test]
+    fn a_page_of_kept_rows_is_the_bytes_serde_gives_for_the_list() {
+        let snap = snapshot();
+        let rows: Vec<&ServiceRecord> = snap.all_services().skip(3).take(7).collect();
+        for (next, with_facets) in [(Some("abc\"d".to_owned()), true), (None, false)] {
+            let facets =
+                with_facets.then(|| count(&[Facet::Country, Facet::Vendor], rows.iter().copied()));
+            let ours = service_list(&rows, &snap, next.clone(), facets.clone()).unwrap();
+            let theirs = serde_json::to_vec(&ServiceList {
+                items: rows.iter().map(|r| ServiceSummary::of(r, &snap)).collect(),
+                next_cursor: next,
+                facets,
+            })
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+        // and the kept rows are reused, not rendered again
+        assert!(rows.iter().all(|r| r.memo.summary.get().is_some()));
+    }
+
+    #[test]
+    fn a_kept_profile_is_the_profile_and_its_etag() {
+        let snap = snapshot();
+        let record = snap.all_services().nth(4).unwrap();
+        let first = profile(record, &snap).unwrap();
+        let bytes = serde_json::to_vec(&ServiceProfile::of(record, &snap)).unwrap();
+        assert_eq!(&first.bytes[..], &bytes[..]);
+        assert_eq!(first.etag, etag(&bytes));
+        assert!(std::ptr::eq(
+            profile(record, &snap).unwrap().bytes.as_ptr(),
+            first.bytes.as_ptr()
+        ));
+    }
+}

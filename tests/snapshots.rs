@@ -1,0 +1,164 @@
+//! The cached catalogue caught up from the change log answers exactly what a process reading the
+//! whole catalogue anew answers. Three registry processes share one database: A takes the writes,
+//! B has every answer cached before them and catches up entry by entry, and C starts afterwards
+//! and reads everything once.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{json, Value};
+
+/// Everything a reader sees: each list, and each profile with its ETag.
+async fn everything(client: &reqwest::Client, base: &str) -> Vec<(String, String, Value)> {
+    let get = |path: String| {
+        let client = client.clone();
+        let url = format!("{base}{path}");
+        async move {
+            let res = client.get(&url).send().await.unwrap();
+            assert_eq!(res.status(), 200, "GET {url}");
+            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+            (path, etag, res.json::<Value>().await.unwrap())
+        }
+    };
+    let mut seen = Vec::new();
+    for list in [
+        "/api/v1/services?limit=500",
+        "/api/v1/services?limit=500&facets=attribute,country,sub_processor,flag,vendor",
+        "/api/v1/services?limit=3&sort=-name",
+        "/api/v1/vendors?limit=500",
+        "/api/v1/sub-processors?limit=500",
+    ] {
+        seen.push(get(list.to_owned()).await);
+    }
+    let ids: Vec<String> = seen[0].2["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    for id in &ids {
+        seen.push(get(format!("/api/v1/services/{id}")).await);
+    }
+    let vendors: Vec<String> = seen[3].2["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    for id in &vendors {
+        seen.push(get(format!("/api/v1/vendors/{id}")).await);
+    }
+    seen
+}
+
+async fn json_at(client: &reqwest::Client, url: &str) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+fn service_doc(id: &str, sub: &str) -> Value {
+    json!({
+        "id": id, "name": format!("Tjeneste {id}"), "vendor": "trygg-trafikk",
+        "description": "Trafikkopplæring", "website": null, "status": "active",
+        "purposes": ["Levere opplæring i trafikk"], "data_subjects": ["pupils"], "personal_data": [],
+        "attributes": [{"name": "mail", "justification": "Sender kvittering til eleven"}],
+        "oidc_scopes": [],
+        "locations": [{"country": "NO", "role": "storage", "facility": null}],
+        "sub_processors": [{"id": sub, "purpose": "Drift", "locations": [{"country": "SE", "role": "storage"}], "transfer_mechanism": "eea"}],
+        "terms": {"deletion_days_after_end": 90},
+        "sources": []
+    })
+}
+
+async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
+    let (b, b_handle) = app.another_process();
+    let before = everything(&app.client, &b).await;
+    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let admin = app.token("admin", None).await;
+
+    // a vendor rename: B must show it in the profiles and rows of the vendor's services, which it
+    // had rendered and kept before
+    let etag = app.etag("/api/v1/vendors/trygg-trafikk").await;
+    let res = app
+        .write(
+            "PATCH",
+            "/api/v1/vendors/trygg-trafikk",
+            Some(&admin),
+            Some(&etag),
+            Some(&json!({"name": "Trygg Trafikk (nytt navn)"})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let profile = json_at(&app.client, &format!("{b}/api/v1/services/sykkeldyktig")).await;
+    assert_eq!(profile["vendor"]["name"], "Trygg Trafikk (nytt navn)");
+
+    // a new service introducing a new shared sub-processor
+    let mut doc = service_doc("ny-prove", "nordic-hosting");
+    doc["new_sub_processors"] = json!([{"id": "nordic-hosting", "name": "Nordic Hosting AB", "legal_name": null,
+        "org_number": "970 133 410", "registration_number": null, "country": "SE", "address": null, "website": null}]);
+    let res = app
+        .write("POST", "/api/v1/services", Some(&token), None, Some(&doc))
+        .await;
+    assert_eq!(res.status(), 201);
+    let users = json_at(
+        &app.client,
+        &format!("{b}/api/v1/sub-processors/nordic-hosting"),
+    )
+    .await;
+    assert_eq!(users["services"][0]["service"]["id"], "ny-prove");
+
+    // a patch and a retirement
+    let etag = app.etag("/api/v1/services/sykkeldyktig").await;
+    let res = app
+        .write(
+            "PATCH",
+            "/api/v1/services/sykkeldyktig",
+            Some(&token),
+            Some(&etag),
+            Some(&json!({"description": "Ny beskrivelse", "terms": {"breach_notice_hours": 48}})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let etag = app.etag("/api/v1/services/ny-prove").await;
+    let res = app
+        .write(
+            "DELETE",
+            "/api/v1/services/ny-prove",
+            Some(&token),
+            Some(&etag),
+            None,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+
+    // an import (the change log cannot name what it touched): B reads everything anew
+    let generated = common::generated_catalogue(12, 5);
+    feide_registry::app::import(&app.store, &generated, "test").expect("import");
+
+    let caught_up = everything(&app.client, &b).await;
+    let (c, c_handle) = app.another_process();
+    let fresh = everything(&app.client, &c).await;
+    assert_eq!(caught_up.len(), fresh.len());
+    for (mine, theirs) in caught_up.iter().zip(&fresh) {
+        assert_eq!(mine.0, theirs.0);
+        assert_eq!(mine.2, theirs.2, "{} differs from a fresh read", mine.0);
+        assert_eq!(
+            mine.1, theirs.1,
+            "{}: ETag differs from a fresh read",
+            mine.0
+        );
+    }
+    assert!(
+        fresh.len() > before.len() + 12,
+        "the import and the new service show"
+    );
+    let profile = fresh
+        .iter()
+        .find(|(p, _, _)| p == "/api/v1/services/sykkeldyktig")
+        .unwrap();
+    assert_eq!(profile.2["description"], "Ny beskrivelse");
+    assert_eq!(profile.2["terms"]["breach_notice_hours"], 48);
+    b_handle.stop(false).await;
+    c_handle.stop(false).await;
+}
+
+on_both_engines!(caught_up_snapshots_answer_like_a_fresh_read);

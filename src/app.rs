@@ -242,6 +242,7 @@ pub fn server(
         store,
         cache: Default::default(),
         metrics: Default::default(),
+        entry_locks: Default::default(),
         security: Security {
             keys: TokenKeys::new(
                 &options.token_key,

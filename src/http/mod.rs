@@ -4,6 +4,7 @@ mod attributes;
 pub mod body;
 pub mod caller;
 pub mod catalogue_cache;
+mod entry_locks;
 mod countries;
 mod history;
 pub mod metrics;
@@ -38,6 +39,7 @@ pub struct AppState {
     pub cache: SnapshotCache,
     pub metrics: metrics::Metrics,
     pub security: caller::Security,
+    pub entry_locks: entry_locks::EntryLocks,
 }
 
 /// 405 naming the methods a resource does serve.

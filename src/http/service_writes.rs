@@ -59,6 +59,7 @@ where
             require_json(req)?;
         }
         let body = object_body(state, payload).await?;
+        let _queued = state.entry_locks.lock(req.path()).await;
         retrying(req, || apply(body.clone())).await
     })
     .await

@@ -15,6 +15,7 @@ use crate::config::Settings;
 use crate::domain::auth::ClientRole;
 use crate::domain::catalogue::{Catalogue, FORMAT};
 use crate::domain::validate::{validate_catalogue, FieldProblem};
+use crate::http::answer_cache::AnswerCache;
 use crate::http::caller::Security;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, AppState};
@@ -114,6 +115,7 @@ pub struct ServerOptions {
     pub token_rate_per_minute: u32,
     pub cors_origins: Vec<String>,
     pub bench_ceiling: bool,
+    pub answer_cache_bytes: usize,
 }
 
 impl ServerOptions {
@@ -130,6 +132,7 @@ impl ServerOptions {
             token_rate_per_minute: 6000,
             cors_origins: Vec::new(),
             bench_ceiling: false,
+            answer_cache_bytes: 32 << 20,
         }
     }
 
@@ -173,6 +176,7 @@ impl ServerOptions {
             token_lifetime_secs: settings.token_lifetime_secs.clamp(30, 3600),
             external,
             max_body: settings.max_body_bytes,
+            answer_cache_bytes: settings.answer_cache_mb << 20,
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
             cors_origins: settings
@@ -241,6 +245,7 @@ pub fn server(
     let state = web::Data::new(AppState {
         store,
         cache: Default::default(),
+        answers: AnswerCache::new(options.answer_cache_bytes),
         metrics: Default::default(),
         entry_locks: Default::default(),
         security: Security {

@@ -145,6 +145,11 @@ pub struct Settings {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
 
+    /// Memory for whole answers kept per catalogue snapshot (repeated lists, facets,
+    /// comparisons, portfolio reports), in MiB; 0 turns it off.
+    #[arg(long, env = "ANSWER_CACHE_MB", default_value_t = 32, global = true)]
+    pub answer_cache_mb: usize,
+
     /// Writes per minute one client may make.
     #[arg(
         long,

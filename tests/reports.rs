@@ -506,7 +506,72 @@ async fn reports_over_a_generated_catalogue_count_every_service(app: TestApp) {
     }
 }
 
+/// The answer of a request: status, the headers a client relies on, and the bytes.
+async fn answer(res: reqwest::Response) -> (u16, Vec<Option<String>>, Vec<u8>) {
+    let headers = ["etag", "link", "content-type", "content-language"]
+        .iter()
+        .map(|h| {
+            res.headers()
+                .get(*h)
+                .map(|v| v.to_str().unwrap().to_owned())
+        })
+        .collect();
+    (
+        res.status().as_u16(),
+        headers,
+        res.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// Answers kept for a snapshot are the answers themselves: asked again, every header and byte
+/// is the same, conditional requests still work, and a different representation or body is
+/// never answered from another's entry.
+async fn repeated_requests_get_the_same_answer(app: TestApp) {
+    let get = |path: &str, accept: &str, lang: &str| {
+        app.client
+            .get(app.url(path))
+            .header("Accept", accept)
+            .header("Accept-Language", lang)
+            .send()
+    };
+    let list = "/api/v1/services?limit=2&facets=country,flag";
+    let first = answer(get(list, "application/json", "nb").await.unwrap()).await;
+    assert_eq!(first.0, 200);
+    assert!(first.1[1].as_deref().unwrap().contains("rel=\"next\""));
+    for _ in 0..3 {
+        assert_eq!(answer(get(list, "application/json", "nb").await.unwrap()).await, first);
+    }
+    let csv = answer(get(list, "text/csv", "nb").await.unwrap()).await;
+    assert_eq!(csv.1[2].as_deref(), Some("text/csv; charset=utf-8"));
+    assert_ne!(csv.2, first.2);
+    let res = app
+        .client
+        .get(app.url(list))
+        .header("If-None-Match", first.1[0].as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+
+    let compare = "/api/v1/compare?services=kikora,sykkeldyktig";
+    let nb = answer(get(compare, "application/json", "nb").await.unwrap()).await;
+    let en = answer(get(compare, "application/json", "en").await.unwrap()).await;
+    assert_eq!(nb.1[3].as_deref(), Some("nb"));
+    assert_eq!(en.1[3].as_deref(), Some("en"));
+    assert_eq!(answer(get(compare, "application/json", "en").await.unwrap()).await, en);
+
+    let two = json!({"services": ["kikora", "glupus"]});
+    let three = json!({"services": ["kikora", "glupus", "learning-id"]});
+    let a = answer(post_portfolio(&app, &two).await).await;
+    let b = answer(post_portfolio(&app, &three).await).await;
+    assert_ne!(a.2, b.2, "another body, another report");
+    assert_eq!(answer(post_portfolio(&app, &two).await).await, a);
+    let report: Value = serde_json::from_slice(&b.2).unwrap();
+    assert_eq!(report["services"].as_array().unwrap().len(), 3, "{report}");
+}
+
 on_both_engines!(
+    repeated_requests_get_the_same_answer,
     kikora_and_sykkeldyktig_compared_side_by_side,
     glupus_and_learning_id_differ_in_what_they_receive,
     a_comparison_downloads_as_a_spreadsheet,

@@ -101,7 +101,12 @@ pub struct Snapshot {
     pub sub_processors: Vec<Arc<SubProcessor>>,
     pub services: Vec<Arc<ServiceRecord>>,
     by_vendor: HashMap<String, Vec<usize>>,
+    /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
+    /// kept for one (`http::answer_cache`) are never taken for another.
+    pub generation: u64,
 }
+
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Snapshot {
     pub fn new(
@@ -142,6 +147,7 @@ impl Snapshot {
             sub_processors,
             services,
             by_vendor,
+            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 

@@ -53,6 +53,11 @@ mod tests {
             .expect("released")
             .unwrap();
         drop(second);
-        assert!(locks.0.lock().unwrap().values().all(|w| w.strong_count() == 0));
+        assert!(locks
+            .0
+            .lock()
+            .unwrap()
+            .values()
+            .all(|w| w.strong_count() == 0));
     }
 }

@@ -1,11 +1,12 @@
 //! HTTP: routes, extractors and answers. Handlers parse, call the domain, and map to views.
 
+pub mod answer_cache;
 mod attributes;
 pub mod body;
 pub mod caller;
 pub mod catalogue_cache;
-mod entry_locks;
 mod countries;
+mod entry_locks;
 mod history;
 pub mod metrics;
 pub mod negotiate;
@@ -37,6 +38,7 @@ pub use catalogue_cache::{snapshot, SnapshotCache};
 pub struct AppState {
     pub store: Store,
     pub cache: SnapshotCache,
+    pub answers: answer_cache::AnswerCache,
     pub metrics: metrics::Metrics,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,

@@ -114,6 +114,7 @@ pub fn csv_body<T: CsvRow>(items: &[T]) -> Result<Vec<u8>, AppError> {
 }
 
 /// A finished body and its representation metadata.
+#[derive(Clone)]
 pub struct Body {
     pub bytes: Bytes,
     /// Known in advance for a rendering kept with its record; else computed when answering.

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body, Format};
-use super::{parse_params, query_pairs, snapshot, AppState};
+use super::{answer_cache, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::compare::{self, Comparison, MAX_SERVICES, MIN_SERVICES};
 use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
 use crate::domain::profile::ServiceRecord;
@@ -40,6 +40,10 @@ pub async fn compare(
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     let snap = snapshot(&state).await?;
+    let key = answer_cache::key(&req, &[]);
+    if let Some(kept) = state.answers.get(&snap, &key) {
+        return Ok(kept.respond(&req));
+    }
     let chosen: Vec<&ServiceRecord> = parse_params(&pairs, &["services"], &[], |p| {
         let Some(list) = p.text("services") else {
             p.problem(
@@ -82,8 +86,10 @@ pub async fn compare(
     let body = match fmt {
         Format::Csv => Body::csv_rows(&comparison.csv_rows())?,
         Format::Json => Body::json(&comparison)?,
-    };
-    Ok(body.in_language(lang).respond(&req))
+    }
+    .in_language(lang);
+    state.answers.put(&snap, key, &body);
+    Ok(body.respond(&req))
 }
 
 /// Report across the services a municipality uses.
@@ -150,13 +156,19 @@ pub async fn portfolio(
         return Err(AppError::Invalid(problems));
     }
     let snap = snapshot(&state).await?;
+    let key = answer_cache::key(&req, &body);
+    if let Some(kept) = state.answers.get(&snap, &key) {
+        return Ok(kept.respond(&req));
+    }
     let (found, unknown) = portfolio::resolve(&snap, &request.services);
     let report = portfolio::report(&snap, &found, unknown, lang);
     let body = match fmt {
         Format::Csv => Body::csv_rows(&report.csv_rows())?,
         Format::Json => Body::json(&report)?,
-    };
-    Ok(body.in_language(lang).respond(&req))
+    }
+    .in_language(lang);
+    state.answers.put(&snap, key, &body);
+    Ok(body.respond(&req))
 }
 
 /// A portfolio of 500 ids fits easily; anything larger is refused before it is parsed.

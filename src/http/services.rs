@@ -4,8 +4,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{self, format, Body};
 use super::pagination::{self, PageRequest};
-use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
+use super::{answer_cache, rendered};
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
 use crate::domain::facets::{self, Facet};
@@ -78,6 +78,10 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let snap = snapshot(&state).await?;
+    let key = answer_cache::key(&req, &[]);
+    if let Some(kept) = state.answers.get(&snap, &key) {
+        return Ok(kept.respond(&req));
+    }
     let single: Vec<&str> = SERVICE_FILTERS
         .iter()
         .copied()
@@ -165,7 +169,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
     let rows: Vec<&ServiceRecord> = rows.into_iter().map(|(_, r)| r).collect();
     if fmt == negotiate::Format::Json {
-        let mut body = Body::json_bytes(rendered::service_list(
+        let mut body = Body::rendered(&rendered::service_list(
             &rows,
             &snap,
             next.clone(),
@@ -174,6 +178,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         body.link_next = next
             .as_deref()
             .map(|c| pagination::next_link(req.path(), &pairs, c));
+        state.answers.put(&snap, key, &body);
         return Ok(body.respond(&req));
     }
     let items: Vec<ServiceSummary> = rows
@@ -187,6 +192,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             facets: facet_counts,
         }
     })?;
+    state.answers.put(&snap, key, &body);
     Ok(body.respond(&req))
 }
 

@@ -12,7 +12,7 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use sha2::{Digest, Sha256};
 
-use super::negotiate::Body;
+use super::negotiate::{etag, Body};
 use crate::domain::profile::Snapshot;
 
 pub struct AnswerCache {
@@ -65,7 +65,12 @@ impl AnswerCache {
             return;
         }
         kept.bytes += size;
-        kept.answers.insert(key, body.clone());
+        let mut body = body.clone();
+        // hashed once here, not on every answer from the cache
+        if body.etag.is_none() {
+            body.etag = Some(etag(&body.bytes));
+        }
+        kept.answers.insert(key, body);
     }
 }
 
@@ -111,7 +116,9 @@ mod tests {
         let cache = AnswerCache::new(1000);
         let body = Body::json_bytes(vec![b'x'; 300]);
         cache.put(&snap(1), b"a".to_vec(), &body);
-        assert_eq!(cache.get(&snap(1), b"a").unwrap().bytes, body.bytes);
+        let kept = cache.get(&snap(1), b"a").unwrap();
+        assert_eq!(kept.bytes, body.bytes);
+        assert_eq!(kept.etag, Some(etag(&body.bytes)), "kept with its ETag");
         assert!(cache.get(&snap(1), b"b").is_none());
         assert!(cache.get(&snap(2), b"a").is_none(), "another snapshot");
         // an answer from an older snapshot is not kept once a newer one's are

@@ -539,7 +539,10 @@ async fn repeated_requests_get_the_same_answer(app: TestApp) {
     assert_eq!(first.0, 200);
     assert!(first.1[1].as_deref().unwrap().contains("rel=\"next\""));
     for _ in 0..3 {
-        assert_eq!(answer(get(list, "application/json", "nb").await.unwrap()).await, first);
+        assert_eq!(
+            answer(get(list, "application/json", "nb").await.unwrap()).await,
+            first
+        );
     }
     let csv = answer(get(list, "text/csv", "nb").await.unwrap()).await;
     assert_eq!(csv.1[2].as_deref(), Some("text/csv; charset=utf-8"));
@@ -558,7 +561,10 @@ async fn repeated_requests_get_the_same_answer(app: TestApp) {
     let en = answer(get(compare, "application/json", "en").await.unwrap()).await;
     assert_eq!(nb.1[3].as_deref(), Some("nb"));
     assert_eq!(en.1[3].as_deref(), Some("en"));
-    assert_eq!(answer(get(compare, "application/json", "en").await.unwrap()).await, en);
+    assert_eq!(
+        answer(get(compare, "application/json", "en").await.unwrap()).await,
+        en
+    );
 
     let two = json!({"services": ["kikora", "glupus"]});
     let three = json!({"services": ["kikora", "glupus", "learning-id"]});

@@ -197,9 +197,13 @@ fn short_change_notice(service: &Service) -> bool {
             .is_some_and(|d| d < MIN_CHANGE_NOTICE_DAYS)
 }
 
-pub fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    stale_before(now).is_some_and(|limit| updated_at < limit)
+}
+
+/// Entries last updated before this time are `stale` at `now`.
+pub fn stale_before(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     now.checked_sub_months(Months::new(STALE_AFTER_MONTHS))
-        .is_some_and(|limit| updated_at < limit)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::catalogue::{Service, SubProcessor, Vendor};
 use super::derive::{resolve_attributes, storage_countries, third_countries, ResolvedAttribute};
-use super::flags::{flags, is_stale, Flag};
+use super::flags::{flags, stale_before, Flag};
 use super::reference::Reference;
 
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub struct Snapshot {
     pub vendors: Vec<Arc<VendorRecord>>,
     pub sub_processors: Vec<Arc<SubProcessor>>,
     pub services: Vec<Arc<ServiceRecord>>,
-    by_vendor: HashMap<String, Vec<usize>>,
+    by_vendor: Arc<HashMap<String, Vec<usize>>>,
     /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
     /// kept for one (`http::answer_cache`) are never taken for another.
     pub generation: u64,
@@ -132,15 +132,17 @@ impl Snapshot {
         sub_processors: Vec<Arc<SubProcessor>>,
         services: Vec<Arc<ServiceRecord>>,
     ) -> Self {
-        let mut by_vendor: HashMap<String, Vec<usize>> = HashMap::with_capacity(vendors.len());
-        for (i, s) in services.iter().enumerate() {
-            match by_vendor.get_mut(s.service.vendor.as_str()) {
-                Some(list) => list.push(i),
-                None => {
-                    by_vendor.insert(s.service.vendor.clone(), vec![i]);
-                }
-            }
-        }
+        let by_vendor = Arc::new(index_by_vendor(&services, vendors.len()));
+        Self::with_index(reference, vendors, sub_processors, services, by_vendor)
+    }
+
+    fn with_index(
+        reference: Arc<Reference>,
+        vendors: Vec<Arc<VendorRecord>>,
+        sub_processors: Vec<Arc<SubProcessor>>,
+        services: Vec<Arc<ServiceRecord>>,
+        by_vendor: Arc<HashMap<String, Vec<usize>>>,
+    ) -> Self {
         Self {
             reference,
             vendors,
@@ -179,18 +181,39 @@ impl Snapshot {
                 }
             }
         }
+        // The vendor index holds positions: it stays valid while no service is added and none
+        // moves to another vendor, which is the usual write (a change to an existing service).
+        let same_places = services.iter().all(|s| {
+            self.service(&s.service.id)
+                .is_some_and(|old| old.service.vendor == s.service.vendor)
+        });
         merge(&mut all_services, services, |s| &s.service.id);
-        Self::assemble(self.reference.clone(), all_vendors, all_subs, all_services)
+        let by_vendor = if same_places {
+            self.by_vendor.clone()
+        } else {
+            Arc::new(index_by_vendor(&all_services, all_vendors.len()))
+        };
+        Self::with_index(
+            self.reference.clone(),
+            all_vendors,
+            all_subs,
+            all_services,
+            by_vendor,
+        )
     }
 
     /// This snapshot as of `now`: the one derived fact that moves with time is `stale` (twelve
     /// months unchanged), so only services whose staleness changed are derived anew. `None`
     /// when nothing changed.
     pub fn aged(&self, now: DateTime<Utc>) -> Option<Snapshot> {
+        let limit = stale_before(now);
         let changed: Vec<ServiceRecord> = self
             .services
             .iter()
-            .filter(|r| r.derived.flags.contains(&Flag::Stale) != is_stale(r.stamp.updated_at, now))
+            .filter(|r| {
+                let stale = limit.is_some_and(|limit| r.stamp.updated_at < limit);
+                r.derived.flags.contains(&Flag::Stale) != stale
+            })
             .map(|r| ServiceRecord {
                 derived: Derived::compute(&r.service, r.stamp.updated_at, now, &self.reference),
                 ..ServiceRecord::clone(r)
@@ -232,6 +255,19 @@ impl Snapshot {
     pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + '_ {
         self.services.iter().map(|s| &**s)
     }
+}
+
+fn index_by_vendor(services: &[Arc<ServiceRecord>], vendors: usize) -> HashMap<String, Vec<usize>> {
+    let mut by_vendor: HashMap<String, Vec<usize>> = HashMap::with_capacity(vendors);
+    for (i, s) in services.iter().enumerate() {
+        match by_vendor.get_mut(s.service.vendor.as_str()) {
+            Some(list) => list.push(i),
+            None => {
+                by_vendor.insert(s.service.vendor.clone(), vec![i]);
+            }
+        }
+    }
+    by_vendor
 }
 
 /// Writes `new` entries into the id-sorted `all`, replacing those with the same id.

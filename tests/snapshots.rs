@@ -130,6 +130,20 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         .await;
     assert!(res.status().is_success(), "{}", res.status());
 
+    // a writer that raises the version without logging what it touched (an older registry
+    // during an upgrade, a hand edit): B cannot trust the log, and reads everything anew
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.store.conn().unwrap();
+        conn.batch_execute(
+            "UPDATE services SET name = 'Endret for hånd' WHERE id = 'glupus'; \
+             UPDATE catalogue_version SET n = n + 1 WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    let glupus = json_at(&app.client, &format!("{b}/api/v1/services/glupus")).await;
+    assert_eq!(glupus["name"], "Endret for hånd");
+
     // an import (the change log cannot name what it touched): B reads everything anew
     let generated = common::generated_catalogue(12, 5);
     feide_registry::app::import(&app.store, &generated, "test").expect("import");

@@ -47,13 +47,22 @@ pub fn refresh_snapshot(
         if version < old_version || version.0 - old_version.0 > CHANGE_LOG_KEEP {
             return Ok((version, Some(load(db, now)?)));
         }
-        let log: Vec<(String, String)> = catalogue_changes_since(db, old_version, version)?;
+        let log = catalogue_changes_since(db, old_version, version)?;
         let mut touched: HashMap<&str, HashSet<String>> = HashMap::new();
-        for (kind, id) in &log {
-            touched.entry(kind.as_str()).or_default().insert(id.clone());
+        let mut versions = HashSet::new();
+        for row in &log {
+            versions.insert(row.version);
+            touched
+                .entry(row.kind.as_str())
+                .or_default()
+                .insert(row.entity_id.clone());
         }
         let size: usize = touched.values().map(HashSet::len).sum();
-        if touched.contains_key("all") || size > MAX_INCREMENTAL {
+        // Every raise of the version logs at least one row. A raise without one (a writer that
+        // does not log, such as an older registry during an upgrade, or a hand edit) means the
+        // log cannot say what changed.
+        let complete = versions.len() as i64 == version.0 - old_version.0;
+        if !complete || touched.contains_key("all") || size > MAX_INCREMENTAL {
             return Ok((version, Some(load(db, now)?)));
         }
         let ids = |kind: &str| -> Vec<String> {
@@ -84,6 +93,8 @@ fn read_only<T>(
 
 #[derive(QueryableByName)]
 struct ChangeRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
     #[diesel(sql_type = diesel::sql_types::Text)]
     kind: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -94,15 +105,15 @@ fn catalogue_changes_since(
     db: &mut Db,
     after: Version,
     upto: Version,
-) -> Result<Vec<(String, String)>, StoreError> {
+) -> Result<Vec<ChangeRow>, StoreError> {
     use diesel::sql_types::BigInt;
-    let rows: Vec<ChangeRow> = diesel::sql_query(
-        "SELECT kind, entity_id FROM catalogue_changes WHERE version > $1 AND version <= $2",
+    Ok(diesel::sql_query(
+        "SELECT version, kind, entity_id FROM catalogue_changes \
+         WHERE version > $1 AND version <= $2",
     )
     .bind::<BigInt, _>(after.0)
     .bind::<BigInt, _>(upto.0)
-    .load(db)?;
-    Ok(rows.into_iter().map(|r| (r.kind, r.entity_id)).collect())
+    .load(db)?)
 }
 
 /// Rows of a table, all of them or those whose `$col` is one of `$only`, in `$order`.

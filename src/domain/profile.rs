@@ -252,7 +252,7 @@ impl Snapshot {
             .map(|i| &*self.services[*i])
     }
     /// Every service, in id order.
-    pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + '_ {
+    pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + Clone + '_ {
         self.services.iter().map(|s| &**s)
     }
 }

@@ -129,10 +129,12 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .map_or(0, |q| search::score(q, r, vendor_name(r)));
         sort_key(sort, r, score)
     };
-    let matching: Vec<(String, &ServiceRecord)> = if facets.is_empty() && sort.ends_with("id") {
+    let by_id = sort.ends_with("id");
+    let matching: Vec<(String, &ServiceRecord)> = if by_id {
         // The snapshot keeps services in id order: walk it from the cursor and stop after one
         // page (and one more, to know there is a next), instead of filtering and sorting the
-        // whole catalogue for 50 rows. The cost follows the page, not the catalogue.
+        // whole catalogue for 50 rows. The cost follows the page, not the catalogue (facets,
+        // if asked for, still count the whole filtered set, below).
         let all = &snap.services;
         let start = page
             .after()
@@ -164,8 +166,13 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         }
         all
     };
-    let facet_counts =
-        (!facets.is_empty()).then(|| facets::count(&facets, matching.iter().map(|(_, r)| *r)));
+    let facet_counts = (!facets.is_empty()).then(|| {
+        if by_id {
+            facets::count(&facets, snap.all_services().filter(|r| keeps(r)))
+        } else {
+            facets::count(&facets, matching.iter().map(|(_, r)| *r))
+        }
+    });
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
     let rows: Vec<&ServiceRecord> = rows.into_iter().map(|(_, r)| r).collect();
     if fmt == negotiate::Format::Json {

@@ -51,6 +51,27 @@ async fn everything(client: &reqwest::Client, base: &str) -> Vec<(String, String
     seen
 }
 
+/// How a process built its snapshots so far: (whole catalogue read, caught up from the log).
+async fn snapshot_reads(client: &reqwest::Client, base: &str) -> (u64, u64) {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |how: &str| {
+        let line = format!("feide_registry_snapshot_reads_total{{how=\"{how}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&line))
+            .unwrap_or_else(|| panic!("no {line} in {text}"))
+            .parse::<u64>()
+            .unwrap()
+    };
+    (value("whole"), value("caught_up"))
+}
+
 async fn json_at(client: &reqwest::Client, url: &str) -> Value {
     client.get(url).send().await.unwrap().json().await.unwrap()
 }
@@ -72,6 +93,7 @@ fn service_doc(id: &str, sub: &str) -> Value {
 async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     let (b, b_handle) = app.another_process();
     let before = everything(&app.client, &b).await;
+    let (whole_at_start, caught_up_at_start) = snapshot_reads(&app.client, &b).await;
     let token = app.token("vendor", Some("trygg-trafikk")).await;
     let admin = app.token("admin", None).await;
 
@@ -130,6 +152,14 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         .await;
     assert!(res.status().is_success(), "{}", res.status());
 
+    // B caught up from the change log for each of those writes, and never read everything
+    let (whole, caught_up) = snapshot_reads(&app.client, &b).await;
+    assert_eq!(whole, whole_at_start, "no whole read for logged writes");
+    assert!(
+        caught_up > caught_up_at_start,
+        "caught up {caught_up_at_start} -> {caught_up}"
+    );
+
     // a writer that raises the version without logging what it touched (an older registry
     // during an upgrade, a hand edit): B cannot trust the log, and reads everything anew
     {
@@ -143,12 +173,18 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     }
     let glupus = json_at(&app.client, &format!("{b}/api/v1/services/glupus")).await;
     assert_eq!(glupus["name"], "Endret for hånd");
+    assert_eq!(snapshot_reads(&app.client, &b).await.0, whole + 1);
 
     // an import (the change log cannot name what it touched): B reads everything anew
     let generated = common::generated_catalogue(12, 5);
     feide_registry::app::import(&app.store, &generated, "test").expect("import");
 
     let caught_up = everything(&app.client, &b).await;
+    assert_eq!(
+        snapshot_reads(&app.client, &b).await.0,
+        whole + 2,
+        "the import"
+    );
     let (c, c_handle) = app.another_process();
     let fresh = everything(&app.client, &c).await;
     assert_eq!(caught_up.len(), fresh.len());

@@ -6,6 +6,7 @@
 //! full, new answers are computed but not kept until the next snapshot.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use actix_web::http::header;
@@ -18,6 +19,8 @@ use crate::domain::profile::Snapshot;
 pub struct AnswerCache {
     limit_bytes: usize,
     kept: Mutex<Kept>,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 #[derive(Default)]
@@ -32,6 +35,8 @@ impl AnswerCache {
         Self {
             limit_bytes,
             kept: Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -41,10 +46,28 @@ impl AnswerCache {
             return None;
         }
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.generation != snap.generation {
-            return None;
-        }
-        kept.answers.get(key).cloned()
+        let found = (kept.generation == snap.generation)
+            .then(|| kept.answers.get(key).cloned())
+            .flatten();
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Prometheus lines: how often a kept answer was found.
+    pub fn render_metrics(&self) -> String {
+        format!(
+            "# HELP feide_registry_answer_cache_total Lookups of kept answers, by result.\n\
+             # TYPE feide_registry_answer_cache_total counter\n\
+             feide_registry_answer_cache_total{{result=\"hit\"}} {}\n\
+             feide_registry_answer_cache_total{{result=\"miss\"}} {}\n",
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// Keeps an answer computed over `snap`, unless a newer snapshot's answers are kept already

@@ -10,6 +10,7 @@
 //! and builds a snapshot sharing everything else with the old one (`store::refresh_snapshot`);
 //! the others wait for it instead of reading the catalogue themselves.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,7 @@ use chrono::Utc;
 use super::AppState;
 use crate::domain::profile::Snapshot;
 use crate::error::AppError;
-use crate::store::{Store, Version};
+use crate::store::{Refresh, Store, Version};
 
 /// The snapshot to answer from: the cached one while the stored catalogue's version is
 /// unchanged, else brought up to date on the blocking pool (diesel is synchronous).
@@ -38,6 +39,9 @@ pub struct SnapshotCache {
     cached: Mutex<Option<Cached>>,
     loading: Mutex<()>,
     gate: VersionGate,
+    /// How snapshots were built: read whole, caught up from the change log.
+    reads_whole: AtomicU64,
+    reads_caught_up: AtomicU64,
 }
 
 struct Cached {
@@ -79,9 +83,19 @@ impl SnapshotCache {
         let mut conn = store.conn()?;
         let (version, aged_at, snapshot) = match previous {
             Some((old_version, aged_at, old)) => {
-                let (version, new) =
+                let (version, refresh) =
                     crate::store::refresh_snapshot(&mut conn, &old, old_version, now)?;
-                let current = new.map(Arc::new).unwrap_or(old);
+                let current = match refresh {
+                    Refresh::Unchanged => old,
+                    Refresh::CaughtUp(snap) => {
+                        self.reads_caught_up.fetch_add(1, Ordering::Relaxed);
+                        Arc::new(snap)
+                    }
+                    Refresh::Reread(snap) => {
+                        self.reads_whole.fetch_add(1, Ordering::Relaxed);
+                        Arc::new(snap)
+                    }
+                };
                 // Aging looks at every service, so it is done when due, not on every catch-up
                 // (at 100,000 services it was most of a write's cost).
                 if aged_at.elapsed() >= SNAPSHOT_MAX_AGE {
@@ -92,6 +106,7 @@ impl SnapshotCache {
                 }
             }
             None => {
+                self.reads_whole.fetch_add(1, Ordering::Relaxed);
                 let (version, snap) = crate::store::load_versioned(&mut conn, now)?;
                 (version, Instant::now(), Arc::new(snap))
             }
@@ -103,6 +118,20 @@ impl SnapshotCache {
             snapshot: snapshot.clone(),
         });
         Ok(snapshot)
+    }
+}
+
+impl SnapshotCache {
+    /// Prometheus lines: how this process built its snapshots.
+    pub fn render_metrics(&self) -> String {
+        format!(
+            "# HELP feide_registry_snapshot_reads_total Catalogue snapshots built: the whole catalogue read, or caught up from the change log.\n\
+             # TYPE feide_registry_snapshot_reads_total counter\n\
+             feide_registry_snapshot_reads_total{{how=\"whole\"}} {}\n\
+             feide_registry_snapshot_reads_total{{how=\"caught_up\"}} {}\n",
+            self.reads_whole.load(Ordering::Relaxed),
+            self.reads_caught_up.load(Ordering::Relaxed),
+        )
     }
 }
 

@@ -55,5 +55,9 @@ impl Metrics {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(
+            state.metrics.render()
+                + &state.cache.render_metrics()
+                + &state.answers.render_metrics(),
+        )
 }

@@ -17,7 +17,7 @@ use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use read::{load_snapshot, load_versioned, refresh_snapshot};
+pub use read::{load_snapshot, load_versioned, refresh_snapshot, Refresh};
 pub use write::{fmt_time, import_catalogue, is_empty, upsert_sub_processor, ImportSummary};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");

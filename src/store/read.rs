@@ -32,20 +32,20 @@ pub fn load_versioned(db: &mut Db, now: DateTime<Utc>) -> Result<(Version, Snaps
 /// The catalogue as it is now, given `old` as read at `old_version`: only the entries the change
 /// log says were written since are read, and the new snapshot shares every other entry with
 /// `old`. The whole catalogue is read when the log cannot tell (an import, or `old` is older than
-/// the log keeps). `None` when nothing was written since.
+/// the log keeps, or a writer did not log).
 pub fn refresh_snapshot(
     db: &mut Db,
     old: &Snapshot,
     old_version: Version,
     now: DateTime<Utc>,
-) -> Result<(Version, Option<Snapshot>), StoreError> {
+) -> Result<(Version, Refresh), StoreError> {
     read_only(db, |db| {
         let version = catalogue_version(db)?;
         if version == old_version {
-            return Ok((version, None));
+            return Ok((version, Refresh::Unchanged));
         }
         if version < old_version || version.0 - old_version.0 > CHANGE_LOG_KEEP {
-            return Ok((version, Some(load(db, now)?)));
+            return Ok((version, Refresh::Reread(load(db, now)?)));
         }
         let log = catalogue_changes_since(db, old_version, version)?;
         let mut touched: HashMap<&str, HashSet<String>> = HashMap::new();
@@ -63,7 +63,7 @@ pub fn refresh_snapshot(
         // log cannot say what changed.
         let complete = versions.len() as i64 == version.0 - old_version.0;
         if !complete || touched.contains_key("all") || size > MAX_INCREMENTAL {
-            return Ok((version, Some(load(db, now)?)));
+            return Ok((version, Refresh::Reread(load(db, now)?)));
         }
         let ids = |kind: &str| -> Vec<String> {
             touched
@@ -74,8 +74,21 @@ pub fn refresh_snapshot(
         let vendors = read_vendors(db, Some(&ids("vendor")))?;
         let subs = read_sub_processors(db, Some(&ids("sub_processor")))?;
         let services = read_services(db, Some(&ids("service")), &old.reference, now)?;
-        Ok((version, Some(old.updated(vendors, subs, services))))
+        Ok((
+            version,
+            Refresh::CaughtUp(old.updated(vendors, subs, services)),
+        ))
     })
+}
+
+/// How a snapshot was brought up to date.
+pub enum Refresh {
+    /// Nothing was written since.
+    Unchanged,
+    /// Only the entries written since were read.
+    CaughtUp(Snapshot),
+    /// The whole catalogue was read again.
+    Reread(Snapshot),
 }
 
 fn read_only<T>(

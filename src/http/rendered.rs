@@ -11,31 +11,30 @@ use crate::error::AppError;
 
 /// The whole profile of a service, as `GET /api/v1/services/{id}` answers it.
 pub fn profile(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
-    if let Some(r) = record.memo.profile.get() {
+    kept(&record.memo.profile, || ServiceProfile::of(record, snap))
+}
+
+/// A service's row in a list, as JSON, with the digest a page's ETag is made from
+/// (`service_list`).
+fn summary(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
+    kept(&record.memo.summary, || ServiceSummary::of(record, snap))
+}
+
+/// The rendering kept in `cell`, made (serialised and hashed) the first time it is asked for.
+fn kept<T: Serialize>(
+    cell: &std::sync::OnceLock<Rendered>,
+    view: impl FnOnce() -> T,
+) -> Result<Rendered, AppError> {
+    if let Some(r) = cell.get() {
         return Ok(r.clone());
     }
-    let bytes = to_json(&ServiceProfile::of(record, snap))?;
+    let bytes = to_json(&view())?;
     let rendered = Rendered {
         etag: etag(&bytes),
         bytes: bytes.into(),
     };
     // A racing request may have set it first: both renderings are the same bytes.
-    let _ = record.memo.profile.set(rendered.clone());
-    Ok(rendered)
-}
-
-/// A service's row in a list, as JSON.
-fn summary(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
-    if let Some(r) = record.memo.summary.get() {
-        return Ok(r.clone());
-    }
-    let bytes = to_json(&ServiceSummary::of(record, snap))?;
-    let rendered = Rendered {
-        // Kept so that a page's ETag can be made from its rows' (`service_list`).
-        etag: etag(&bytes),
-        bytes: bytes.into(),
-    };
-    let _ = record.memo.summary.set(rendered.clone());
+    let _ = cell.set(rendered.clone());
     Ok(rendered)
 }
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::negotiate::etag;
-use super::views::{ServiceList, ServiceProfile, ServiceSummary};
+use super::views::{FacetCounts, ServiceProfile, ServiceSummary};
 use crate::domain::profile::{Rendered, ServiceRecord, Snapshot};
 use crate::error::AppError;
 
@@ -47,7 +47,7 @@ pub fn service_list(
     rows: &[&ServiceRecord],
     snap: &Snapshot,
     next_cursor: Option<String>,
-    facets: Option<<ServiceList as ListParts>::Facets>,
+    facets: Option<FacetCounts>,
 ) -> Result<Rendered, AppError> {
     let rendered = rows
         .iter()
@@ -84,18 +84,6 @@ pub fn service_list(
     })
 }
 
-/// Names the type of `ServiceList::facets` once.
-pub trait ListParts {
-    type Facets: Serialize;
-}
-
-impl ListParts for ServiceList {
-    type Facets = std::collections::BTreeMap<
-        crate::domain::facets::Facet,
-        Vec<crate::domain::facets::FacetCount>,
-    >;
-}
-
 fn write_json<T: Serialize>(out: &mut Vec<u8>, value: &T) -> Result<(), AppError> {
     serde_json::to_writer(out, value).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -108,6 +96,7 @@ fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, AppError> {
 mod tests {
     use super::*;
     use crate::domain::facets::{count, Facet};
+    use crate::http::views::ServiceList;
 
     fn snapshot() -> Snapshot {
         let now = chrono::Utc::now();

@@ -247,6 +247,28 @@ fn owned<'a>(
     Ok(record)
 }
 
+/// PUT (`patch` false) or PATCH of one service, through the common course of both.
+async fn write_service(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+    payload: web::Payload,
+    patch: bool,
+) -> Result<HttpResponse, AppError> {
+    replace_or_patch(&req, &state, &actor, payload, patch, |body| {
+        change(
+            req.clone(),
+            state.clone(),
+            actor.clone(),
+            id.to_string(),
+            body,
+            patch,
+        )
+    })
+    .await
+}
+
 async fn change(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -311,17 +333,7 @@ pub async fn replace(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    replace_or_patch(&req, &state, &actor, payload, false, |body| {
-        change(
-            req.clone(),
-            state.clone(),
-            actor.clone(),
-            id.to_string(),
-            body,
-            false,
-        )
-    })
-    .await
+    write_service(req, state, actor, id, payload, false).await
 }
 
 /// Change part of a service (JSON Merge Patch, RFC 7396).
@@ -355,17 +367,7 @@ pub async fn patch(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    replace_or_patch(&req, &state, &actor, payload, true, |body| {
-        change(
-            req.clone(),
-            state.clone(),
-            actor.clone(),
-            id.to_string(),
-            body,
-            true,
-        )
-    })
-    .await
+    write_service(req, state, actor, id, payload, true).await
 }
 
 /// Retire a service.

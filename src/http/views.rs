@@ -60,6 +60,7 @@ pub struct ServiceList {
     /// this page) have it, most frequent first.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = json!({"country": [{"value": "NO", "count": 4}, {"value": "US", "count": 1}]}))]
+    // written out, not `FacetCounts`: utoipa would publish the alias as a schema of its own
     pub facets: Option<
         std::collections::BTreeMap<
             crate::domain::facets::Facet,
@@ -67,6 +68,12 @@ pub struct ServiceList {
         >,
     >,
 }
+
+/// Per facet, its values with their counts: `ServiceList::facets`.
+pub type FacetCounts = std::collections::BTreeMap<
+    crate::domain::facets::Facet,
+    Vec<crate::domain::facets::FacetCount>,
+>;
 
 #[derive(Serialize, ToSchema)]
 pub struct ServiceRef {

@@ -83,6 +83,23 @@ pub struct Service {
     pub sources: Vec<Source>,
 }
 
+impl Service {
+    /// Frees the spare capacity of every list in the entry, for entries held in memory.
+    pub fn shrink_to_fit(&mut self) {
+        self.purposes.shrink_to_fit();
+        self.data_subjects.shrink_to_fit();
+        self.personal_data.shrink_to_fit();
+        self.attributes.shrink_to_fit();
+        self.oidc_scopes.shrink_to_fit();
+        self.locations.shrink_to_fit();
+        self.sub_processors.shrink_to_fit();
+        for u in &mut self.sub_processors {
+            u.locations.shrink_to_fit();
+        }
+        self.sources.shrink_to_fit();
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalogue::{Role, TransferMechanism, UseLocation};
+use super::derive::{resolve_attributes, ResolvedAttribute};
 use super::flags::Flag;
 use super::profile::{ServiceRecord, Snapshot};
 use super::reference::{Adequacy, Lang, Sensitivity};
@@ -122,15 +123,18 @@ pub const MAX_SERVICES: usize = 20;
 /// Compares `services` (already checked to exist, distinct, in the caller's order).
 pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> Comparison {
     let reference = &snapshot.reference;
+    let resolved: Vec<Vec<ResolvedAttribute>> = services
+        .iter()
+        .map(|r| resolve_attributes(&r.service, reference))
+        .collect();
     let attributes = reference
         .attributes
         .iter()
         .filter_map(|attr| {
-            let cells: Vec<Option<AttributeCell>> = services
+            let cells: Vec<Option<AttributeCell>> = resolved
                 .iter()
-                .map(|r| {
-                    r.derived
-                        .attributes
+                .map(|attributes| {
+                    attributes
                         .iter()
                         .find(|a| a.name == attr.name)
                         .map(|a| AttributeCell {

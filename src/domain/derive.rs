@@ -6,9 +6,12 @@ use std::collections::BTreeSet;
 use super::catalogue::{Role, Service};
 use super::reference::{Reference, Sensitivity};
 
-/// One Feide attribute a service receives.
+/// One Feide attribute a service receives, with its justification and scopes: built when an
+/// answer shows them, from the service and the reference catalogue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedAttribute {
+    /// Its place in `Reference::attributes`.
+    pub position: usize,
     pub name: String,
     pub justification: Option<String>,
     pub sensitivity: Sensitivity,
@@ -19,6 +22,28 @@ pub struct ResolvedAttribute {
     pub via_scopes: Vec<String>,
 }
 
+/// One Feide attribute a service receives, as kept with its record for filters and counts: its
+/// place in the reference catalogue and its sensitivity. Four bytes where a `ResolvedAttribute`
+/// with its copied names and justification took about 200; that was a quarter of the memory a
+/// catalogue took (valgrind massif, 10,000 generated services).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Received {
+    pub position: u16,
+    pub sensitivity: Sensitivity,
+}
+
+impl Received {
+    pub fn of(a: &ResolvedAttribute) -> Self {
+        Self {
+            position: u16::try_from(a.position).expect("fewer than 65,536 Feide attributes"),
+            sensitivity: a.sensitivity,
+        }
+    }
+    pub fn name<'a>(&self, reference: &'a Reference) -> &'a str {
+        &reference.attributes[usize::from(self.position)].name
+    }
+}
+
 /// Declared attributes first, in the agreement's order, then those released by each declared
 /// scope. A scope's justification covers the attributes it releases, since Feide asks services to
 /// justify scopes, not single attributes. Unknown names are skipped: validation rejects them
@@ -26,8 +51,9 @@ pub struct ResolvedAttribute {
 pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<ResolvedAttribute> {
     let mut out: Vec<ResolvedAttribute> = Vec::new();
     for request in &service.attributes {
-        if let Some(attr) = reference.attribute(&request.name) {
+        if let Some((position, attr)) = reference.attribute_at(&request.name) {
             out.push(ResolvedAttribute {
+                position,
                 name: attr.name.clone(),
                 justification: request.justification.clone(),
                 sensitivity: attr.sensitivity,
@@ -49,8 +75,9 @@ pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<Resol
                 }
                 continue;
             }
-            if let Some(attr) = reference.attribute(name) {
+            if let Some((position, attr)) = reference.attribute_at(name) {
                 out.push(ResolvedAttribute {
+                    position,
                     name: attr.name.clone(),
                     justification: request.justification.clone(),
                     sensitivity: attr.sensitivity,

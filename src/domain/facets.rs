@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::profile::ServiceRecord;
+use super::reference::Reference;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -34,9 +35,18 @@ impl Facet {
     /// Calls `f` with each value the service has for this facet, borrowed (a value may come
     /// more than once: a country both the vendor and a sub-processor use). Counting allocates
     /// nothing per service, which matters when a dashboard counts over the whole catalogue.
-    fn each_value<'a>(self, r: &'a ServiceRecord, mut f: impl FnMut(&'a str)) {
+    fn each_value<'a>(
+        self,
+        r: &'a ServiceRecord,
+        reference: &'a Reference,
+        mut f: impl FnMut(&'a str),
+    ) {
         match self {
-            Facet::Attribute => r.derived.attributes.iter().for_each(|a| f(&a.name)),
+            Facet::Attribute => r
+                .derived
+                .attributes
+                .iter()
+                .for_each(|a| f(a.name(reference))),
             Facet::Country => {
                 r.service.locations.iter().for_each(|l| f(&l.country));
                 r.service
@@ -86,6 +96,7 @@ pub struct FacetCount {
 
 /// Counts per value, most frequent first (ties by value), for each requested facet.
 pub fn count<'a>(
+    reference: &'a Reference,
     facets: &[Facet],
     services: impl Iterator<Item = &'a ServiceRecord> + Clone,
 ) -> BTreeMap<Facet, Vec<FacetCount>> {
@@ -97,7 +108,7 @@ pub fn count<'a>(
             let mut counts: HashMap<&str, (usize, usize), BuildHasherDefault<FxHasher>> =
                 HashMap::default();
             for (i, r) in services.clone().enumerate() {
-                facet.each_value(r, |v| {
+                facet.each_value(r, reference, |v| {
                     let (count, last) = counts.entry(v).or_insert((0, usize::MAX));
                     if *last != i {
                         *count += 1;
@@ -134,13 +145,13 @@ mod tests {
             Facet::Flag,
             Facet::Vendor,
         ];
-        let counted = count(&all, snap.all_services());
+        let counted = count(&snap.reference, &all, snap.all_services());
         for facet in all {
             // the same counts the slow way: a set of values per service
             let mut expected: BTreeMap<String, usize> = BTreeMap::new();
             for r in snap.all_services() {
                 let mut values = BTreeSet::new();
-                facet.each_value(r, |v| {
+                facet.each_value(r, &snap.reference, |v| {
                     values.insert(v.to_owned());
                 });
                 for v in values {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::catalogue::{Role, TransferMechanism};
+use super::derive::resolve_attributes;
 use super::flags::Flag;
 use super::profile::{ServiceRecord, Snapshot};
 use super::reference::{Adequacy, Lang, Sensitivity};
@@ -191,19 +192,16 @@ pub fn report(
                 });
             }
         }
-        for a in r
-            .derived
-            .attributes
-            .iter()
-            .filter(|a| a.sensitivity == Sensitivity::High)
-        {
-            let position = reference
-                .attributes
-                .iter()
-                .position(|x| x.name == a.name)
-                .unwrap_or(usize::MAX);
+        let high = |a: &Sensitivity| *a == Sensitivity::High;
+        if !r.derived.attributes.iter().any(|a| high(&a.sensitivity)) {
+            continue;
+        }
+        for a in resolve_attributes(s, reference) {
+            if !high(&a.sensitivity) {
+                continue;
+            }
             sensitive
-                .entry(position)
+                .entry(a.position)
                 .or_insert_with(|| SensitiveAttribute {
                     name: a.name.clone(),
                     services: Vec::new(),
@@ -211,7 +209,7 @@ pub fn report(
                 .services
                 .push(AttributeReceiver {
                     service: s.id.clone(),
-                    justification: a.justification.clone(),
+                    justification: a.justification,
                 });
         }
     }

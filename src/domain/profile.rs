@@ -7,7 +7,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use super::catalogue::{Service, SubProcessor, Vendor};
-use super::derive::{resolve_attributes, storage_countries, third_countries, ResolvedAttribute};
+use super::derive::{resolve_attributes, storage_countries, third_countries, Received};
 use super::flags::{flags, stale_before, Flag};
 use super::reference::Reference;
 
@@ -32,9 +32,32 @@ pub struct ServiceRecord {
     pub memo: Memo,
 }
 
+impl ServiceRecord {
+    /// A record of `service`, derived as of `now`. Every list in the entry is cut to its length:
+    /// a catalogue is held for hours, and the slack that growing vectors leave (or that
+    /// collecting in place keeps from the database rows) was a tenth of its memory.
+    pub fn new(
+        mut service: Service,
+        stamp: Stamp,
+        now: DateTime<Utc>,
+        reference: &Reference,
+    ) -> Self {
+        service.shrink_to_fit();
+        let derived = Derived::compute(&service, stamp.updated_at, now, reference);
+        Self {
+            service,
+            stamp,
+            derived,
+            memo: Memo::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Derived {
-    pub attributes: Vec<ResolvedAttribute>,
+    /// What the service receives, declared or through scopes, in `resolve_attributes` order;
+    /// the names, justifications and scopes are built from the entry when an answer shows them.
+    pub attributes: Box<[Received]>,
     pub storage_countries: Vec<String>,
     pub third_countries: Vec<String>,
     pub flags: Vec<Flag>,
@@ -47,13 +70,13 @@ impl Derived {
         now: DateTime<Utc>,
         reference: &Reference,
     ) -> Self {
-        let attributes = resolve_attributes(service, reference);
+        let resolved = resolve_attributes(service, reference);
         let third = third_countries(service, reference);
-        let flags = flags(service, &attributes, &third, updated_at, now, reference);
+        let flags = flags(service, &resolved, &third, updated_at, now, reference);
         Self {
             storage_countries: storage_countries(service),
             third_countries: third,
-            attributes,
+            attributes: resolved.iter().map(Received::of).collect(),
             flags,
         }
     }
@@ -120,9 +143,9 @@ impl Snapshot {
         services.sort_by(|a, b| a.service.id.cmp(&b.service.id));
         Self::assemble(
             Arc::new(reference),
-            vendors.into_iter().map(Arc::new).collect(),
-            sub_processors.into_iter().map(Arc::new).collect(),
-            services.into_iter().map(Arc::new).collect(),
+            shared(vendors),
+            shared(sub_processors),
+            shared(services),
         )
     }
 
@@ -255,6 +278,14 @@ impl Snapshot {
     pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + Clone + '_ {
         self.services.iter().map(|s| &**s)
     }
+}
+
+/// Each entry behind its own `Arc`, in a vector of its own: collecting in place would keep the
+/// entries' whole buffer (hundreds of bytes per entry) to hold eight-byte pointers.
+fn shared<T>(entries: Vec<T>) -> Vec<Arc<T>> {
+    let mut out = Vec::with_capacity(entries.len());
+    out.extend(entries.into_iter().map(Arc::new));
+    out
 }
 
 fn index_by_vendor(services: &[Arc<ServiceRecord>], vendors: usize) -> HashMap<String, Vec<usize>> {

@@ -220,7 +220,7 @@ impl ServiceFilter {
         }
     }
 
-    pub fn matches(&self, r: &ServiceRecord, vendor_name: &str) -> bool {
+    pub fn matches(&self, r: &ServiceRecord, vendor_name: &str, reference: &Reference) -> bool {
         let s = &r.service;
         let d = &r.derived;
         self.q
@@ -230,7 +230,7 @@ impl ServiceFilter {
             && self
                 .attributes
                 .iter()
-                .all(|a| d.attributes.iter().any(|x| &x.name == a))
+                .all(|a| d.attributes.iter().any(|x| x.name(reference) == a))
             && self
                 .sensitivity
                 .is_none_or(|level| d.attributes.iter().any(|x| x.sensitivity == level))

@@ -144,7 +144,14 @@ pub struct Reference {
 
 impl Reference {
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name == name)
+        self.attribute_at(name).map(|(_, a)| a)
+    }
+    /// The attribute and its place in `attributes`.
+    pub fn attribute_at(&self, name: &str) -> Option<(usize, &Attribute)> {
+        self.attributes
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.name == name)
     }
     pub fn scope(&self, scope: &str) -> Option<&Scope> {
         self.scopes.iter().find(|s| s.scope == scope)

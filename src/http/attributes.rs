@@ -9,6 +9,7 @@ use super::views::{
     VendorRef,
 };
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::derive::resolve_attributes;
 use crate::domain::reference::Sensitivity;
 use crate::error::{AppError, Problem};
 
@@ -125,13 +126,20 @@ pub async fn get(
         .services
         .iter()
         .filter_map(|r| {
-            let a = r.derived.attributes.iter().find(|a| a.name == attr.name)?;
+            // only the services that receive it have their attributes resolved
+            r.derived
+                .attributes
+                .iter()
+                .find(|a| a.name(&snap.reference) == attr.name)?;
+            let a = resolve_attributes(&r.service, &snap.reference)
+                .into_iter()
+                .find(|a| a.name == attr.name)?;
             Some(AttributeUse {
                 service: ServiceRef::of(r),
                 vendor: VendorRef::of(&snap, &r.service.vendor),
-                justification: a.justification.clone(),
+                justification: a.justification,
                 declared: a.declared,
-                via_scopes: a.via_scopes.clone(),
+                via_scopes: a.via_scopes,
             })
         })
         .collect();

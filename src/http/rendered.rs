@@ -108,8 +108,13 @@ mod tests {
         let snap = snapshot();
         let rows: Vec<&ServiceRecord> = snap.all_services().skip(3).take(7).collect();
         for (next, with_facets) in [(Some("abc\"d".to_owned()), true), (None, false)] {
-            let facets =
-                with_facets.then(|| count(&[Facet::Country, Facet::Vendor], rows.iter().copied()));
+            let facets = with_facets.then(|| {
+                count(
+                    &snap.reference,
+                    &[Facet::Country, Facet::Vendor],
+                    rows.iter().copied(),
+                )
+            });
             let ours = service_list(&rows, &snap, next.clone(), facets.clone()).unwrap();
             let ours = ours.bytes.to_vec();
             let theirs = serde_json::to_vec(&ServiceList {

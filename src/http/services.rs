@@ -120,7 +120,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         } else {
             ""
         };
-        filter.matches(r, name)
+        filter.matches(r, name, &snap.reference)
     };
     let key_of = |r: &ServiceRecord| {
         let score = filter
@@ -168,9 +168,13 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     };
     let facet_counts = (!facets.is_empty()).then(|| {
         if by_id {
-            facets::count(&facets, snap.all_services().filter(|r| keeps(r)))
+            facets::count(
+                &snap.reference,
+                &facets,
+                snap.all_services().filter(|r| keeps(r)),
+            )
         } else {
-            facets::count(&facets, matching.iter().map(|(_, r)| *r))
+            facets::count(&snap.reference, &facets, matching.iter().map(|(_, r)| *r))
         }
     });
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());

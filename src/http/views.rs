@@ -9,6 +9,7 @@ use crate::domain::catalogue::{
     Contact, DataSubject, Location, Role, ScopeRequest, Source, Status, SubProcessor, Terms,
     TransferMechanism, UseLocation,
 };
+use crate::domain::derive::resolve_attributes;
 use crate::domain::flags::Flag;
 use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
@@ -337,7 +338,7 @@ impl ServiceSummary {
                 .derived
                 .attributes
                 .iter()
-                .map(|a| a.name.clone())
+                .map(|a| a.name(&snapshot.reference).to_owned())
                 .collect(),
             storage_countries: r.derived.storage_countries.clone(),
             third_countries: r.derived.third_countries.clone(),
@@ -451,17 +452,15 @@ impl ServiceProfile {
             purposes: s.purposes.clone(),
             data_subjects: s.data_subjects.clone(),
             personal_data: s.personal_data.clone(),
-            attributes: r
-                .derived
-                .attributes
-                .iter()
+            attributes: resolve_attributes(s, &snapshot.reference)
+                .into_iter()
                 .map(|a| ReceivedAttribute {
-                    name: a.name.clone(),
-                    justification: a.justification.clone(),
+                    name: a.name,
+                    justification: a.justification,
                     sensitivity: a.sensitivity,
-                    category: a.category.clone(),
+                    category: a.category,
                     declared: a.declared,
-                    via_scopes: a.via_scopes.clone(),
+                    via_scopes: a.via_scopes,
                 })
                 .collect(),
             oidc_scopes: s.oidc_scopes.clone(),

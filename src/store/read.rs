@@ -11,7 +11,7 @@ use super::rows::*;
 use super::schema::*;
 use super::{catalogue_version, Db, StoreError, Version, CHANGE_LOG_KEEP};
 use crate::domain::catalogue::*;
-use crate::domain::profile::{Derived, Memo, ServiceRecord, Snapshot, Stamp, VendorRecord};
+use crate::domain::profile::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::reference::{
     Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
 };
@@ -386,13 +386,7 @@ fn read_services(
             id,
         };
         let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
-        let derived = Derived::compute(&service, stamp.updated_at, now, reference);
-        services.push(ServiceRecord {
-            service,
-            stamp,
-            derived,
-            memo: Memo::default(),
-        });
+        services.push(ServiceRecord::new(service, stamp, now, reference));
     }
     Ok(services)
 }

@@ -391,15 +391,17 @@ async fn reports_over_a_generated_catalogue_count_every_service(app: TestApp) {
     for s in catalogue.services.iter().filter(|s| chosen.contains(&s.id)) {
         for l in &s.locations {
             countries
-                .entry(l.country.clone())
+                .entry(l.country.to_string())
                 .or_default()
                 .insert(s.id.clone());
         }
         for u in &s.sub_processors {
-            subs.entry(u.id.clone()).or_default().insert(s.id.clone());
+            subs.entry(u.id.to_string())
+                .or_default()
+                .insert(s.id.clone());
             for l in &u.locations {
                 countries
-                    .entry(l.country.clone())
+                    .entry(l.country.to_string())
                     .or_default()
                     .insert(s.id.clone());
             }

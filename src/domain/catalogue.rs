@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::shared_text::SharedText;
+
 pub const FORMAT: &str = "feide-registry-catalogue/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -67,14 +69,16 @@ pub struct Service {
     #[schema(example = "Kikora")]
     pub name: String,
     /// The vendor's id.
-    #[schema(example = "eldur-learning")]
-    pub vendor: String,
+    #[schema(value_type = String, example = "eldur-learning")]
+    pub vendor: SharedText,
     pub description: Option<String>,
     pub website: Option<String>,
     pub status: Status,
-    pub purposes: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub purposes: Vec<SharedText>,
     pub data_subjects: Vec<DataSubject>,
-    pub personal_data: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub personal_data: Vec<SharedText>,
     pub attributes: Vec<AttributeRequest>,
     pub oidc_scopes: Vec<ScopeRequest>,
     pub locations: Vec<Location>,
@@ -120,19 +124,20 @@ pub enum DataSubject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeRequest {
-    #[schema(example = "givenName")]
-    pub name: String,
-    #[schema(example = "Brukes for å vise navnet til eleven i tjenesten")]
-    pub justification: Option<String>,
+    #[schema(value_type = String, example = "givenName")]
+    pub name: SharedText,
+    #[schema(value_type = Option<String>, example = "Brukes for å vise navnet til eleven i tjenesten")]
+    pub justification: Option<SharedText>,
 }
 
 /// A Feide OpenID Connect scope (attribute group) the service requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeRequest {
-    #[schema(example = "email")]
-    pub scope: String,
-    pub justification: Option<String>,
+    #[schema(value_type = String, example = "email")]
+    pub scope: SharedText,
+    #[schema(value_type = Option<String>)]
+    pub justification: Option<SharedText>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -148,18 +153,18 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
-    #[schema(example = "NO")]
-    pub country: String,
+    #[schema(value_type = String, example = "NO")]
+    pub country: SharedText,
     pub role: Role,
-    #[schema(example = "DigiPlex Oslo Ulven")]
-    pub facility: Option<String>,
+    #[schema(value_type = Option<String>, example = "DigiPlex Oslo Ulven")]
+    pub facility: Option<SharedText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseLocation {
-    #[schema(example = "NL")]
-    pub country: String,
+    #[schema(value_type = String, example = "NL")]
+    pub country: SharedText,
     pub role: Role,
 }
 
@@ -204,10 +209,10 @@ impl TransferMechanism {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubProcessorUse {
-    #[schema(example = "microsoft-azure")]
-    pub id: String,
-    #[schema(example = "Hosting av tjenesten")]
-    pub purpose: Option<String>,
+    #[schema(value_type = String, example = "microsoft-azure")]
+    pub id: SharedText,
+    #[schema(value_type = Option<String>, example = "Hosting av tjenesten")]
+    pub purpose: Option<SharedText>,
     pub locations: Vec<UseLocation>,
     pub transfer_mechanism: TransferMechanism,
 }

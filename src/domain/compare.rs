@@ -138,7 +138,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
                         .iter()
                         .find(|a| a.name == attr.name)
                         .map(|a| AttributeCell {
-                            justification: a.justification.clone(),
+                            justification: a.justification.as_deref().map(str::to_owned),
                             declared: a.declared,
                             via_scopes: a.via_scopes.clone(),
                         })
@@ -159,6 +159,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
     let mut codes: Vec<String> = services
         .iter()
         .flat_map(|r| super::derive::all_countries(&r.service))
+        .map(String::from)
         .collect();
     codes.sort();
     codes.dedup();
@@ -197,7 +198,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
                         .iter()
                         .find(|u| u.id == id)
                         .map(|u| SubProcessorCell {
-                            purpose: u.purpose.clone(),
+                            purpose: u.purpose.as_deref().map(str::to_owned),
                             locations: u.locations.clone(),
                             transfer_mechanism: u.transfer_mechanism,
                         })
@@ -250,7 +251,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
             .map(|r| ComparedService {
                 id: r.service.id.clone(),
                 name: r.service.name.clone(),
-                vendor_id: r.service.vendor.clone(),
+                vendor_id: r.service.vendor.to_string(),
                 vendor_name: snapshot
                     .vendor(&r.service.vendor)
                     .map(|v| v.vendor.name.clone())
@@ -277,8 +278,8 @@ fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     for u in &r.service.sub_processors {
         for l in u.locations.iter().filter(|l| l.country == code) {
             roles.push(l.role);
-            if !by.contains(&u.id) {
-                by.push(u.id.clone());
+            if !by.iter().any(|b| *b == u.id) {
+                by.push(u.id.to_string());
             }
         }
     }

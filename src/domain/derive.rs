@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::catalogue::{Role, Service};
 use super::reference::{Reference, Sensitivity};
+use super::shared_text::SharedText;
 
 /// One Feide attribute a service receives, with its justification and scopes: built when an
 /// answer shows them, from the service and the reference catalogue.
@@ -13,7 +14,7 @@ pub struct ResolvedAttribute {
     /// Its place in `Reference::attributes`.
     pub position: usize,
     pub name: String,
-    pub justification: Option<String>,
+    pub justification: Option<SharedText>,
     pub sensitivity: Sensitivity,
     pub category: String,
     /// True when the service names the attribute itself.
@@ -94,7 +95,7 @@ pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<Resol
 /// Countries where the service's data is stored or processed, by the vendor or any
 /// sub-processor. Access and support locations are not storage, so they are left out here (they
 /// still count as third-country transfers).
-pub fn storage_countries(service: &Service) -> Vec<String> {
+pub fn storage_countries(service: &Service) -> Vec<SharedText> {
     let keep = |role: Role| matches!(role, Role::Storage | Role::Processing);
     let own = service
         .locations
@@ -115,7 +116,7 @@ pub fn storage_countries(service: &Service) -> Vec<String> {
 
 /// Every country outside the EEA the data reaches in any role: remote access and support from a
 /// third country is a transfer under GDPR chapter V just as storage is.
-pub fn third_countries(service: &Service, reference: &Reference) -> Vec<String> {
+pub fn third_countries(service: &Service, reference: &Reference) -> Vec<SharedText> {
     all_countries(service)
         .into_iter()
         .filter(|c| reference.is_third_country(c))
@@ -123,7 +124,7 @@ pub fn third_countries(service: &Service, reference: &Reference) -> Vec<String> 
 }
 
 /// Every country the data reaches, in any role.
-pub fn all_countries(service: &Service) -> BTreeSet<String> {
+pub fn all_countries(service: &Service) -> BTreeSet<SharedText> {
     let own = service.locations.iter().map(|l| l.country.clone());
     let subs = service
         .sub_processors

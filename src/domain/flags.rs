@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Reference, Sensitivity};
+use super::shared_text::SharedText;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
@@ -98,7 +99,7 @@ impl Flag {
 pub fn flags(
     service: &Service,
     attributes: &[ResolvedAttribute],
-    third_countries: &[String],
+    third_countries: &[SharedText],
     updated_at: DateTime<Utc>,
     now: DateTime<Utc>,
     reference: &Reference,

@@ -131,14 +131,17 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                 let name = &names[rng.below(names.len())];
                 if !attributes
                     .iter()
-                    .any(|a: &AttributeRequest| &a.name == name)
+                    .any(|a: &AttributeRequest| a.name == *name)
                 {
                     attributes.push(AttributeRequest {
-                        name: name.clone(),
-                        justification: Some(format!(
-                            "Brukes for å {} i tjenesten",
-                            PURPOSES[rng.below(PURPOSES.len())].to_lowercase()
-                        )),
+                        name: name.as_str().into(),
+                        justification: Some(
+                            format!(
+                                "Brukes for å {} i tjenesten",
+                                PURPOSES[rng.below(PURPOSES.len())].to_lowercase()
+                            )
+                            .into(),
+                        ),
                     });
                 }
             }
@@ -151,12 +154,12 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                     rng.skewed(pool_size)
                 };
                 let id = &sub_processors[pick].id;
-                if uses.iter().any(|u| &u.id == id) {
+                if uses.iter().any(|u| u.id == *id) {
                     continue;
                 }
                 let (country, mechanism) = PLACES[rng.below(PLACES.len())];
                 uses.push(SubProcessorUse {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     purpose: Some("Drift og lagring".into()),
                     locations: vec![UseLocation {
                         country: country.into(),
@@ -176,7 +179,7 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                     WORDS[rng.below(WORDS.len())],
                     WORDS[rng.below(WORDS.len())].to_lowercase()
                 ),
-                vendor: vendors[i / 5 % vendor_count].id.clone(),
+                vendor: vendors[i / 5 % vendor_count].id.as_str().into(),
                 description: Some("Digital læringsressurs".into()),
                 website: None,
                 status: if rng.below(50) == 0 {

@@ -157,14 +157,14 @@ pub fn report(
     for r in services {
         let s = &r.service;
         for c in super::derive::all_countries(s) {
-            ids(by_country.entry(c).or_default(), &s.id);
+            ids(by_country.entry(c.into()).or_default(), &s.id);
         }
         for l in &s.locations {
             if reference.is_third_country(&l.country) {
                 transfers.push(Transfer {
                     service: s.id.clone(),
                     by: "vendor".into(),
-                    country: l.country.clone(),
+                    country: l.country.to_string(),
                     role: l.role,
                     adequacy: reference
                         .country(&l.country)
@@ -174,7 +174,7 @@ pub fn report(
             }
         }
         for u in &s.sub_processors {
-            ids(by_sub.entry(u.id.clone()).or_default(), &s.id);
+            ids(by_sub.entry(u.id.to_string()).or_default(), &s.id);
             for l in u
                 .locations
                 .iter()
@@ -182,8 +182,8 @@ pub fn report(
             {
                 transfers.push(Transfer {
                     service: s.id.clone(),
-                    by: u.id.clone(),
-                    country: l.country.clone(),
+                    by: u.id.to_string(),
+                    country: l.country.to_string(),
                     role: l.role,
                     adequacy: reference
                         .country(&l.country)
@@ -209,7 +209,7 @@ pub fn report(
                 .services
                 .push(AttributeReceiver {
                     service: s.id.clone(),
-                    justification: a.justification,
+                    justification: a.justification.map(String::from),
                 });
         }
     }

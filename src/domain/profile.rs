@@ -10,6 +10,7 @@ use super::catalogue::{Service, SubProcessor, Vendor};
 use super::derive::{resolve_attributes, storage_countries, third_countries, Received};
 use super::flags::{flags, stale_before, Flag};
 use super::reference::Reference;
+use super::shared_text::SharedText;
 
 #[derive(Debug, Clone)]
 pub struct Stamp {
@@ -58,8 +59,8 @@ pub struct Derived {
     /// What the service receives, declared or through scopes, in `resolve_attributes` order;
     /// the names, justifications and scopes are built from the entry when an answer shows them.
     pub attributes: Box<[Received]>,
-    pub storage_countries: Vec<String>,
-    pub third_countries: Vec<String>,
+    pub storage_countries: Box<[SharedText]>,
+    pub third_countries: Box<[SharedText]>,
     pub flags: Vec<Flag>,
 }
 
@@ -74,8 +75,8 @@ impl Derived {
         let third = third_countries(service, reference);
         let flags = flags(service, &resolved, &third, updated_at, now, reference);
         Self {
-            storage_countries: storage_countries(service),
-            third_countries: third,
+            storage_countries: storage_countries(service).into(),
+            third_countries: third.into(),
             attributes: resolved.iter().map(Received::of).collect(),
             flags,
         }
@@ -194,11 +195,11 @@ impl Snapshot {
         let mut all_services = self.services.clone();
         if !vendor_ids.is_empty() || !sub_ids.is_empty() {
             for r in all_services.iter_mut() {
-                let shows_changed = vendor_ids.contains(&r.service.vendor)
+                let shows_changed = vendor_ids.contains(r.service.vendor.as_str())
                     || r.service
                         .sub_processors
                         .iter()
-                        .any(|u| sub_ids.contains(&u.id));
+                        .any(|u| sub_ids.contains(u.id.as_str()));
                 if shows_changed {
                     *r = Arc::new(ServiceRecord::clone(r));
                 }
@@ -294,7 +295,7 @@ fn index_by_vendor(services: &[Arc<ServiceRecord>], vendors: usize) -> HashMap<S
         match by_vendor.get_mut(s.service.vendor.as_str()) {
             Some(list) => list.push(i),
             None => {
-                by_vendor.insert(s.service.vendor.clone(), vec![i]);
+                by_vendor.insert(s.service.vendor.to_string(), vec![i]);
             }
         }
     }

@@ -137,7 +137,7 @@ pub async fn get(
             Some(AttributeUse {
                 service: ServiceRef::of(r),
                 vendor: VendorRef::of(&snap, &r.service.vendor),
-                justification: a.justification,
+                justification: a.justification.map(String::from),
                 declared: a.declared,
                 via_scopes: a.via_scopes,
             })

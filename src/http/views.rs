@@ -13,6 +13,7 @@ use crate::domain::derive::resolve_attributes;
 use crate::domain::flags::Flag;
 use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
+use crate::domain::shared_text::SharedText;
 
 fn join<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
     items
@@ -340,8 +341,8 @@ impl ServiceSummary {
                 .iter()
                 .map(|a| a.name(&snapshot.reference).to_owned())
                 .collect(),
-            storage_countries: r.derived.storage_countries.clone(),
-            third_countries: r.derived.third_countries.clone(),
+            storage_countries: strings(&r.derived.storage_countries),
+            third_countries: strings(&r.derived.third_countries),
             flags: r.derived.flags.clone(),
             revision: r.stamp.revision,
             updated_at: r.stamp.updated_at,
@@ -449,14 +450,14 @@ impl ServiceProfile {
             description: s.description.clone(),
             website: s.website.clone(),
             status: s.status,
-            purposes: s.purposes.clone(),
+            purposes: strings(&s.purposes),
             data_subjects: s.data_subjects.clone(),
-            personal_data: s.personal_data.clone(),
+            personal_data: strings(&s.personal_data),
             attributes: resolve_attributes(s, &snapshot.reference)
                 .into_iter()
                 .map(|a| ReceivedAttribute {
                     name: a.name,
-                    justification: a.justification,
+                    justification: a.justification.map(String::from),
                     sensitivity: a.sensitivity,
                     category: a.category,
                     declared: a.declared,
@@ -468,19 +469,19 @@ impl ServiceProfile {
                 .sub_processors
                 .iter()
                 .map(|u| ServiceSubProcessor {
-                    id: u.id.clone(),
+                    id: u.id.to_string(),
                     name: snapshot
                         .sub_processor(&u.id)
                         .map(|p| p.name.clone())
                         .unwrap_or_default(),
-                    purpose: u.purpose.clone(),
+                    purpose: u.purpose.as_deref().map(str::to_owned),
                     locations: u.locations.clone(),
                     transfer_mechanism: u.transfer_mechanism,
                 })
                 .collect(),
             locations: s.locations.clone(),
-            storage_countries: r.derived.storage_countries.clone(),
-            third_countries: r.derived.third_countries.clone(),
+            storage_countries: strings(&r.derived.storage_countries),
+            third_countries: strings(&r.derived.third_countries),
             terms: s.terms.clone(),
             sources: s.sources.clone(),
             flags: r.derived.flags.clone(),
@@ -530,7 +531,7 @@ impl SubProcessorView {
                 services.push(SubProcessorUseView {
                     service: ServiceRef::of(r),
                     vendor: VendorRef::of(snapshot, &r.service.vendor),
-                    purpose: u.purpose.clone(),
+                    purpose: u.purpose.as_deref().map(str::to_owned),
                     locations: u.locations.clone(),
                     transfer_mechanism: u.transfer_mechanism,
                 });
@@ -538,7 +539,7 @@ impl SubProcessorView {
         }
         Self {
             sub_processor: p.clone(),
-            countries: countries.into_iter().collect(),
+            countries: countries.into_iter().map(String::from).collect(),
             services,
         }
     }
@@ -691,7 +692,7 @@ pub fn country_uses(snapshot: &Snapshot, code: &str) -> Vec<CountryUse> {
                 out.push(CountryUse {
                     service: ServiceRef::of(r),
                     vendor: VendorRef::of(snapshot, &r.service.vendor),
-                    by: u.id.clone(),
+                    by: u.id.to_string(),
                     roles,
                     transfer_mechanism: Some(u.transfer_mechanism),
                 });
@@ -699,4 +700,9 @@ pub fn country_uses(snapshot: &Snapshot, code: &str) -> Vec<CountryUse> {
         }
     }
     out
+}
+
+/// Owned copies of shared texts, for an answer.
+fn strings(texts: &[SharedText]) -> Vec<String> {
+    texts.iter().map(|t| t.to_string()).collect()
 }

@@ -178,7 +178,7 @@ pub fn save_service(
             Some(r) => {
                 diesel::update(services::table.find(&s.id))
                     .set((
-                        services::vendor_id.eq(&s.vendor),
+                        services::vendor_id.eq(s.vendor.as_str()),
                         services::name.eq(&s.name),
                         services::description.eq(&s.description),
                         services::website.eq(&s.website),
@@ -191,7 +191,7 @@ pub fn save_service(
             None => {
                 let row = super::rows::ServiceRow {
                     id: s.id.clone(),
-                    vendor_id: s.vendor.clone(),
+                    vendor_id: s.vendor.to_string(),
                     name: s.name.clone(),
                     description: s.description.clone(),
                     website: s.website.clone(),

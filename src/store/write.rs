@@ -181,7 +181,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         .purposes
         .iter()
         .enumerate()
-        .map(|(i, t)| ("purpose", i, t.clone()))
+        .map(|(i, t)| ("purpose", i, t.to_string()))
         .chain(
             s.data_subjects
                 .iter()
@@ -192,7 +192,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
             s.personal_data
                 .iter()
                 .enumerate()
-                .map(|(i, t)| ("personal_data", i, t.clone())),
+                .map(|(i, t)| ("personal_data", i, t.to_string())),
         );
     for (kind, i, text) in texts {
         let row = TextRow {
@@ -208,9 +208,9 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
     for (i, a) in s.attributes.iter().enumerate() {
         let row = ServiceAttributeRow {
             service_id: id.clone(),
-            attribute_name: a.name.clone(),
+            attribute_name: a.name.to_string(),
             position: pos(i),
-            justification: a.justification.clone(),
+            justification: a.justification.as_deref().map(str::to_owned),
         };
         diesel::insert_into(service_attributes::table)
             .values(&row)
@@ -219,9 +219,9 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
     for (i, sc) in s.oidc_scopes.iter().enumerate() {
         let row = ServiceScopeRow {
             service_id: id.clone(),
-            scope: sc.scope.clone(),
+            scope: sc.scope.to_string(),
             position: pos(i),
-            justification: sc.justification.clone(),
+            justification: sc.justification.as_deref().map(str::to_owned),
         };
         diesel::insert_into(service_scopes::table)
             .values(&row)
@@ -231,9 +231,9 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         let row = LocationRow {
             service_id: id.clone(),
             position: pos(i),
-            country: l.country.clone(),
+            country: l.country.to_string(),
             role: enum_to_text(&l.role),
-            facility: l.facility.clone(),
+            facility: l.facility.as_deref().map(str::to_owned),
         };
         diesel::insert_into(service_locations::table)
             .values(&row)
@@ -243,8 +243,8 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         let row = UseRow {
             service_id: id.clone(),
             position: pos(i),
-            sub_processor_id: u.id.clone(),
-            purpose: u.purpose.clone(),
+            sub_processor_id: u.id.to_string(),
+            purpose: u.purpose.as_deref().map(str::to_owned),
             transfer_mechanism: enum_to_text(&u.transfer_mechanism),
         };
         diesel::insert_into(sub_processor_uses::table)
@@ -255,7 +255,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
                 service_id: id.clone(),
                 use_position: pos(i),
                 position: pos(k),
-                country: l.country.clone(),
+                country: l.country.to_string(),
                 role: enum_to_text(&l.role),
             };
             diesel::insert_into(sub_processor_use_locations::table)

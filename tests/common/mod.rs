@@ -347,7 +347,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                 if !attrs.iter().any(|a| a.name == name) {
                     attrs.push(AttributeRequest {
                         name: name.into(),
-                        justification: (next(4) > 0).then(|| format!("grunn {i}")),
+                        justification: (next(4) > 0).then(|| format!("grunn {i}").into()),
                     });
                 }
             }
@@ -360,7 +360,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                 }
                 let (country, mechanism) = places[next(places.len())];
                 uses.push(SubProcessorUse {
-                    id,
+                    id: id.into(),
                     purpose: Some("drift".into()),
                     locations: vec![UseLocation {
                         country: country.into(),
@@ -372,7 +372,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
             Service {
                 id: format!("gen-{i:04}"),
                 name: format!("Generert tjeneste {i:04}"),
-                vendor: vendors[i / 5].id.clone(),
+                vendor: vendors[i / 5].id.as_str().into(),
                 description: None,
                 website: None,
                 status: Status::Active,

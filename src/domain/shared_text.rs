@@ -1,0 +1,156 @@
+//! Text that many entries repeat (attribute and scope names, country codes, sub-processor ids,
+//! justifications, purposes), held once and shared. A catalogue is held in memory for hours,
+//! and a national one repeats the same few hundred names and stock phrases across thousands of
+//! services: each a `String` of its own had made up most of a record (valgrind massif).
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An immutable string that clones by reference count. Serialised as a plain string.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SharedText(Arc<str>);
+
+impl SharedText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(s: &str) -> Self {
+        Self(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(s: String) -> Self {
+        Self(Arc::from(s))
+    }
+}
+
+impl From<SharedText> for String {
+    fn from(s: SharedText) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SharedText {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<SharedText> for String {
+    fn eq(&self, other: &SharedText) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<SharedText> for str {
+    fn eq(&self, other: &SharedText) -> bool {
+        *self == *other.0
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// Hands out one `SharedText` per distinct string for as long as it lives: a whole read of the
+/// catalogue uses one, so equal strings from different rows end up as one allocation.
+#[derive(Default)]
+pub struct Interner {
+    seen: HashSet<SharedText>,
+}
+
+impl Interner {
+    pub fn text(&mut self, s: String) -> SharedText {
+        if let Some(t) = self.seen.get(s.as_str()) {
+            return t.clone();
+        }
+        let t = SharedText::from(s);
+        self.seen.insert(t.clone());
+        t
+    }
+    pub fn optional(&mut self, s: Option<String>) -> Option<SharedText> {
+        s.map(|s| self.text(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_strings_share_one_allocation_and_serialise_as_plain_strings() {
+        let mut interner = Interner::default();
+        let a = interner.text("Brukes for innlogging".to_owned());
+        let b = interner.text("Brukes for innlogging".to_owned());
+        let c = interner.text("Brukes for varsling".to_owned());
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(!Arc::ptr_eq(&a.0, &c.0));
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            "\"Brukes for innlogging\""
+        );
+        let back: SharedText = serde_json::from_str("\"Brukes for innlogging\"").unwrap();
+        assert_eq!(back, a);
+        assert_eq!(a, "Brukes for innlogging");
+    }
+}

@@ -133,11 +133,13 @@ pub struct Snapshot {
 static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Snapshot {
+    /// Services come already shared: a catalogue's records are large, and moving them from one
+    /// vector into their `Arc`s held them twice at the peak of a load.
     pub fn new(
         reference: Reference,
         mut vendors: Vec<VendorRecord>,
         mut sub_processors: Vec<SubProcessor>,
-        mut services: Vec<ServiceRecord>,
+        mut services: Vec<Arc<ServiceRecord>>,
     ) -> Self {
         vendors.sort_by(|a, b| a.vendor.id.cmp(&b.vendor.id));
         sub_processors.sort_by(|a, b| a.id.cmp(&b.id));
@@ -146,7 +148,7 @@ impl Snapshot {
             Arc::new(reference),
             shared(vendors),
             shared(sub_processors),
-            shared(services),
+            services,
         )
     }
 
@@ -325,7 +327,7 @@ pub fn generated_snapshot(
     let services = c
         .services
         .into_iter()
-        .map(|s| tests::record(s, updated_at, now))
+        .map(|s| Arc::new(tests::record(s, updated_at, now)))
         .collect();
     let vendors = c
         .vendors

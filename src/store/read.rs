@@ -2,6 +2,7 @@
 //! catalogue, or only the entries written since a snapshot was read.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -155,13 +156,8 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
     let mut shared = Interner::default();
     let mut services = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(READ_CHUNK) {
-        services.extend(read_services(
-            db,
-            Some(chunk),
-            &reference,
-            now,
-            &mut shared,
-        )?);
+        let records = read_services(db, Some(chunk), &reference, now, &mut shared)?;
+        services.extend(records.into_iter().map(Arc::new));
     }
     Ok(Snapshot::new(reference, vendors, sub_processors, services))
 }

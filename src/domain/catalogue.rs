@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::shared_text::SharedText;
+use super::shared::{SharedList, SharedText};
 
 pub const FORMAT: &str = "feide-registry-catalogue/1";
 
@@ -75,13 +75,15 @@ pub struct Service {
     pub website: Option<String>,
     pub status: Status,
     #[schema(value_type = Vec<String>)]
-    pub purposes: Vec<SharedText>,
-    pub data_subjects: Vec<DataSubject>,
+    pub purposes: SharedList<SharedText>,
+    #[schema(value_type = Vec<DataSubject>)]
+    pub data_subjects: SharedList<DataSubject>,
     #[schema(value_type = Vec<String>)]
-    pub personal_data: Vec<SharedText>,
+    pub personal_data: SharedList<SharedText>,
     pub attributes: Vec<AttributeRequest>,
     pub oidc_scopes: Vec<ScopeRequest>,
-    pub locations: Vec<Location>,
+    #[schema(value_type = Vec<Location>)]
+    pub locations: SharedList<Location>,
     pub sub_processors: Vec<SubProcessorUse>,
     pub terms: Terms,
     pub sources: Vec<Source>,
@@ -90,16 +92,9 @@ pub struct Service {
 impl Service {
     /// Frees the spare capacity of every list in the entry, for entries held in memory.
     pub fn shrink_to_fit(&mut self) {
-        self.purposes.shrink_to_fit();
-        self.data_subjects.shrink_to_fit();
-        self.personal_data.shrink_to_fit();
         self.attributes.shrink_to_fit();
         self.oidc_scopes.shrink_to_fit();
-        self.locations.shrink_to_fit();
         self.sub_processors.shrink_to_fit();
-        for u in &mut self.sub_processors {
-            u.locations.shrink_to_fit();
-        }
         self.sources.shrink_to_fit();
     }
 }
@@ -111,7 +106,9 @@ pub enum Status {
     Retired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DataSubject {
     Pupils,
@@ -140,7 +137,7 @@ pub struct ScopeRequest {
     pub justification: Option<SharedText>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Storage,
@@ -150,7 +147,7 @@ pub enum Role {
 }
 
 /// The vendor's own infrastructure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     #[schema(value_type = String, example = "NO")]
@@ -160,7 +157,7 @@ pub struct Location {
     pub facility: Option<SharedText>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseLocation {
     #[schema(value_type = String, example = "NL")]
@@ -213,7 +210,8 @@ pub struct SubProcessorUse {
     pub id: SharedText,
     #[schema(value_type = Option<String>, example = "Hosting av tjenesten")]
     pub purpose: Option<SharedText>,
-    pub locations: Vec<UseLocation>,
+    #[schema(value_type = Vec<UseLocation>)]
+    pub locations: SharedList<UseLocation>,
     pub transfer_mechanism: TransferMechanism,
 }
 

@@ -199,7 +199,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
                         .find(|u| u.id == id)
                         .map(|u| SubProcessorCell {
                             purpose: u.purpose.as_deref().map(str::to_owned),
-                            locations: u.locations.clone(),
+                            locations: u.locations.to_vec(),
                             transfer_mechanism: u.transfer_mechanism,
                         })
                 })

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::catalogue::{Role, Service};
 use super::reference::{Reference, Sensitivity};
-use super::shared_text::SharedText;
+use super::shared::SharedText;
 
 /// One Feide attribute a service receives, with its justification and scopes: built when an
 /// answer shows them, from the service and the reference catalogue.
@@ -192,12 +192,12 @@ mod tests {
             description: None,
             website: None,
             status: Status::Active,
-            purposes: vec![],
-            data_subjects: vec![],
-            personal_data: vec![],
+            purposes: vec![].into(),
+            data_subjects: vec![].into(),
+            personal_data: vec![].into(),
             attributes: vec![],
             oidc_scopes: vec![],
-            locations: vec![],
+            locations: vec![].into(),
             sub_processors: vec![],
             terms: Terms::default(),
             sources: vec![],
@@ -245,11 +245,12 @@ mod tests {
     #[test]
     fn storage_countries_leave_out_access_and_third_countries_include_it() {
         let mut s = service();
-        s.locations.push(Location {
+        s.locations = vec![Location {
             country: "NO".into(),
             role: Role::Storage,
             facility: None,
-        });
+        }]
+        .into();
         s.sub_processors.push(SubProcessorUse {
             id: "p".into(),
             purpose: None,
@@ -262,7 +263,8 @@ mod tests {
                     country: "US".into(),
                     role: Role::Support,
                 },
-            ],
+            ]
+            .into(),
             transfer_mechanism: TransferMechanism::Scc,
         });
         assert_eq!(storage_countries(&s), vec!["DE", "NO"]);

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Reference, Sensitivity};
-use super::shared_text::SharedText;
+use super::shared::SharedText;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
@@ -280,9 +280,9 @@ mod tests {
             description: None,
             website: None,
             status: Status::Active,
-            purposes: vec![],
-            data_subjects: vec![],
-            personal_data: vec![],
+            purposes: vec![].into(),
+            data_subjects: vec![].into(),
+            personal_data: vec![].into(),
             attributes: vec![AttributeRequest {
                 name: "mail".into(),
                 justification: Some("login".into()),
@@ -292,7 +292,8 @@ mod tests {
                 country: "NO".into(),
                 role: Role::Storage,
                 facility: None,
-            }],
+            }]
+            .into(),
             sub_processors: vec![],
             terms: Terms {
                 breach_notice_hours: Some(24),
@@ -309,7 +310,8 @@ mod tests {
             locations: vec![UseLocation {
                 country: country.into(),
                 role,
-            }],
+            }]
+            .into(),
             transfer_mechanism: mechanism,
         }
     }
@@ -403,11 +405,12 @@ mod tests {
     #[test]
     fn a_vendors_own_location_without_adequacy_counts_as_a_no_adequacy_transfer() {
         let mut s = service();
-        s.locations.push(Location {
+        s.locations = vec![Location {
             country: "CN".into(),
             role: Role::Support,
             facility: None,
-        });
+        }]
+        .into();
         assert_eq!(
             flags_of(&s),
             vec![Flag::ThirdCountryTransfer, Flag::NoAdequacyTransfer]

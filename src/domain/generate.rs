@@ -168,7 +168,8 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                         } else {
                             Role::Storage
                         },
-                    }],
+                    }]
+                    .into(),
                     transfer_mechanism: mechanism,
                 });
             }
@@ -187,16 +188,17 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                 } else {
                     Status::Active
                 },
-                purposes: vec![PURPOSES[rng.below(PURPOSES.len())].into()],
-                data_subjects: vec![DataSubject::Pupils, DataSubject::Staff],
-                personal_data: vec!["Svar på oppgaver".into()],
+                purposes: vec![PURPOSES[rng.below(PURPOSES.len())].into()].into(),
+                data_subjects: vec![DataSubject::Pupils, DataSubject::Staff].into(),
+                personal_data: vec!["Svar på oppgaver".into()].into(),
                 attributes,
                 oidc_scopes: Vec::new(),
                 locations: vec![Location {
                     country: "NO".into(),
                     role: Role::Storage,
                     facility: None,
-                }],
+                }]
+                .into(),
                 sub_processors: uses,
                 terms: Terms {
                     deletion_days_after_end: Some(30 * rng.between(1, 18) as i32),

@@ -14,6 +14,6 @@ pub mod profile;
 pub mod query;
 pub mod reference;
 pub mod search;
-pub mod shared_text;
+pub mod shared;
 pub mod validate;
 pub mod writes;

@@ -10,7 +10,7 @@ use super::catalogue::{Service, SubProcessor, Vendor};
 use super::derive::{resolve_attributes, storage_countries, third_countries, Received};
 use super::flags::{flags, stale_before, Flag};
 use super::reference::Reference;
-use super::shared_text::SharedText;
+use super::shared::SharedText;
 
 #[derive(Debug, Clone)]
 pub struct Stamp {

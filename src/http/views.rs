@@ -13,7 +13,7 @@ use crate::domain::derive::resolve_attributes;
 use crate::domain::flags::Flag;
 use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
-use crate::domain::shared_text::SharedText;
+use crate::domain::shared::SharedText;
 
 fn join<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
     items
@@ -451,7 +451,7 @@ impl ServiceProfile {
             website: s.website.clone(),
             status: s.status,
             purposes: strings(&s.purposes),
-            data_subjects: s.data_subjects.clone(),
+            data_subjects: s.data_subjects.to_vec(),
             personal_data: strings(&s.personal_data),
             attributes: resolve_attributes(s, &snapshot.reference)
                 .into_iter()
@@ -475,11 +475,11 @@ impl ServiceProfile {
                         .map(|p| p.name.clone())
                         .unwrap_or_default(),
                     purpose: u.purpose.as_deref().map(str::to_owned),
-                    locations: u.locations.clone(),
+                    locations: u.locations.to_vec(),
                     transfer_mechanism: u.transfer_mechanism,
                 })
                 .collect(),
-            locations: s.locations.clone(),
+            locations: s.locations.to_vec(),
             storage_countries: strings(&r.derived.storage_countries),
             third_countries: strings(&r.derived.third_countries),
             terms: s.terms.clone(),
@@ -532,7 +532,7 @@ impl SubProcessorView {
                     service: ServiceRef::of(r),
                     vendor: VendorRef::of(snapshot, &r.service.vendor),
                     purpose: u.purpose.as_deref().map(str::to_owned),
-                    locations: u.locations.clone(),
+                    locations: u.locations.to_vec(),
                     transfer_mechanism: u.transfer_mechanism,
                 });
             }

@@ -16,7 +16,7 @@ use crate::domain::profile::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::reference::{
     Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
 };
-use crate::domain::shared_text::Interner;
+use crate::domain::shared::Interner;
 
 /// Beyond this many touched entries one whole read is cheaper than reading them one set at a
 /// time (and SQLite bounds the parameters of one statement).
@@ -339,7 +339,7 @@ fn read_services(
             sub_uses.push(SubProcessorUse {
                 id: shared.text(u.sub_processor_id),
                 purpose: shared.optional(u.purpose),
-                locations: locs,
+                locations: shared.use_locations(locs),
                 transfer_mechanism: text_to_enum("transfer_mechanism", &u.transfer_mechanism)?,
             });
         }
@@ -349,9 +349,9 @@ fn read_services(
             description: r.description,
             website: r.website,
             status: text_to_enum("services.status", &r.status)?,
-            purposes,
-            data_subjects,
-            personal_data,
+            purposes: shared.texts(purposes),
+            data_subjects: shared.data_subjects(data_subjects),
+            personal_data: shared.texts(personal_data),
             attributes: attrs
                 .remove(&id)
                 .unwrap_or_default()
@@ -370,18 +370,21 @@ fn read_services(
                     justification: shared.optional(s.justification),
                 })
                 .collect(),
-            locations: locations
-                .remove(&id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| {
-                    Ok(Location {
-                        country: shared.text(l.country),
-                        role: text_to_enum("role", &l.role)?,
-                        facility: shared.optional(l.facility),
+            locations: {
+                let own = locations
+                    .remove(&id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|l| {
+                        Ok(Location {
+                            country: shared.text(l.country),
+                            role: text_to_enum("role", &l.role)?,
+                            facility: shared.optional(l.facility),
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?,
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                shared.locations(own)
+            },
             sub_processors: sub_uses,
             terms: terms
                 .remove(&id)

@@ -365,7 +365,8 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                     locations: vec![UseLocation {
                         country: country.into(),
                         role: Role::Storage,
-                    }],
+                    }]
+                    .into(),
                     transfer_mechanism: mechanism,
                 });
             }
@@ -380,16 +381,18 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                     "Kartlegging av lesing".into()
                 } else {
                     "Læring".into()
-                }],
-                data_subjects: vec![DataSubject::Pupils],
-                personal_data: vec![],
+                }]
+                .into(),
+                data_subjects: vec![DataSubject::Pupils].into(),
+                personal_data: vec![].into(),
                 attributes: attrs,
                 oidc_scopes: vec![],
                 locations: vec![Location {
                     country: "NO".into(),
                     role: Role::Storage,
                     facility: None,
-                }],
+                }]
+                .into(),
                 sub_processors: uses,
                 terms: Terms {
                     deletion_days_after_end: (next(5) > 0).then(|| 30 * (1 + next(12) as i32)),

@@ -1,15 +1,20 @@
-//! Text that many entries repeat (attribute and scope names, country codes, sub-processor ids,
-//! justifications, purposes), held once and shared. A catalogue is held in memory for hours,
-//! and a national one repeats the same few hundred names and stock phrases across thousands of
-//! services: each a `String` of its own had made up most of a record (valgrind massif).
+//! Values that many entries repeat, held once and shared: texts (attribute and scope names,
+//! country codes, sub-processor ids, justifications, purposes) and short lists (a
+//! sub-processor's locations, a service's purposes). A catalogue is held in memory for hours,
+//! and a national one repeats the same few hundred names, stock phrases and location sets across
+//! thousands of services: each a `String` or `Vec` of its own had made up most of a record
+//! (valgrind massif).
 
 use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::Hash;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::catalogue::{DataSubject, Location, UseLocation};
 
 /// An immutable string that clones by reference count. Serialised as a plain string.
 ///
@@ -116,14 +121,102 @@ impl<'de> Deserialize<'de> for SharedText {
     }
 }
 
-/// Hands out one `SharedText` per distinct string for as long as it lives: a whole read of the
-/// catalogue uses one, so equal strings from different rows end up as one allocation.
+/// An immutable list that clones by reference count. Serialised as a plain array.
+#[derive(PartialEq, Eq, Hash)]
+pub struct SharedList<T>(Arc<[T]>);
+
+impl<T> Clone for SharedList<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> Default for SharedList<T> {
+    fn default() -> Self {
+        Self(Arc::from(Vec::new()))
+    }
+}
+
+impl<T> Deref for SharedList<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SharedList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> Borrow<[T]> for SharedList<T> {
+    fn borrow(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> From<Vec<T>> for SharedList<T> {
+    fn from(v: Vec<T>) -> Self {
+        Self(Arc::from(v))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SharedList<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for SharedList<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for SharedList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// Hands out one shared value per distinct string or list for as long as it lives: a whole
+/// read of the catalogue uses one, so equal values from different rows end up as one
+/// allocation.
 #[derive(Default)]
 pub struct Interner {
     seen: HashSet<SharedText>,
+    use_locations: HashSet<SharedList<UseLocation>>,
+    locations: HashSet<SharedList<Location>>,
+    texts: HashSet<SharedList<SharedText>>,
+    subjects: HashSet<SharedList<DataSubject>>,
+}
+
+/// The shared copy of `items` kept in `seen`, added if new.
+fn list<T: Hash + Eq>(seen: &mut HashSet<SharedList<T>>, items: Vec<T>) -> SharedList<T> {
+    if let Some(l) = seen.get(items.as_slice()) {
+        return l.clone();
+    }
+    let l = SharedList::from(items);
+    seen.insert(l.clone());
+    l
 }
 
 impl Interner {
+    pub fn use_locations(&mut self, items: Vec<UseLocation>) -> SharedList<UseLocation> {
+        list(&mut self.use_locations, items)
+    }
+    pub fn locations(&mut self, items: Vec<Location>) -> SharedList<Location> {
+        list(&mut self.locations, items)
+    }
+    pub fn texts(&mut self, items: Vec<SharedText>) -> SharedList<SharedText> {
+        list(&mut self.texts, items)
+    }
+    pub fn data_subjects(&mut self, items: Vec<DataSubject>) -> SharedList<DataSubject> {
+        list(&mut self.subjects, items)
+    }
     pub fn text(&mut self, s: String) -> SharedText {
         if let Some(t) = self.seen.get(s.as_str()) {
             return t.clone();
@@ -157,5 +250,18 @@ mod tests {
         assert_eq!(back, a);
         assert_eq!(a, "Brukes for innlogging");
         assert_eq!(std::mem::size_of::<Option<SharedText>>(), 8);
+    }
+
+    #[test]
+    fn equal_lists_share_one_allocation_and_serialise_as_arrays() {
+        let mut interner = Interner::default();
+        let no = |i: &mut Interner| i.texts(vec!["NO".into(), "SE".into()]);
+        let (a, b) = (no(&mut interner), no(&mut interner));
+        let c = interner.texts(vec!["NO".into()]);
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(!Arc::ptr_eq(&a.0, &c.0));
+        assert_eq!(serde_json::to_string(&a).unwrap(), r#"["NO","SE"]"#);
+        let back: SharedList<SharedText> = serde_json::from_str(r#"["NO","SE"]"#).unwrap();
+        assert_eq!(back, a);
     }
 }

@@ -251,12 +251,13 @@ pub struct Terms {
     pub termination_notice_days: Option<i32>,
     pub log_retention_days: Option<i32>,
     pub security_audit_months: Option<i32>,
-    pub security_level: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub security_level: Option<SharedText>,
     /// ISO 3166-1 code of the governing law.
-    #[schema(example = "NO")]
-    pub governing_law: Option<String>,
-    #[schema(example = "Oslo tingrett")]
-    pub venue: Option<String>,
+    #[schema(value_type = Option<String>, example = "NO")]
+    pub governing_law: Option<SharedText>,
+    #[schema(value_type = Option<String>, example = "Oslo tingrett")]
+    pub venue: Option<SharedText>,
     /// The agreement's own words for each term, keyed by the term's field name.
     #[serde(default)]
     pub evidence: std::collections::BTreeMap<String, String>,

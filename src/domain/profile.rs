@@ -10,7 +10,7 @@ use super::catalogue::{Service, SubProcessor, Vendor};
 use super::derive::{resolve_attributes, storage_countries, third_countries, Received};
 use super::flags::{flags, stale_before, Flag};
 use super::reference::Reference;
-use super::shared::SharedText;
+use super::shared::{Interner, SharedList, SharedText};
 
 #[derive(Debug, Clone)]
 pub struct Stamp {
@@ -42,9 +42,10 @@ impl ServiceRecord {
         stamp: Stamp,
         now: DateTime<Utc>,
         reference: &Reference,
+        shared: &mut Interner,
     ) -> Self {
         service.shrink_to_fit();
-        let derived = Derived::compute(&service, stamp.updated_at, now, reference);
+        let derived = Derived::compute(&service, stamp.updated_at, now, reference, shared);
         Self {
             service,
             stamp,
@@ -59,9 +60,9 @@ pub struct Derived {
     /// What the service receives, declared or through scopes, in `resolve_attributes` order;
     /// the names, justifications and scopes are built from the entry when an answer shows them.
     pub attributes: Box<[Received]>,
-    pub storage_countries: Box<[SharedText]>,
-    pub third_countries: Box<[SharedText]>,
-    pub flags: Vec<Flag>,
+    pub storage_countries: SharedList<SharedText>,
+    pub third_countries: SharedList<SharedText>,
+    pub flags: SharedList<Flag>,
 }
 
 impl Derived {
@@ -70,15 +71,16 @@ impl Derived {
         updated_at: DateTime<Utc>,
         now: DateTime<Utc>,
         reference: &Reference,
+        shared: &mut Interner,
     ) -> Self {
         let resolved = resolve_attributes(service, reference);
         let third = third_countries(service, reference);
         let flags = flags(service, &resolved, &third, updated_at, now, reference);
         Self {
-            storage_countries: storage_countries(service).into(),
-            third_countries: third.into(),
+            storage_countries: shared.texts(storage_countries(service)),
+            third_countries: shared.texts(third),
             attributes: resolved.iter().map(Received::of).collect(),
-            flags,
+            flags: shared.flags(flags),
         }
     }
 }
@@ -89,8 +91,10 @@ impl Derived {
 /// carries an old rendering.
 #[derive(Default)]
 pub struct Memo {
-    pub profile: OnceLock<Rendered>,
-    pub summary: OnceLock<Rendered>,
+    // boxed: most records are never asked for, and an empty box costs eight bytes where an empty
+    // `Rendered` costs fifty-six
+    pub profile: OnceLock<Box<Rendered>>,
+    pub summary: OnceLock<Box<Rendered>>,
 }
 
 /// A serialised answer and its strong ETag.
@@ -233,6 +237,7 @@ impl Snapshot {
     /// when nothing changed.
     pub fn aged(&self, now: DateTime<Utc>) -> Option<Snapshot> {
         let limit = stale_before(now);
+        let mut shared = Interner::default();
         let changed: Vec<ServiceRecord> = self
             .services
             .iter()
@@ -241,7 +246,13 @@ impl Snapshot {
                 r.derived.flags.contains(&Flag::Stale) != stale
             })
             .map(|r| ServiceRecord {
-                derived: Derived::compute(&r.service, r.stamp.updated_at, now, &self.reference),
+                derived: Derived::compute(
+                    &r.service,
+                    r.stamp.updated_at,
+                    now,
+                    &self.reference,
+                    &mut shared,
+                ),
                 ..ServiceRecord::clone(r)
             })
             .collect();
@@ -355,7 +366,13 @@ mod tests {
         now: DateTime<Utc>,
     ) -> ServiceRecord {
         ServiceRecord {
-            derived: Derived::compute(&service, updated_at, now, &Reference::default()),
+            derived: Derived::compute(
+                &service,
+                updated_at,
+                now,
+                &Reference::default(),
+                &mut Interner::default(),
+            ),
             stamp: Stamp {
                 revision: 1,
                 created_at: updated_at,

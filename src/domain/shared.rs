@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{DataSubject, Location, UseLocation};
+use super::flags::Flag;
 
 /// An immutable string that clones by reference count. Serialised as a plain string.
 ///
@@ -192,6 +193,7 @@ pub struct Interner {
     locations: HashSet<SharedList<Location>>,
     texts: HashSet<SharedList<SharedText>>,
     subjects: HashSet<SharedList<DataSubject>>,
+    flags: HashSet<SharedList<Flag>>,
 }
 
 /// The shared copy of `items` kept in `seen`, added if new.
@@ -213,6 +215,9 @@ impl Interner {
     }
     pub fn texts(&mut self, items: Vec<SharedText>) -> SharedList<SharedText> {
         list(&mut self.texts, items)
+    }
+    pub fn flags(&mut self, items: Vec<Flag>) -> SharedList<Flag> {
+        list(&mut self.flags, items)
     }
     pub fn data_subjects(&mut self, items: Vec<DataSubject>) -> SharedList<DataSubject> {
         list(&mut self.subjects, items)

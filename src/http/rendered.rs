@@ -22,11 +22,11 @@ fn summary(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError
 
 /// The rendering kept in `cell`, made (serialised and hashed) the first time it is asked for.
 fn kept<T: Serialize>(
-    cell: &std::sync::OnceLock<Rendered>,
+    cell: &std::sync::OnceLock<Box<Rendered>>,
     view: impl FnOnce() -> T,
 ) -> Result<Rendered, AppError> {
     if let Some(r) = cell.get() {
-        return Ok(r.clone());
+        return Ok(Rendered::clone(r));
     }
     let bytes = to_json(&view())?;
     let rendered = Rendered {
@@ -34,7 +34,7 @@ fn kept<T: Serialize>(
         bytes: bytes.into(),
     };
     // A racing request may have set it first: both renderings are the same bytes.
-    let _ = cell.set(rendered.clone());
+    let _ = cell.set(Box::new(rendered.clone()));
     Ok(rendered)
 }
 

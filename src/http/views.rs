@@ -343,7 +343,7 @@ impl ServiceSummary {
                 .collect(),
             storage_countries: strings(&r.derived.storage_countries),
             third_countries: strings(&r.derived.third_countries),
-            flags: r.derived.flags.clone(),
+            flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             updated_at: r.stamp.updated_at,
         }
@@ -484,7 +484,7 @@ impl ServiceProfile {
             third_countries: strings(&r.derived.third_countries),
             terms: s.terms.clone(),
             sources: s.sources.clone(),
-            flags: r.derived.flags.clone(),
+            flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,
             updated_at: r.stamp.updated_at,

@@ -16,7 +16,7 @@ use crate::domain::profile::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::reference::{
     Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
 };
-use crate::domain::shared::Interner;
+use crate::domain::shared::{Interner, SharedText};
 
 /// Beyond this many touched entries one whole read is cheaper than reading them one set at a
 /// time (and SQLite bounds the parameters of one statement).
@@ -407,7 +407,7 @@ fn read_services(
             id,
         };
         let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
-        services.push(ServiceRecord::new(service, stamp, now, reference));
+        services.push(ServiceRecord::new(service, stamp, now, reference, shared));
     }
     Ok(services)
 }
@@ -519,9 +519,9 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         termination_notice_days: t.termination_notice_days,
         log_retention_days: t.log_retention_days,
         security_audit_months: t.security_audit_months,
-        security_level: t.security_level,
-        governing_law: t.governing_law,
-        venue: t.venue,
+        security_level: t.security_level.map(SharedText::from),
+        governing_law: t.governing_law.map(SharedText::from),
+        venue: t.venue.map(SharedText::from),
         evidence: serde_json::from_str(&t.evidence)
             .map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
     })

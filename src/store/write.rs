@@ -277,9 +277,9 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         termination_notice_days: t.termination_notice_days,
         log_retention_days: t.log_retention_days,
         security_audit_months: t.security_audit_months,
-        security_level: t.security_level.clone(),
-        governing_law: t.governing_law.clone(),
-        venue: t.venue.clone(),
+        security_level: t.security_level.as_deref().map(str::to_owned),
+        governing_law: t.governing_law.as_deref().map(str::to_owned),
+        venue: t.venue.as_deref().map(str::to_owned),
         evidence: serde_json::to_string(&t.evidence).unwrap_or_else(|_| "{}".into()),
     };
     diesel::insert_into(service_terms::table)

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::shared::{SharedList, SharedText};
+use super::shared::{Shared, SharedList, SharedText};
 
 pub const FORMAT: &str = "feide-registry-catalogue/1";
 
@@ -80,11 +80,13 @@ pub struct Service {
     pub data_subjects: SharedList<DataSubject>,
     #[schema(value_type = Vec<String>)]
     pub personal_data: SharedList<SharedText>,
-    pub attributes: Vec<AttributeRequest>,
+    #[schema(value_type = Vec<AttributeRequest>)]
+    pub attributes: Vec<Shared<AttributeRequest>>,
     pub oidc_scopes: Vec<ScopeRequest>,
     #[schema(value_type = Vec<Location>)]
     pub locations: SharedList<Location>,
-    pub sub_processors: Vec<SubProcessorUse>,
+    #[schema(value_type = Vec<SubProcessorUse>)]
+    pub sub_processors: Vec<Shared<SubProcessorUse>>,
     pub terms: Terms,
     pub sources: Vec<Source>,
 }
@@ -118,7 +120,7 @@ pub enum DataSubject {
 }
 
 /// A Feide attribute the service receives and the vendor's reason for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeRequest {
     #[schema(value_type = String, example = "givenName")]
@@ -166,7 +168,7 @@ pub struct UseLocation {
 }
 
 /// How a transfer of personal data to a sub-processor is legitimised (GDPR chapter V).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TransferMechanism {
     /// Every location is inside the EEA: no transfer.
@@ -203,7 +205,7 @@ impl TransferMechanism {
 }
 
 /// One service's use of a shared sub-processor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubProcessorUse {
     #[schema(value_type = String, example = "microsoft-azure")]

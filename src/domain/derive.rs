@@ -207,10 +207,13 @@ mod tests {
     #[test]
     fn a_scope_resolves_to_the_attributes_it_releases_carrying_its_justification() {
         let mut s = service();
-        s.attributes.push(AttributeRequest {
-            name: "sn".into(),
-            justification: Some("sorting".into()),
-        });
+        s.attributes.push(
+            AttributeRequest {
+                name: "sn".into(),
+                justification: Some("sorting".into()),
+            }
+            .into(),
+        );
         s.oidc_scopes.push(ScopeRequest {
             scope: "userinfo-name".into(),
             justification: Some("show names".into()),
@@ -251,22 +254,25 @@ mod tests {
             facility: None,
         }]
         .into();
-        s.sub_processors.push(SubProcessorUse {
-            id: "p".into(),
-            purpose: None,
-            locations: vec![
-                UseLocation {
-                    country: "DE".into(),
-                    role: Role::Processing,
-                },
-                UseLocation {
-                    country: "US".into(),
-                    role: Role::Support,
-                },
-            ]
+        s.sub_processors.push(
+            SubProcessorUse {
+                id: "p".into(),
+                purpose: None,
+                locations: vec![
+                    UseLocation {
+                        country: "DE".into(),
+                        role: Role::Processing,
+                    },
+                    UseLocation {
+                        country: "US".into(),
+                        role: Role::Support,
+                    },
+                ]
+                .into(),
+                transfer_mechanism: TransferMechanism::Scc,
+            }
             .into(),
-            transfer_mechanism: TransferMechanism::Scc,
-        });
+        );
         assert_eq!(storage_countries(&s), vec!["DE", "NO"]);
         assert_eq!(third_countries(&s, &reference()), vec!["US"]);
     }

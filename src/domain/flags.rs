@@ -286,7 +286,8 @@ mod tests {
             attributes: vec![AttributeRequest {
                 name: "mail".into(),
                 justification: Some("login".into()),
-            }],
+            }
+            .into()],
             oidc_scopes: vec![],
             locations: vec![Location {
                 country: "NO".into(),
@@ -397,7 +398,8 @@ mod tests {
         ];
         for (country, role, mechanism, expected) in table {
             let mut s = service();
-            s.sub_processors.push(uses(country, *role, *mechanism));
+            s.sub_processors
+                .push(uses(country, *role, *mechanism).into());
             assert_eq!(&flags_of(&s), expected, "{country} {role:?} {mechanism:?}");
         }
     }
@@ -420,17 +422,24 @@ mod tests {
     #[test]
     fn high_sensitivity_attributes_are_flagged() {
         let mut s = service();
-        s.attributes.push(AttributeRequest {
-            name: "norEduPersonNIN".into(),
-            justification: Some("x".into()),
-        });
+        s.attributes.push(
+            AttributeRequest {
+                name: "norEduPersonNIN".into(),
+                justification: Some("x".into()),
+            }
+            .into(),
+        );
         assert_eq!(flags_of(&s), vec![Flag::SensitiveAttributes]);
     }
 
     #[test]
     fn an_attribute_without_justification_is_flagged_unless_its_scope_is_justified() {
         let mut s = service();
-        s.attributes[0].justification = Some("  ".into());
+        s.attributes[0] = AttributeRequest {
+            name: "mail".into(),
+            justification: Some("  ".into()),
+        }
+        .into();
         assert_eq!(flags_of(&s), vec![Flag::MissingJustification]);
 
         let mut s = service();

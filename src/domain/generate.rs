@@ -2,6 +2,7 @@
 //! shaped like the real one, at any size. Every generated catalogue passes `validate_catalogue`.
 
 use super::catalogue::*;
+use super::shared::Shared;
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same catalogue on
 /// every machine, with no dependence on a library's algorithm staying the same.
@@ -191,7 +192,7 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                 purposes: vec![PURPOSES[rng.below(PURPOSES.len())].into()].into(),
                 data_subjects: vec![DataSubject::Pupils, DataSubject::Staff].into(),
                 personal_data: vec!["Svar på oppgaver".into()].into(),
-                attributes,
+                attributes: attributes.into_iter().map(Shared::from).collect(),
                 oidc_scopes: Vec::new(),
                 locations: vec![Location {
                     country: "NO".into(),
@@ -199,7 +200,7 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                     facility: None,
                 }]
                 .into(),
-                sub_processors: uses,
+                sub_processors: uses.into_iter().map(Shared::from).collect(),
                 terms: Terms {
                     deletion_days_after_end: Some(30 * rng.between(1, 18) as i32),
                     breach_notice_hours: (rng.below(3) > 0)

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::catalogue::{DataSubject, Location, UseLocation};
+use super::catalogue::{AttributeRequest, DataSubject, Location, SubProcessorUse, UseLocation};
 use super::flags::Flag;
 
 /// An immutable string that clones by reference count. Serialised as a plain string.
@@ -183,6 +183,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SharedList<T> {
     }
 }
 
+/// An immutable value that clones by reference count, read through `Deref`, serialised as the
+/// value itself: for entries many services repeat whole (the same sub-processor with the same
+/// purpose and locations; the same attribute with the same justification).
+#[derive(PartialEq, Eq, Hash)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(v: T) -> Self {
+        Self(Arc::new(v))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// Hands out one shared value per distinct string or list for as long as it lives: a whole
 /// read of the catalogue uses one, so equal values from different rows end up as one
 /// allocation.
@@ -194,6 +237,18 @@ pub struct Interner {
     texts: HashSet<SharedList<SharedText>>,
     subjects: HashSet<SharedList<DataSubject>>,
     flags: HashSet<SharedList<Flag>>,
+    attributes: HashSet<Shared<AttributeRequest>>,
+    uses: HashSet<Shared<SubProcessorUse>>,
+}
+
+/// The shared copy of `item` kept in `seen`, added if new.
+fn one<T: Hash + Eq>(seen: &mut HashSet<Shared<T>>, item: T) -> Shared<T> {
+    let item = Shared::from(item);
+    if let Some(kept) = seen.get(&item) {
+        return kept.clone();
+    }
+    seen.insert(item.clone());
+    item
 }
 
 /// The shared copy of `items` kept in `seen`, added if new.
@@ -215,6 +270,12 @@ impl Interner {
     }
     pub fn texts(&mut self, items: Vec<SharedText>) -> SharedList<SharedText> {
         list(&mut self.texts, items)
+    }
+    pub fn attribute(&mut self, item: AttributeRequest) -> Shared<AttributeRequest> {
+        one(&mut self.attributes, item)
+    }
+    pub fn sub_processor_use(&mut self, item: SubProcessorUse) -> Shared<SubProcessorUse> {
+        one(&mut self.uses, item)
     }
     pub fn flags(&mut self, items: Vec<Flag>) -> SharedList<Flag> {
         list(&mut self.flags, items)

@@ -336,12 +336,13 @@ fn read_services(
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            sub_uses.push(SubProcessorUse {
+            let used = SubProcessorUse {
                 id: shared.text(u.sub_processor_id),
                 purpose: shared.optional(u.purpose),
                 locations: shared.use_locations(locs),
                 transfer_mechanism: text_to_enum("transfer_mechanism", &u.transfer_mechanism)?,
-            });
+            };
+            sub_uses.push(shared.sub_processor_use(used));
         }
         let service = Service {
             vendor: shared.text(r.vendor_id),
@@ -356,9 +357,12 @@ fn read_services(
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|a| AttributeRequest {
-                    name: shared.text(a.attribute_name),
-                    justification: shared.optional(a.justification),
+                .map(|a| {
+                    let request = AttributeRequest {
+                        name: shared.text(a.attribute_name),
+                        justification: shared.optional(a.justification),
+                    };
+                    shared.attribute(request)
                 })
                 .collect(),
             oidc_scopes: scopes

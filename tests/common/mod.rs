@@ -385,7 +385,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                 .into(),
                 data_subjects: vec![DataSubject::Pupils].into(),
                 personal_data: vec![].into(),
-                attributes: attrs,
+                attributes: attrs.into_iter().map(Into::into).collect(),
                 oidc_scopes: vec![],
                 locations: vec![Location {
                     country: "NO".into(),
@@ -393,7 +393,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                     facility: None,
                 }]
                 .into(),
-                sub_processors: uses,
+                sub_processors: uses.into_iter().map(Into::into).collect(),
                 terms: Terms {
                     deletion_days_after_end: (next(5) > 0).then(|| 30 * (1 + next(12) as i32)),
                     breach_notice_hours: (next(2) == 0).then_some(72),

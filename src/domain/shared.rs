@@ -12,6 +12,7 @@ use std::hash::Hash;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::catalogue::{AttributeRequest, DataSubject, Location, SubProcessorUse, UseLocation};
@@ -19,11 +20,12 @@ use super::flags::Flag;
 
 /// An immutable string that clones by reference count. Serialised as a plain string.
 ///
-/// It holds a thin pointer (`Arc<Box<str>>`, eight bytes, where `Arc<str>` takes sixteen): the
-/// entries hold millions of these, the texts behind them are few, and the second hop costs one
-/// pointer per distinct text.
+/// It holds a thin pointer to one allocation with the count, the length and the bytes
+/// (`ArcStr`: eight bytes, where `Arc<str>` takes sixteen and `Arc<Box<str>>` two allocations):
+/// entries hold millions of these, and a catalogue whose texts are all distinct holds millions
+/// of allocations behind them too.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct SharedText(Arc<Box<str>>);
+pub struct SharedText(ArcStr);
 
 impl SharedText {
     pub fn as_str(&self) -> &str {
@@ -52,13 +54,13 @@ impl AsRef<str> for SharedText {
 
 impl From<&str> for SharedText {
     fn from(s: &str) -> Self {
-        Self(Arc::new(s.into()))
+        Self(ArcStr::from(s))
     }
 }
 
 impl From<String> for SharedText {
     fn from(s: String) -> Self {
-        Self(Arc::new(s.into_boxed_str()))
+        Self(ArcStr::from(s))
     }
 }
 
@@ -306,8 +308,8 @@ mod tests {
         let a = interner.text("Brukes for innlogging".to_owned());
         let b = interner.text("Brukes for innlogging".to_owned());
         let c = interner.text("Brukes for varsling".to_owned());
-        assert!(Arc::ptr_eq(&a.0, &b.0));
-        assert!(!Arc::ptr_eq(&a.0, &c.0));
+        assert!(ArcStr::ptr_eq(&a.0, &b.0));
+        assert!(!ArcStr::ptr_eq(&a.0, &c.0));
         assert_eq!(
             serde_json::to_string(&a).unwrap(),
             "\"Brukes for innlogging\""

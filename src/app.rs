@@ -18,6 +18,7 @@ use crate::domain::validate::{validate_catalogue, FieldProblem};
 use crate::http::answer_cache::AnswerCache;
 use crate::http::caller::Security;
 use crate::http::rate_limit::RateLimiter;
+use crate::http::render_cache::RenderCache;
 use crate::http::{self, AppState};
 use crate::issuer::{ExternalIssuer, IssuerConfig};
 use crate::store::clients::{insert_client, ClientRow};
@@ -116,6 +117,7 @@ pub struct ServerOptions {
     pub cors_origins: Vec<String>,
     pub bench_ceiling: bool,
     pub answer_cache_bytes: usize,
+    pub render_cache_bytes: usize,
 }
 
 impl ServerOptions {
@@ -133,6 +135,7 @@ impl ServerOptions {
             cors_origins: Vec::new(),
             bench_ceiling: false,
             answer_cache_bytes: 32 << 20,
+            render_cache_bytes: 32 << 20,
         }
     }
 
@@ -177,6 +180,7 @@ impl ServerOptions {
             external,
             max_body: settings.max_body_bytes,
             answer_cache_bytes: settings.answer_cache_mb << 20,
+            render_cache_bytes: settings.render_cache_mb << 20,
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
             cors_origins: settings
@@ -246,6 +250,7 @@ pub fn server(
         store,
         cache: Default::default(),
         answers: AnswerCache::new(options.answer_cache_bytes),
+        renders: RenderCache::new(options.render_cache_bytes),
         metrics: Default::default(),
         entry_locks: Default::default(),
         security: Security {

@@ -150,6 +150,11 @@ pub struct Settings {
     #[arg(long, env = "ANSWER_CACHE_MB", default_value_t = 32, global = true)]
     pub answer_cache_mb: usize,
 
+    /// Memory for serialised service profiles and list rows, kept across snapshots for the
+    /// entries that did not change, in MiB; 0 turns it off.
+    #[arg(long, env = "RENDER_CACHE_MB", default_value_t = 32, global = true)]
+    pub render_cache_mb: usize,
+
     /// Writes per minute one client may make.
     #[arg(
         long,

@@ -211,4 +211,73 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     c_handle.stop(false).await;
 }
 
+/// A metric line's value from `/metrics`.
+async fn metric(app: &TestApp, line: &str) -> u64 {
+    let text = app.get("/metrics").await.text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(line)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {line} in {text}"))
+        .parse()
+        .unwrap()
+}
+
+/// Kept profiles and list rows stay within `RENDER_CACHE_MB` however many are read, answer like
+/// fresh renderings when read again, and outlive writes to other entries.
+async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
+    let budget = 64 * 1024;
+    let mut options = feide_registry::app::ServerOptions::with_key(vec![7; 32]);
+    options.render_cache_bytes = budget;
+    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
+    let catalogue = common::generated_catalogue(300, 3);
+    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    let read_all = || async {
+        let mut seen = Vec::new();
+        for s in &catalogue.services {
+            let res = app.get(&format!("/api/v1/services/{}", s.id)).await;
+            assert_eq!(res.status(), 200);
+            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+            seen.push((etag, res.bytes().await.unwrap()));
+        }
+        seen
+    };
+    let first = read_all().await;
+    let rendered: usize = first.iter().map(|(_, b)| b.len()).sum();
+    assert!(
+        rendered > 2 * budget,
+        "the profiles ({rendered} bytes) exceed the budget"
+    );
+    let kept = metric(&app, "feide_registry_render_cache_bytes").await;
+    assert!(kept > 0 && kept <= budget as u64, "kept {kept} of {budget}");
+    // read again, some from the cache and some rendered anew: the same bytes and ETags
+    assert_eq!(read_all().await, first);
+    assert!(metric(&app, "feide_registry_render_cache_bytes").await <= budget as u64);
+
+    // a write to one service leaves another's kept profile in place
+    let kikora = "/api/v1/services/kikora";
+    let before = app.get(kikora).await.bytes().await.unwrap();
+    let hits = metric(&app, "feide_registry_render_cache_total{result=\"hit\"}").await;
+    let token = app.token("admin", None).await;
+    let patched = app
+        .write(
+            "PATCH",
+            "/api/v1/services/sykkeldyktig",
+            Some(&token),
+            Some("*"),
+            Some(&json!({"description": "Ny beskrivelse"})),
+        )
+        .await;
+    assert_eq!(patched.status(), 200);
+    assert_eq!(app.get(kikora).await.bytes().await.unwrap(), before);
+    let after = metric(&app, "feide_registry_render_cache_total{result=\"hit\"}").await;
+    assert_eq!(
+        after,
+        hits + 1,
+        "kikora's profile was kept across the write"
+    );
+    // and the written one shows the write
+    let written: Value = app.json("/api/v1/services/sykkeldyktig").await;
+    assert_eq!(written["description"], "Ny beskrivelse");
+}
+
 on_both_engines!(caught_up_snapshots_answer_like_a_fresh_read);
+per_engine!(kept_renderings_stay_within_their_budget);

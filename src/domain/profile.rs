@@ -1,7 +1,7 @@
 //! A stored entry with its bookkeeping, and the facts derived from it.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -85,16 +85,22 @@ impl Derived {
     }
 }
 
-/// Answers rendered from one record, kept with it: an entry that did not change is serialised
-/// (and hashed for its ETag) once, not on every request. A clone starts empty, so a record
-/// rebuilt because something it shows changed (its vendor's name, a sub-processor's name) never
-/// carries an old rendering.
-#[derive(Default)]
+/// What the renderings of one record are kept under (`http::render_cache`): an entry that did
+/// not change is serialised (and hashed for its ETag) once, not on every request. Every record
+/// gets a key of its own, and a clone a new one, so a record rebuilt because something it shows
+/// changed (its vendor's name, a sub-processor's name) never finds an old rendering.
 pub struct Memo {
-    // boxed: most records are never asked for, and an empty box costs eight bytes where an empty
-    // `Rendered` costs fifty-six
-    pub profile: OnceLock<Box<Rendered>>,
-    pub summary: OnceLock<Box<Rendered>>,
+    pub key: u64,
+}
+
+static MEMO_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Default for Memo {
+    fn default() -> Self {
+        Self {
+            key: MEMO_KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
 }
 
 /// A serialised answer and its strong ETag.

@@ -58,6 +58,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .body(
             state.metrics.render()
                 + &state.cache.render_metrics()
-                + &state.answers.render_metrics(),
+                + &state.answers.render_metrics()
+                + &state.renders.render_metrics(),
         )
 }

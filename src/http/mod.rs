@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod ops;
 pub mod pagination;
 pub mod rate_limit;
+pub mod render_cache;
 mod rendered;
 mod reports;
 mod service_writes;
@@ -39,6 +40,7 @@ pub struct AppState {
     pub store: Store,
     pub cache: SnapshotCache,
     pub answers: answer_cache::AnswerCache,
+    pub renders: render_cache::RenderCache,
     pub metrics: metrics::Metrics,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,

@@ -1,41 +1,45 @@
-//! Service profiles and list rows, serialised once per record and kept with it (`Memo`): the
-//! hot reads answer bytes already made instead of building, serialising and hashing a view on
-//! every request.
+//! Service profiles and list rows, serialised once per record and kept for it
+//! (`render_cache`): the hot reads answer bytes already made instead of building, serialising
+//! and hashing a view on every request.
 
 use serde::Serialize;
 
 use super::negotiate::etag;
+use super::render_cache::{Kind, RenderCache};
 use super::views::{FacetCounts, ServiceProfile, ServiceSummary};
 use crate::domain::profile::{Rendered, ServiceRecord, Snapshot};
 use crate::error::AppError;
 
 /// The whole profile of a service, as `GET /api/v1/services/{id}` answers it.
-pub fn profile(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
-    kept(&record.memo.profile, || ServiceProfile::of(record, snap))
+pub fn profile(
+    record: &ServiceRecord,
+    snap: &Snapshot,
+    kept: &RenderCache,
+) -> Result<Rendered, AppError> {
+    kept.get_or_render((record.memo.key, Kind::Profile), || {
+        rendered(&ServiceProfile::of(record, snap))
+    })
 }
 
 /// A service's row in a list, as JSON, with the digest a page's ETag is made from
 /// (`service_list`).
-fn summary(record: &ServiceRecord, snap: &Snapshot) -> Result<Rendered, AppError> {
-    kept(&record.memo.summary, || ServiceSummary::of(record, snap))
+fn summary(
+    record: &ServiceRecord,
+    snap: &Snapshot,
+    kept: &RenderCache,
+) -> Result<Rendered, AppError> {
+    kept.get_or_render((record.memo.key, Kind::Summary), || {
+        rendered(&ServiceSummary::of(record, snap))
+    })
 }
 
-/// The rendering kept in `cell`, made (serialised and hashed) the first time it is asked for.
-fn kept<T: Serialize>(
-    cell: &std::sync::OnceLock<Box<Rendered>>,
-    view: impl FnOnce() -> T,
-) -> Result<Rendered, AppError> {
-    if let Some(r) = cell.get() {
-        return Ok(Rendered::clone(r));
-    }
-    let bytes = to_json(&view())?;
-    let rendered = Rendered {
+/// A view serialised, with its ETag.
+fn rendered<T: Serialize>(view: &T) -> Result<Rendered, AppError> {
+    let bytes = to_json(view)?;
+    Ok(Rendered {
         etag: etag(&bytes),
         bytes: bytes.into(),
-    };
-    // A racing request may have set it first: both renderings are the same bytes.
-    let _ = cell.set(Box::new(rendered.clone()));
-    Ok(rendered)
+    })
 }
 
 /// The JSON of a `ServiceList` page made of kept rows: the same bytes `serde_json` gives for the
@@ -48,10 +52,11 @@ pub fn service_list(
     snap: &Snapshot,
     next_cursor: Option<String>,
     facets: Option<FacetCounts>,
+    kept: &RenderCache,
 ) -> Result<Rendered, AppError> {
     let rendered = rows
         .iter()
-        .map(|r| summary(r, snap))
+        .map(|r| summary(r, snap, kept))
         .collect::<Result<Vec<_>, _>>()?;
     // Written out rather than through serde with `RawValue`s, which would parse every row
     // again to check it: the rows are our own serialisations. The unit test below holds this to
@@ -106,6 +111,7 @@ mod tests {
     #[test]
     fn a_page_of_kept_rows_is_the_bytes_serde_gives_for_the_list() {
         let snap = snapshot();
+        let kept = RenderCache::new(1 << 20);
         let rows: Vec<&ServiceRecord> = snap.all_services().skip(3).take(7).collect();
         for (next, with_facets) in [(Some("abc\"d".to_owned()), true), (None, false)] {
             let facets = with_facets.then(|| {
@@ -115,7 +121,7 @@ mod tests {
                     rows.iter().copied(),
                 )
             });
-            let ours = service_list(&rows, &snap, next.clone(), facets.clone()).unwrap();
+            let ours = service_list(&rows, &snap, next.clone(), facets.clone(), &kept).unwrap();
             let ours = ours.bytes.to_vec();
             let theirs = serde_json::to_vec(&ServiceList {
                 items: rows.iter().map(|r| ServiceSummary::of(r, &snap)).collect(),
@@ -129,15 +135,16 @@ mod tests {
             );
         }
         // and the kept rows are reused, not rendered again
-        assert!(rows.iter().all(|r| r.memo.summary.get().is_some()));
+        assert!(kept.render_metrics().contains("{result=\"hit\"} 7\n"));
     }
 
     #[test]
     fn a_page_etag_changes_with_any_row_and_with_the_rest_of_the_page() {
         let snap = snapshot();
         let rows: Vec<&ServiceRecord> = snap.all_services().take(5).collect();
+        let kept = RenderCache::new(1 << 20);
         let tag = |rows: &[&ServiceRecord], next: Option<&str>| {
-            service_list(rows, &snap, next.map(str::to_owned), None)
+            service_list(rows, &snap, next.map(str::to_owned), None, &kept)
                 .unwrap()
                 .etag
         };
@@ -160,12 +167,13 @@ mod tests {
     fn a_kept_profile_is_the_profile_and_its_etag() {
         let snap = snapshot();
         let record = snap.all_services().nth(4).unwrap();
-        let first = profile(record, &snap).unwrap();
+        let kept = RenderCache::new(1 << 20);
+        let first = profile(record, &snap, &kept).unwrap();
         let bytes = serde_json::to_vec(&ServiceProfile::of(record, &snap)).unwrap();
         assert_eq!(&first.bytes[..], &bytes[..]);
         assert_eq!(first.etag, etag(&bytes));
         assert!(std::ptr::eq(
-            profile(record, &snap).unwrap().bytes.as_ptr(),
+            profile(record, &snap, &kept).unwrap().bytes.as_ptr(),
             first.bytes.as_ptr()
         ));
     }

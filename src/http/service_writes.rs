@@ -22,9 +22,13 @@ use crate::store::changes::{Change, Expect};
 use crate::store::commit::commit_service;
 
 /// The representation `GET /api/v1/services/{id}` answers, whose ETag `If-Match` must carry.
-pub fn profile_bytes(snap: &Snapshot, id: &str) -> Result<Vec<u8>, AppError> {
+pub fn profile_bytes(
+    snap: &Snapshot,
+    id: &str,
+    kept: &super::render_cache::RenderCache,
+) -> Result<Vec<u8>, AppError> {
     let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
-    Ok(super::rendered::profile(record, snap)?.bytes.to_vec())
+    Ok(super::rendered::profile(record, snap, kept)?.bytes.to_vec())
 }
 
 /// Answers a write with the entry as it now is and its new ETag.
@@ -173,7 +177,11 @@ async fn store(
     .await??;
     let snap = snapshot(state).await?;
     let location = (status == StatusCode::CREATED).then(|| format!("/api/v1/services/{id}"));
-    Ok(written(status, profile_bytes(&snap, &id)?, location))
+    Ok(written(
+        status,
+        profile_bytes(&snap, &id, &state.renders)?,
+        location,
+    ))
 }
 
 /// Create a service.
@@ -285,7 +293,7 @@ async fn change(
     } else {
         body
     })?;
-    check_if_match(&req, &profile_bytes(&snap, &id)?)?;
+    check_if_match(&req, &profile_bytes(&snap, &id, &state.renders)?)?;
     if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
         return Err(forbidden(&actor));
     }
@@ -293,7 +301,11 @@ async fn change(
     if doc.service == record.service && doc.new_sub_processors.is_empty() {
         // Nothing to change: no new revision, so the history shows only real changes.
         record_event(&req, &state, Some(&actor), 200, "no change").await;
-        return Ok(written(StatusCode::OK, profile_bytes(&snap, &id)?, None));
+        return Ok(written(
+            StatusCode::OK,
+            profile_bytes(&snap, &id, &state.renders)?,
+            None,
+        ));
     }
     let before = serde_json::to_value(&record.service).ok();
     let expect = Expect::Revision(record.stamp.revision);
@@ -399,9 +411,13 @@ pub async fn retire(
         no_query(&req)?;
         let snap = snapshot(&state).await?;
         let record = owned(&snap, &actor, &id)?;
-        check_if_match(&req, &profile_bytes(&snap, &id)?)?;
+        check_if_match(&req, &profile_bytes(&snap, &id, &state.renders)?)?;
         if record.service.status == Status::Retired {
-            return Ok(written(StatusCode::OK, profile_bytes(&snap, &id)?, None));
+            return Ok(written(
+                StatusCode::OK,
+                profile_bytes(&snap, &id, &state.renders)?,
+                None,
+            ));
         }
         let mut service = record.service.clone();
         service.status = Status::Retired;

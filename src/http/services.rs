@@ -185,6 +185,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             &snap,
             next.clone(),
             facet_counts,
+            &state.renders,
         )?);
         body.link_next = next
             .as_deref()
@@ -251,7 +252,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let snap = one_resource(&req, &state).await?;
     let record = snap.service(&id).ok_or_else(|| not_found("service", &id))?;
-    Ok(Body::rendered(&rendered::profile(record, &snap)?).respond(&req))
+    Ok(Body::rendered(&rendered::profile(record, &snap, &state.renders)?).respond(&req))
 }
 
 pub fn not_found(what: &str, id: &str) -> AppError {

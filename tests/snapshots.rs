@@ -279,5 +279,31 @@ async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
     assert_eq!(written["description"], "Ny beskrivelse");
 }
 
-on_both_engines!(caught_up_snapshots_answer_like_a_fresh_read);
+/// Renderings of entries that were written over go with them: thirty writes to one service,
+/// each followed by a read of its profile, leave about one rendering of it kept, not thirty.
+async fn renderings_of_written_entries_are_dropped(app: TestApp) {
+    let path = "/api/v1/services/sykkeldyktig";
+    let size = app.get(path).await.bytes().await.unwrap().len();
+    let kept_before = metric(&app, "feide_registry_render_cache_bytes").await;
+    let token = app.token("admin", None).await;
+    for n in 0..30 {
+        let body = json!({"description": format!("Beskrivelse {n}")});
+        let res = app
+            .write("PATCH", path, Some(&token), Some("*"), Some(&body))
+            .await;
+        assert_eq!(res.status(), 200);
+        let read: Value = app.json(path).await;
+        assert_eq!(read["description"], format!("Beskrivelse {n}"));
+    }
+    let kept_after = metric(&app, "feide_registry_render_cache_bytes").await;
+    assert!(
+        kept_after < kept_before + 3 * size as u64,
+        "kept {kept_before} bytes before and {kept_after} after thirty writes of a {size}-byte profile"
+    );
+}
+
+on_both_engines!(
+    caught_up_snapshots_answer_like_a_fresh_read,
+    renderings_of_written_entries_are_dropped
+);
 per_engine!(kept_renderings_stay_within_their_budget);

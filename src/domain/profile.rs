@@ -265,6 +265,23 @@ impl Snapshot {
         (!changed.is_empty()).then(|| self.updated(Vec::new(), Vec::new(), changed))
     }
 
+    /// The memo keys of this snapshot's service records that `newer` no longer holds: entries
+    /// written, removed, or rebuilt because something they show changed.
+    pub fn replaced_in(&self, newer: &Snapshot) -> Vec<u64> {
+        let mut gone = Vec::new();
+        let mut later = newer.services.iter().peekable();
+        for old in &self.services {
+            while later.peek().is_some_and(|n| n.service.id < old.service.id) {
+                later.next();
+            }
+            let kept = later.peek().is_some_and(|n| Arc::ptr_eq(n, old));
+            if !kept {
+                gone.push(old.memo.key);
+            }
+        }
+        gone
+    }
+
     pub fn vendor(&self, id: &str) -> Option<&VendorRecord> {
         self.vendors
             .binary_search_by(|v| v.vendor.id.as_str().cmp(id))
@@ -432,6 +449,16 @@ mod tests {
             let touched = r.service.id == old.services[5].service.id || r.service.vendor == renamed;
             assert_eq!(Arc::ptr_eq(r, now_r), !touched, "{}", r.service.id);
         }
+        // exactly the touched records are reported gone, so their renderings can be dropped
+        let gone: HashSet<u64> = old.replaced_in(&new).into_iter().collect();
+        let touched: HashSet<u64> = old
+            .services
+            .iter()
+            .filter(|r| r.service.id == old.services[5].service.id || r.service.vendor == renamed)
+            .map(|r| r.memo.key)
+            .collect();
+        assert_eq!(gone, touched);
+        assert!(new.replaced_in(&new).is_empty());
         // the index follows the new positions
         let of_vendor: Vec<&str> = new
             .services_of_vendor(&added.vendor)

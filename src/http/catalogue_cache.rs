@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use actix_web::web;
 use chrono::Utc;
 
+use super::render_cache::RenderCache;
 use super::AppState;
 use crate::domain::profile::Snapshot;
 use crate::error::AppError;
@@ -30,7 +31,7 @@ pub async fn snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppE
         return Ok(hit);
     }
     let state = state.clone();
-    web::block(move || state.cache.catch_up(&state.store, version)).await?
+    web::block(move || state.cache.catch_up(&state.store, version, &state.renders)).await?
 }
 
 /// The last snapshot built, its version, and the check that keeps it honest.
@@ -68,7 +69,12 @@ impl SnapshotCache {
     /// Brings the cache up to at least `version`. One thread at a time: the others wait here
     /// and then find the snapshot it built. They hold no connection while they wait, so writers
     /// are not starved of the pool.
-    fn catch_up(&self, store: &Store, version: Version) -> Result<Arc<Snapshot>, AppError> {
+    fn catch_up(
+        &self,
+        store: &Store,
+        version: Version,
+        renders: &RenderCache,
+    ) -> Result<Arc<Snapshot>, AppError> {
         let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(hit) = self.at_least(version) {
             return Ok(hit);
@@ -79,6 +85,7 @@ impl SnapshotCache {
                 .as_ref()
                 .map(|c| (c.version, c.aged_at, c.snapshot.clone()))
         };
+        let before = previous.as_ref().map(|(_, _, old)| old.clone());
         let now = Utc::now();
         let mut conn = store.conn()?;
         let (version, aged_at, snapshot) = match previous {
@@ -112,6 +119,11 @@ impl SnapshotCache {
             }
         };
         drop(conn);
+        // the renderings of records no snapshot will show again go now, not when the budget
+        // pushes them out: a run of writes would otherwise fill it with dead entries
+        if let Some(old) = before.filter(|old| !Arc::ptr_eq(old, &snapshot)) {
+            renders.forget(&old.replaced_in(&snapshot));
+        }
         *self.cached.lock().unwrap_or_else(|e| e.into_inner()) = Some(Cached {
             version,
             aged_at,

@@ -98,6 +98,22 @@ impl RenderCache {
         Ok(rendered)
     }
 
+    /// Drops the renderings of these records (ones no snapshot shows any more).
+    pub fn forget(&self, records: &[u64]) {
+        if records.is_empty() || self.half_limit == 0 {
+            return;
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        for &record in records {
+            for kind in [Kind::Profile, Kind::Summary] {
+                if let Some(old) = kept.current.remove(&(record, kind)) {
+                    kept.current_bytes -= size(&old);
+                }
+                kept.previous.remove(&(record, kind));
+            }
+        }
+    }
+
     /// Prometheus lines: how often a kept rendering was found, and the memory kept.
     pub fn render_metrics(&self) -> String {
         format!(
@@ -180,6 +196,21 @@ mod tests {
             render_count(&cache, 1, 1_000, &mut renders);
         }
         assert_eq!(renders, 39, "key 1 rendered once");
+    }
+
+    #[test]
+    fn forgotten_records_leave_the_cache() {
+        let cache = RenderCache::new(100_000);
+        let mut renders = 0;
+        for key in 1..=4 {
+            render_count(&cache, key, 1_000, &mut renders);
+        }
+        let before = cache.kept_bytes();
+        cache.forget(&[2, 3]);
+        assert_eq!(cache.kept_bytes(), before / 2);
+        render_count(&cache, 2, 1_000, &mut renders);
+        render_count(&cache, 4, 1_000, &mut renders);
+        assert_eq!(renders, 5, "2 rendered anew, 4 still kept");
     }
 
     #[test]

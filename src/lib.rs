@@ -1,6 +1,7 @@
 //! feide-registry: a public catalogue of the Feide attributes, sub-processors, countries and
 //! contract terms of Norwegian edtech services. Layers: `http` -> `domain` <- `store`.
 
+pub mod allocator;
 pub mod app;
 pub mod config;
 pub mod domain;

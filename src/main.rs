@@ -8,6 +8,7 @@ use feide_registry::config::{Cli, ClientCommand, Command};
 use feide_registry::domain::auth::ClientRole;
 
 fn main() -> ExitCode {
+    feide_registry::allocator::tune();
     let cli = Cli::parse();
     let settings = cli.settings;
     env_logger::Builder::new()

@@ -55,6 +55,15 @@ impl ServiceRecord {
     }
 }
 
+impl ServiceRecord {
+    /// Hands this record's shared values to `shared`, for the record that replaces it.
+    pub fn remember_in(&self, shared: &mut Interner) {
+        shared.remember(&self.service);
+        let d = &self.derived;
+        shared.remember_derived(&[&d.storage_countries, &d.third_countries], &d.flags);
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Derived {
     /// What the service receives, declared or through scopes, in `resolve_attributes` order;
@@ -251,15 +260,18 @@ impl Snapshot {
                 let stale = limit.is_some_and(|limit| r.stamp.updated_at < limit);
                 r.derived.flags.contains(&Flag::Stale) != stale
             })
-            .map(|r| ServiceRecord {
-                derived: Derived::compute(
-                    &r.service,
-                    r.stamp.updated_at,
-                    now,
-                    &self.reference,
-                    &mut shared,
-                ),
-                ..ServiceRecord::clone(r)
+            .map(|r| {
+                r.remember_in(&mut shared);
+                ServiceRecord {
+                    derived: Derived::compute(
+                        &r.service,
+                        r.stamp.updated_at,
+                        now,
+                        &self.reference,
+                        &mut shared,
+                    ),
+                    ..ServiceRecord::clone(r)
+                }
             })
             .collect();
         (!changed.is_empty()).then(|| self.updated(Vec::new(), Vec::new(), changed))

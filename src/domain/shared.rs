@@ -15,7 +15,9 @@ use std::sync::Arc;
 use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::catalogue::{AttributeRequest, DataSubject, Location, SubProcessorUse, UseLocation};
+use super::catalogue::{
+    AttributeRequest, DataSubject, Location, Service, SubProcessorUse, UseLocation,
+};
 use super::flags::Flag;
 
 /// An immutable string that clones by reference count. Serialised as a plain string.
@@ -285,6 +287,59 @@ impl Interner {
     pub fn data_subjects(&mut self, items: Vec<DataSubject>) -> SharedList<DataSubject> {
         list(&mut self.subjects, items)
     }
+    /// Makes the values `service` holds the ones handed out for equal values from now on: an
+    /// entry read anew after a write then shares what the write did not change with the rest
+    /// of the catalogue, instead of holding copies that a long-running process would gather
+    /// write by write.
+    pub fn remember(&mut self, service: &Service) {
+        let mut text = |t: &SharedText| {
+            self.seen.insert(t.clone());
+        };
+        text(&service.vendor);
+        service.purposes.iter().for_each(&mut text);
+        service.personal_data.iter().for_each(&mut text);
+        for l in &service.locations {
+            text(&l.country);
+            l.facility.iter().for_each(&mut text);
+        }
+        for a in &service.attributes {
+            text(&a.name);
+            a.justification.iter().for_each(&mut text);
+        }
+        for sc in &service.oidc_scopes {
+            text(&sc.scope);
+            sc.justification.iter().for_each(&mut text);
+        }
+        for u in &service.sub_processors {
+            text(&u.id);
+            u.purpose.iter().for_each(&mut text);
+            u.locations.iter().for_each(|l| text(&l.country));
+        }
+        self.texts.insert(service.purposes.clone());
+        self.texts.insert(service.personal_data.clone());
+        self.subjects.insert(service.data_subjects.clone());
+        self.locations.insert(service.locations.clone());
+        for a in &service.attributes {
+            self.attributes.insert(a.clone());
+        }
+        for u in &service.sub_processors {
+            self.use_locations.insert(u.locations.clone());
+            self.uses.insert(u.clone());
+        }
+    }
+
+    /// As `remember`, for lists derived from an entry.
+    pub fn remember_derived(
+        &mut self,
+        countries: &[&SharedList<SharedText>],
+        flags: &SharedList<Flag>,
+    ) {
+        for list in countries {
+            self.texts.insert(SharedList::clone(list));
+        }
+        self.flags.insert(flags.clone());
+    }
+
     pub fn text(&mut self, s: String) -> SharedText {
         if let Some(t) = self.seen.get(s.as_str()) {
             return t.clone();
@@ -318,6 +373,31 @@ mod tests {
         assert_eq!(back, a);
         assert_eq!(a, "Brukes for innlogging");
         assert_eq!(std::mem::size_of::<Option<SharedText>>(), 8);
+    }
+
+    #[test]
+    fn an_entry_read_again_shares_what_it_had_with_the_entry_remembered() {
+        let old = crate::domain::generate::catalogue(5, 3).services.remove(2);
+        let mut interner = Interner::default();
+        interner.remember(&old);
+        // the same values arriving anew, as from the database after a write
+        let a = &old.attributes[0];
+        let name = interner.text(a.name.to_string());
+        let justification = interner.optional(a.justification.as_deref().map(str::to_owned));
+        assert!(ArcStr::ptr_eq(&name.0, &a.name.0));
+        let again = interner.attribute(AttributeRequest {
+            name,
+            justification,
+        });
+        assert!(Arc::ptr_eq(&again.0, &a.0));
+        let u = &old.sub_processors[0];
+        let locations = interner.use_locations(u.locations.to_vec());
+        assert!(Arc::ptr_eq(&locations.0, &u.locations.0));
+        let purposes = interner.texts(old.purposes.to_vec());
+        assert!(Arc::ptr_eq(&purposes.0, &old.purposes.0));
+        // a changed value is a value of its own
+        let changed = interner.text("Ny begrunnelse".to_owned());
+        assert_ne!(changed, a.name);
     }
 
     #[test]

@@ -75,8 +75,15 @@ pub fn refresh_snapshot(
         };
         let vendors = read_vendors(db, Some(&ids("vendor")))?;
         let subs = read_sub_processors(db, Some(&ids("sub_processor")))?;
+        let service_ids = ids("service");
+        // what the write did not change stays shared with the rest of the catalogue
         let mut shared = Interner::default();
-        let services = read_services(db, Some(&ids("service")), &old.reference, now, &mut shared)?;
+        for id in &service_ids {
+            if let Some(r) = old.service(id) {
+                r.remember_in(&mut shared);
+            }
+        }
+        let services = read_services(db, Some(&service_ids), &old.reference, now, &mut shared)?;
         Ok((
             version,
             Refresh::CaughtUp(old.updated(vendors, subs, services)),

@@ -118,6 +118,10 @@ pub struct ServerOptions {
     pub bench_ceiling: bool,
     pub answer_cache_bytes: usize,
     pub render_cache_bytes: usize,
+    pub audit: crate::audit::Retention,
+    pub body_timeout: Duration,
+    /// The window anonymous refusals are tallied over (a minute; shorter in tests).
+    pub refusal_window: Duration,
 }
 
 impl ServerOptions {
@@ -136,6 +140,12 @@ impl ServerOptions {
             bench_ceiling: false,
             answer_cache_bytes: 32 << 20,
             render_cache_bytes: 32 << 20,
+            audit: crate::audit::Retention {
+                days: 365,
+                max_rows: 1_000_000,
+            },
+            refusal_window: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(10),
         }
     }
 
@@ -191,6 +201,12 @@ impl ServerOptions {
                 .map(str::to_owned)
                 .collect(),
             bench_ceiling: settings.bench_ceiling,
+            audit: crate::audit::Retention {
+                days: settings.audit_retention_days,
+                max_rows: settings.audit_max_rows.max(1000),
+            },
+            refusal_window: Duration::from_secs(60),
+            body_timeout: Duration::from_secs(10),
         })
     }
 }
@@ -198,21 +214,23 @@ impl ServerOptions {
 /// Kikora's agreement (and common practice) keeps access logs at least three months.
 pub const MIN_AUDIT_RETENTION_DAYS: u32 = 90;
 
-/// Deletes audit events past the retention now and then once a day, on a thread of its own.
-pub fn start_audit_retention(store: Store, days: u32) {
-    let days = days.max(MIN_AUDIT_RETENTION_DAYS);
-    std::thread::spawn(move || loop {
-        let before = crate::store::fmt_time(Utc::now() - chrono::Duration::days(i64::from(days)));
-        match store
-            .conn()
-            .and_then(|mut c| crate::store::clients::purge_audit(&mut c, &before))
-        {
-            Ok(n) if n > 0 => log::info!("audit retention: removed {n} events before {before}"),
-            Ok(_) => {}
-            Err(e) => log::warn!("audit retention: {e}"),
+/// Keeps the audit log: writes refusal tallies as their windows end, and every 10 s applies the
+/// row cap and the age limit. Runs on one worker for as long as the server does.
+async fn audit_upkeep(state: web::Data<AppState>, retention: crate::audit::Retention) {
+    let mut ticks: u64 = 0;
+    let mut interval = actix_web::rt::time::interval(Duration::from_secs(1));
+    loop {
+        interval.tick().await;
+        let trim = ticks % 10 == 0;
+        ticks += 1;
+        let s = state.clone();
+        let done =
+            web::block(move || crate::audit::upkeep(&s.store, &s.refusals, retention, false, trim))
+                .await;
+        if !matches!(done, Ok(Ok(()))) {
+            log::warn!("audit upkeep failed; the tallies are kept for the next round");
         }
-        std::thread::sleep(Duration::from_secs(24 * 3600));
-    });
+    }
 }
 
 fn cors(origins: &[String]) -> actix_cors::Cors {
@@ -252,6 +270,8 @@ pub fn server(
         answers: AnswerCache::new(options.answer_cache_bytes),
         renders: RenderCache::new(options.render_cache_bytes),
         metrics: Default::default(),
+        refusals: crate::audit::RefusalTally::new(options.refusal_window),
+        upkeep_started: Default::default(),
         entry_locks: Default::default(),
         security: Security {
             keys: TokenKeys::new(
@@ -262,13 +282,24 @@ pub fn server(
             ),
             external: options.external.clone().map(ExternalIssuer::new),
             write_limit: RateLimiter::new(options.write_rate_per_minute),
-            token_limit: RateLimiter::new(options.token_rate_per_minute),
+            token_failures_by_source: RateLimiter::new(
+                options.token_rate_per_minute.saturating_mul(4),
+            ),
+            token_failures_by_client: RateLimiter::new(options.token_rate_per_minute),
             max_body: options.max_body,
+            body_timeout: options.body_timeout,
         },
     });
     let origins = options.cors_origins.clone();
     let ceiling = options.bench_ceiling;
-    let mut server = HttpServer::new(move || {
+    let retention = options.audit;
+    let server = HttpServer::new(move || {
+        if !state
+            .upkeep_started
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            actix_web::rt::spawn(audit_upkeep(state.clone(), retention));
+        }
         let counted = state.clone();
         App::new()
             .app_data(state.clone())
@@ -286,10 +317,27 @@ pub fn server(
             .app_data(web::QueryConfig::default().error_handler(|_, _| bad_query()))
             .app_data(web::PathConfig::default().error_handler(|_, _| bad_query()))
             .wrap(cors(&origins))
-            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms"))
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", request_line),
+            )
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::MergeOnly,
             ))
+            // outermost, so CORS answers and refusals carry the headers too
+            .wrap_fn(|req, srv| {
+                let method = req.method().clone();
+                let path = req.path().to_owned();
+                let authenticated = req
+                    .headers()
+                    .contains_key(actix_web::http::header::AUTHORIZATION);
+                let fut = actix_web::dev::Service::call(srv, req);
+                async move {
+                    let mut res = fut.await?;
+                    http::headers::harden(&method, &path, authenticated, res.headers_mut());
+                    Ok(res)
+                }
+            })
             .configure(http::configure)
             .configure(|cfg| {
                 if ceiling {
@@ -304,10 +352,68 @@ pub fn server(
             .default_service(web::to(http::not_found))
     })
     .listen(listener)?;
-    if options.workers > 0 {
-        server = server.workers(options.workers);
+    let workers = match options.workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    Ok(server
+        .workers(workers)
+        .max_connections(connection_limit(workers))
+        .run())
+}
+
+/// Connections each worker accepts, so that all of them together stay below the process's
+/// file-descriptor limit (raised to its hard limit first), with room for the database, logs and
+/// files: past the limit a worker stops accepting until connections close, instead of failing
+/// every `accept` and starving `/healthz`.
+fn connection_limit(workers: usize) -> usize {
+    let fds = raise_fd_limit();
+    let room = fds.saturating_sub(256) * 9 / 10;
+    (room / workers.max(1)).clamp(64, 25_000)
+}
+
+#[cfg(unix)]
+fn raise_fd_limit() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return 1024;
+        }
+        let want = lim.rlim_max.min(65_536);
+        if lim.rlim_cur < want {
+            let raised = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim.rlim_cur = want;
+            }
+        }
     }
-    Ok(server.run())
+    usize::try_from(lim.rlim_cur).unwrap_or(1024)
+}
+
+#[cfg(not(unix))]
+fn raise_fd_limit() -> usize {
+    1024
+}
+
+/// The request line for the access log. The token route's query string is never logged: a
+/// client that put its secret there must not leave it in a log file (the route refuses it too).
+fn request_line(req: &actix_web::dev::ServiceRequest) -> String {
+    let query = req.query_string();
+    let shown = if query.is_empty() {
+        String::new()
+    } else if req.path().trim_end_matches('/') == "/api/v1/auth/token" {
+        "?[query omitted]".to_owned()
+    } else {
+        format!("?{query}")
+    };
+    format!("{} {}{shown} {:?}", req.method(), req.path(), req.version())
 }
 
 /// A new API client; the secret is returned this once and stored only as a hash.

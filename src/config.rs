@@ -141,6 +141,19 @@ pub struct Settings {
     )]
     pub audit_retention_days: u32,
 
+    /// Seconds a request body may take to arrive; 408 after it.
+    #[arg(long, env = "BODY_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub body_timeout_secs: u64,
+
+    /// Most audit events kept; past it the oldest are removed first (checked every 10 s).
+    #[arg(
+        long,
+        env = "AUDIT_MAX_ROWS",
+        default_value_t = 1_000_000,
+        global = true
+    )]
+    pub audit_max_rows: i64,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -164,7 +177,9 @@ pub struct Settings {
     )]
     pub write_rate_per_minute: u32,
 
-    /// Token requests per minute per client id.
+    /// Refused token requests per minute per client id and source address (and four times as
+    /// many per source address); beyond them, refusals answer 429. A right secret is never
+    /// refused for others' failures.
     #[arg(
         long,
         env = "TOKEN_RATE_PER_MINUTE",

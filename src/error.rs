@@ -12,6 +12,9 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("the request's parameters are invalid")]
     BadRequest(Vec<FieldProblem>),
+    /// The request body did not arrive within this many seconds.
+    #[error("the request body did not arrive within {0} s")]
+    RequestTimeout(u64),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -68,6 +71,7 @@ impl From<crate::store::changes::WriteError> for AppError {
                 AppError::Conflict("An entry with this id exists already.".into())
             }
             WriteError::NotFound => AppError::NotFound("No such entry.".into()),
+            WriteError::Clash(what) => AppError::Conflict(what),
             WriteError::Store(s) => s.into(),
         }
     }
@@ -103,6 +107,9 @@ pub struct Problem {
     pub errors: Vec<FieldProblem>,
 }
 
+/// Problems listed in one 400 answer: enough to fix a request, not a megabyte echoed back.
+const MAX_LISTED: usize = 20;
+
 impl AppError {
     fn parts(&self) -> (&'static str, &'static str, String, &[FieldProblem]) {
         match self {
@@ -113,10 +120,23 @@ impl AppError {
                     p.len(),
                     "query parameter is invalid",
                     "query parameters are invalid",
-                ),
-                p,
+                ) + &if p.len() > MAX_LISTED {
+                    format!(
+                        " (the first {MAX_LISTED} are listed, and {} more)",
+                        p.len() - MAX_LISTED
+                    )
+                } else {
+                    String::new()
+                },
+                &p[..p.len().min(MAX_LISTED)],
             ),
             AppError::NotFound(d) => ("not-found", "Not found", d.clone(), &[]),
+            AppError::RequestTimeout(n) => (
+                "request-timeout",
+                "Request timeout",
+                format!("The whole body must arrive within {n} s of the request."),
+                &[],
+            ),
             AppError::NotAcceptable(d) => ("not-acceptable", "Not acceptable", d.clone(), &[]),
             AppError::TooLarge(n) => (
                 "too-large",
@@ -189,6 +209,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -32,8 +32,17 @@ pub struct ExternalCaller {
     pub vendor: bool,
 }
 
+/// The longest an external token may still be valid: Maskinporten issues them for 120 s by
+/// default; an hour leaves room for other issuers without accepting tokens minted for years.
+const MAX_LIFETIME_SECS: i64 = 3600;
+
 #[derive(Deserialize)]
 struct Claims {
+    exp: i64,
+    #[serde(default)]
+    iat: Option<i64>,
+    #[serde(default)]
+    nbf: Option<i64>,
     #[serde(default)]
     scope: String,
     #[serde(default)]
@@ -106,9 +115,13 @@ impl ExternalIssuer {
         v.set_issuer(&[&self.config.issuer]);
         v.set_audience(&[&self.config.audience]);
         v.set_required_spec_claims(&["exp", "iss", "aud"]);
-        v.leeway = 5;
+        v.leeway = crate::tokens::LEEWAY_SECS as u64;
+        v.validate_nbf = true;
         let data = decode::<Claims>(token, &key, &v).map_err(|e| format!("rejected: {e}"))?;
         let c = data.claims;
+        let now = chrono::Utc::now().timestamp();
+        crate::tokens::check_times(c.iat, c.nbf, c.exp, now, MAX_LIFETIME_SECS)
+            .map_err(str::to_owned)?;
         let scopes: Vec<&str> = c.scope.split_whitespace().collect();
         let org_number = c
             .consumer

@@ -3,6 +3,7 @@
 
 pub mod allocator;
 pub mod app;
+pub mod audit;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -74,7 +74,6 @@ fn serve(settings: &feide_registry::config::Settings) -> Result<(), String> {
         store.engine().name(),
         settings.bind_addr
     );
-    app::start_audit_retention(store.clone(), settings.audit_retention_days);
     let server = app::server(listener, store, options).map_err(|e| e.to_string())?;
     actix_web::rt::System::new()
         .block_on(server)

@@ -112,6 +112,7 @@ async fn audit_retention_keeps_at_least_ninety_days(app: TestApp) {
             target: "/".into(),
             outcome: 401,
             detail: None,
+            count: 1,
         };
         audit(&mut conn, &event).unwrap();
     }
@@ -153,13 +154,15 @@ async fn writes_and_token_requests_are_rate_limited(engine: Engine) {
         [401, 401, 401, 429],
         "guessing secrets is throttled"
     );
+    // the right secret is never refused for someone's failures (issue 11, row 13)
+    assert_eq!(token_status(&app, &id, &secret).await, 200);
     let res = app
         .client
         .post(app.url("/api/v1/auth/token"))
         .form(&[
             ("grant_type", "client_credentials"),
             ("client_id", id.as_str()),
-            ("client_secret", secret.as_str()),
+            ("client_secret", "still wrong"),
         ])
         .send()
         .await

@@ -30,6 +30,7 @@ fn forged(key: &[u8], vendor: &str, issued_ago: i64) -> String {
         sub: "nobody".into(),
         exp: now - issued_ago + 300,
         iat: now - issued_ago,
+        nbf: None,
         role: "vendor".into(),
         vendor: Some(vendor.into()),
     };

@@ -57,6 +57,9 @@ pub enum Target<'a> {
     /// change: both the current and the new owner must pass).
     ServiceOf(&'a str),
     AuditLog,
+    /// A vendor's organisation number: its identity to Maskinporten, so a vendor setting it
+    /// could decide which vendor another organisation's tokens act as.
+    OrgNumber,
 }
 
 pub fn may(actor: &Actor, target: Target) -> bool {
@@ -65,7 +68,7 @@ pub fn may(actor: &Actor, target: Target) -> bool {
         ClientRole::Vendor => {
             let own = actor.vendor.as_deref();
             match target {
-                Target::NewVendor | Target::AuditLog => false,
+                Target::NewVendor | Target::AuditLog | Target::OrgNumber => false,
                 Target::Vendor(id) | Target::ServiceOf(id) => own == Some(id),
             }
         }
@@ -99,6 +102,7 @@ mod tests {
             (Target::ServiceOf("eldur-learning"), true, true),
             (Target::ServiceOf("cerpus"), false, true),
             (Target::AuditLog, false, true),
+            (Target::OrgNumber, false, true),
         ];
         for (target, vendor_may, admin_may) in table {
             assert_eq!(may(&own, target), vendor_may, "vendor {target:?}");

@@ -8,6 +8,7 @@ pub mod facets;
 pub mod flags;
 pub mod generate;
 pub mod ids;
+pub mod names;
 pub mod patch;
 pub mod portfolio;
 pub mod profile;

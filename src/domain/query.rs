@@ -20,22 +20,25 @@ impl<'a> Params<'a> {
     /// `single` names may appear once, `repeatable` ones any number of times.
     pub fn new(pairs: &'a [(String, String)], single: &[&str], repeatable: &[&str]) -> Self {
         let mut problems = Vec::new();
-        for (i, (name, _)) in pairs.iter().enumerate() {
-            if repeatable.contains(&name.as_str()) {
+        let mut seen = std::collections::HashSet::new();
+        for (name, _) in pairs {
+            let first = seen.insert(name.as_str());
+            if repeatable.contains(&name.as_str()) || !first {
+                if !first && single.contains(&name.as_str()) {
+                    problems.push(FieldProblem::new(name.clone(), "may be given only once"));
+                }
                 continue;
             }
             if !single.contains(&name.as_str()) {
                 let mut known: Vec<&str> = single.iter().chain(repeatable).copied().collect();
                 known.sort_unstable();
                 problems.push(FieldProblem::new(
-                    name.clone(),
+                    clip(name),
                     format!(
                         "unknown query parameter; this endpoint accepts: {}",
                         known.join(", ")
                     ),
                 ));
-            } else if pairs[..i].iter().any(|(n, _)| n == name) {
-                problems.push(FieldProblem::new(name.clone(), "may be given only once"));
             }
         }
         Self { pairs, problems }
@@ -97,12 +100,28 @@ impl<'a> Params<'a> {
         self.problems.push(FieldProblem::new(name, detail));
     }
 
+    /// Every problem found, one per parameter (a parameter repeated with bad values is named
+    /// once, saying how many more there were).
     pub fn finish(self) -> Result<(), Vec<FieldProblem>> {
         if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(self.problems)
+            return Ok(());
         }
+        let mut once: Vec<(FieldProblem, usize)> = Vec::new();
+        for p in self.problems {
+            match once.iter_mut().find(|(q, _)| q.pointer == p.pointer) {
+                Some((_, more)) => *more += 1,
+                None => once.push((p, 0)),
+            }
+        }
+        Err(once
+            .into_iter()
+            .map(|(mut p, more)| {
+                if more > 0 {
+                    p.detail.push_str(&format!(" (and {more} more like it)"));
+                }
+                p
+            })
+            .collect())
     }
 }
 
@@ -200,10 +219,13 @@ impl ServiceFilter {
                 );
             }
         }
-        let q = p.text("q").map(str::to_owned);
-        if q.as_deref().is_some_and(|q| q.trim().is_empty()) {
-            p.problem("q", "must not be empty");
-        }
+        let q = p.text("q").and_then(|raw| match super::search::terms(raw) {
+            Ok(terms) => Some(terms),
+            Err(e) => {
+                p.problem("q", e);
+                None
+            }
+        });
         Self {
             q,
             vendor: p.text("vendor").map(str::to_owned),

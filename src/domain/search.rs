@@ -10,6 +10,32 @@ const DESCRIPTION: u32 = 2;
 const PURPOSE: u32 = 2;
 const JUSTIFICATION: u32 = 1;
 
+/// Longest free-text query, in characters, and most distinct words in it: the cost of a search
+/// grows with both, and no one looks for a service with more.
+pub const MAX_CHARS: usize = 200;
+pub const MAX_TERMS: usize = 10;
+
+/// A free-text query as its distinct lower-case words joined by one space, or what is wrong
+/// with it. Repeating a word adds nothing to find and nothing to the cost.
+pub fn terms(raw: &str) -> Result<String, String> {
+    if raw.chars().count() > MAX_CHARS {
+        return Err(format!("must be at most {MAX_CHARS} characters"));
+    }
+    let mut words: Vec<String> = Vec::new();
+    for w in raw.split_whitespace().map(str::to_lowercase) {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    match words.len() {
+        0 => Err("must not be empty".into()),
+        n if n > MAX_TERMS => Err(format!(
+            "must have at most {MAX_TERMS} distinct words ({n} given)"
+        )),
+        _ => Ok(words.join(" ")),
+    }
+}
+
 /// The relevance of `r` for `q`: every word of `q` must occur somewhere (0 otherwise); the score
 /// adds the weights of the fields each word occurs in.
 pub fn score(q: &str, r: &ServiceRecord, vendor_name: &str) -> u32 {
@@ -48,4 +74,18 @@ pub fn score(q: &str, r: &ServiceRecord, vendor_name: &str) -> u32 {
         total += word_score;
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_bounded_and_words_counted_once() {
+        assert_eq!(terms("Kikora  kikora MATTE").as_deref(), Ok("kikora matte"));
+        assert_eq!(terms(&"e ".repeat(99)).as_deref(), Ok("e"));
+        assert!(terms("   ").is_err());
+        assert!(terms(&"e".repeat(MAX_CHARS + 1)).is_err());
+        assert!(terms("a b c d e f g h i j k").is_err());
+    }
 }

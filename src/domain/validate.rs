@@ -225,8 +225,8 @@ fn slug(p: &mut Vec<FieldProblem>, at: &str, id: &str) {
 }
 
 fn text(p: &mut Vec<FieldProblem>, at: &str, value: &str) {
-    if value.trim().is_empty() {
-        p.push(FieldProblem::new(at, "must not be empty"));
+    if let Some(problem) = super::names::display_name_problem(value) {
+        p.push(FieldProblem::new(at, problem));
     }
 }
 

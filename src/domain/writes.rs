@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::catalogue::{Service, SubProcessor, TransferMechanism, Vendor};
 use super::ids::OrgNumber;
+use super::names::confusable_with;
 use super::patch::merge_patch;
 use super::profile::Snapshot;
 use super::validate::{validate_service, validate_sub_processor, validate_vendor, FieldProblem};
@@ -69,6 +70,8 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
                     .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
                 {
                     p.push(FieldProblem::new(at, "contains control characters"));
+                } else if let Some(problem) = super::names::hidden_characters(s) {
+                    p.push(FieldProblem::new(at, problem));
                 }
             }
             Value::Array(items) => {
@@ -182,6 +185,16 @@ pub fn check_service(
                     n.id
                 ),
             ));
+        } else if let Some(other) = confusable_with(
+            &n.name,
+            snap.sub_processors
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str())),
+        ) {
+            p.push(FieldProblem::new(
+                format!("{at}/name"),
+                format!("looks like the name of sub-processor `{other}`: reference it by id, or name this one apart"),
+            ));
         }
     }
     validate_service(&mut p, "", s, &sub_ids, &snap.reference);
@@ -240,6 +253,18 @@ pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<F
         }
     }
     validate_vendor(&mut p, "", v, &snap.reference);
+    let renamed = snap.vendor(&v.id).is_none_or(|r| r.vendor.name != v.name);
+    let others = snap
+        .vendors
+        .iter()
+        .filter(|o| o.vendor.id != v.id)
+        .map(|o| (o.vendor.id.as_str(), o.vendor.name.as_str()));
+    if let Some(other) = confusable_with(&v.name, others).filter(|_| renamed) {
+        p.push(FieldProblem::new(
+            "/name",
+            format!("looks like the name of vendor `{other}`"),
+        ));
+    }
     // The organisation number identifies the vendor to external issuers: it must be unique.
     if let Some(org) = v
         .org_number

@@ -7,23 +7,34 @@ use super::negotiate::etag;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 
-/// Reads the body, refusing (413) as soon as it passes `limit` bytes.
-pub async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+/// Reads the body, refusing (413) as soon as it passes `limit` bytes, and (408) when it has not
+/// all arrived within `deadline`: a caller that sends headers and then trickles or withholds the
+/// body would otherwise hold a connection and its buffers for as long as it likes.
+pub async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+    deadline: std::time::Duration,
+) -> Result<Vec<u8>, AppError> {
     use futures_util::StreamExt;
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            AppError::BadRequest(vec![FieldProblem::new(
-                "body",
-                format!("could not be read: {e}"),
-            )])
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::TooLarge(limit));
+    let read = async {
+        let mut body = Vec::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                AppError::BadRequest(vec![FieldProblem::new(
+                    "body",
+                    format!("could not be read: {e}"),
+                )])
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(AppError::TooLarge(limit));
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+        Ok(body)
+    };
+    actix_web::rt::time::timeout(deadline, read)
+        .await
+        .unwrap_or(Err(AppError::RequestTimeout(deadline.as_secs())))
 }
 
 fn media_type(req: &HttpRequest) -> String {

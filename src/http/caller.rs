@@ -24,8 +24,13 @@ pub struct Security {
     pub keys: TokenKeys,
     pub external: Option<ExternalIssuer>,
     pub write_limit: RateLimiter,
-    pub token_limit: RateLimiter,
+    /// Refused token requests per source address.
+    pub token_failures_by_source: RateLimiter,
+    /// Refused token requests per client id and source address.
+    pub token_failures_by_client: RateLimiter,
     pub max_body: usize,
+    /// How long a request body may take to arrive (408 after it).
+    pub body_timeout: std::time::Duration,
 }
 
 /// An authenticated caller (extracting it answers 401, audited, when the token is missing or bad).
@@ -85,8 +90,14 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Acto
     let store = state.store.clone();
     let id = actor.client_id.clone();
     let client = web::block(move || clients::find_client(&mut *store.conn()?, &id)).await??;
+    // Role and vendor come from the client record, never from the token: a token outlives a
+    // change of either only until its next use.
     match client {
-        Some(c) if c.revoked_at.is_none() => Ok(actor),
+        Some(c) if c.revoked_at.is_none() => Ok(Actor {
+            role: ClientRole::parse(&c.role).ok_or_else(refused)?,
+            vendor: c.vendor_id,
+            client_id: c.client_id,
+        }),
         _ => Err(refused()),
     }
 }
@@ -114,15 +125,22 @@ async fn external_actor(
         AppError::Forbidden("The token names no organisation (`consumer`).".into())
     })?;
     let snap = super::snapshot(state).await?;
-    let vendor = snap
+    let mut matching = snap
         .vendors
         .iter()
-        .find(|v| v.vendor.org_number.as_deref() == Some(org.as_str()))
-        .ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "No vendor in the registry has organisation number {org}."
-            ))
-        })?;
+        .filter(|v| v.vendor.org_number.as_deref() == Some(org.as_str()));
+    let vendor = matching.next().ok_or_else(|| {
+        AppError::Forbidden(format!(
+            "No vendor in the registry has organisation number {org}."
+        ))
+    })?;
+    if matching.next().is_some() {
+        // The database refuses a second vendor with one number; an older database may hold
+        // one, and then nobody can say which vendor the token acts for.
+        return Err(AppError::Forbidden(format!(
+            "More than one vendor has organisation number {org}: an administrator must resolve it."
+        )));
+    }
     Ok(Actor {
         client_id,
         role: ClientRole::Vendor,
@@ -168,20 +186,48 @@ pub fn event(
         target: short(req.path()),
         outcome: i32::from(outcome),
         detail,
+        count: 1,
     }
 }
 
-/// Records a refused attempt. The audit must not turn a refusal into a 500, so a failure to
-/// record is logged and the refusal answered as it was.
+/// Records a refused attempt: at once, one row, for an identified caller; tallied per source
+/// and minute for a caller with no valid identity (`audit`). The audit must not turn a refusal
+/// into a 500, so a failure to record is logged and the refusal answered as it was.
 pub async fn record_refusal(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     actor: Option<&Actor>,
     e: &AppError,
 ) {
+    match actor {
+        Some(_) => {
+            let status = e.status_code();
+            if status.is_client_error() {
+                state.refusals.count(i32::from(status.as_u16()));
+                record(req, state, actor, status.as_u16(), &e.to_string()).await;
+            }
+        }
+        None => record_anonymous_refusal(req, state, None, e).await,
+    }
+}
+
+/// Tallies a refusal of a caller with no valid identity; `named_client` is the client id a
+/// refused token request named (kept, so a client's owner can see attempts against it).
+pub async fn record_anonymous_refusal(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    named_client: Option<&str>,
+    e: &AppError,
+) {
     let status = e.status_code();
-    if status.is_client_error() {
-        record(req, state, actor, status.as_u16(), &e.to_string()).await;
+    if !status.is_client_error() {
+        return;
+    }
+    state.refusals.count(i32::from(status.as_u16()));
+    let mut ev = event(req, None, status.as_u16(), Some(short(&e.to_string())));
+    ev.client_id = named_client.map(short);
+    if let Some(first) = state.refusals.add(ev, Utc::now()) {
+        write_event(state, first).await;
     }
 }
 
@@ -193,7 +239,10 @@ pub async fn record(
     outcome: u16,
     detail: &str,
 ) {
-    let ev = event(req, actor, outcome, Some(short(detail)));
+    write_event(state, event(req, actor, outcome, Some(short(detail)))).await;
+}
+
+async fn write_event(state: &web::Data<AppState>, ev: NewAuditEvent) {
     let store = state.store.clone();
     let done = web::block(move || -> Result<(), crate::store::StoreError> {
         clients::audit(&mut *store.conn()?, &ev)

@@ -278,6 +278,11 @@ pub struct AuditEvent {
     /// The HTTP status answered.
     pub outcome: i32,
     pub detail: Option<String>,
+    /// How many attempts this row stands for: refusals of callers with no valid identity are
+    /// kept as one row per source address, minute, action, outcome and named client, with their
+    /// number; every other event is one row (1).
+    #[schema(minimum = 1, example = 1)]
+    pub count: i32,
 }
 
 impl CsvRow for AuditEvent {
@@ -292,6 +297,7 @@ impl CsvRow for AuditEvent {
             "target",
             "outcome",
             "detail",
+            "count",
         ]
     }
     fn row(&self) -> Vec<String> {
@@ -306,6 +312,7 @@ impl CsvRow for AuditEvent {
             self.target.clone(),
             self.outcome.to_string(),
             o(&self.detail),
+            self.count.to_string(),
         ]
     }
 }
@@ -322,6 +329,7 @@ impl AuditEvent {
             target: r.target,
             outcome: r.outcome,
             detail: r.detail,
+            count: r.count,
         }
     }
 }

@@ -59,6 +59,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             state.metrics.render()
                 + &state.cache.render_metrics()
                 + &state.answers.render_metrics()
-                + &state.renders.render_metrics(),
+                + &state.renders.render_metrics()
+                + &state.refusals.render_metrics(),
         )
 }

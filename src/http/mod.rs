@@ -7,6 +7,7 @@ pub mod caller;
 pub mod catalogue_cache;
 mod countries;
 mod entry_locks;
+pub mod headers;
 mod history;
 pub mod metrics;
 pub mod negotiate;
@@ -42,6 +43,9 @@ pub struct AppState {
     pub answers: answer_cache::AnswerCache,
     pub renders: render_cache::RenderCache,
     pub metrics: metrics::Metrics,
+    pub refusals: crate::audit::RefusalTally,
+    /// Set by the first worker, which runs the audit upkeep.
+    pub upkeep_started: std::sync::atomic::AtomicBool,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,
 }

@@ -102,15 +102,29 @@ pub trait CsvRow {
 }
 
 pub fn csv_body<T: CsvRow>(items: &[T]) -> Result<Vec<u8>, AppError> {
+    let header = T::headers().iter().map(|h| (*h).to_owned()).collect();
+    write_csv(std::iter::once(header).chain(items.iter().map(CsvRow::row)))
+}
+
+/// Writes rows as CSV with every cell neutralised (see [`cell`]).
+fn write_csv(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(T::headers())
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    for item in items {
-        w.write_record(item.row())
+    for row in rows {
+        w.write_record(row.iter().map(|c| cell(c).into_owned()))
             .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A cell a spreadsheet will not run as a formula (OWASP "CSV injection"): a vendor writes names
+/// and justifications, and a municipality opens the file. A leading `=`, `+`, `-`, `@`, tab or
+/// carriage return gets a `'` in front, which spreadsheets show as text.
+pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
 }
 
 /// A finished body and its representation metadata.
@@ -153,14 +167,7 @@ impl Body {
 
     /// CSV from rows whose first row is the header.
     pub fn csv_rows(rows: &[Vec<String>]) -> Result<Body, AppError> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        for row in rows {
-            w.write_record(row)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let bytes = write_csv(rows.iter().cloned())?;
         Ok(Body {
             bytes: bytes.into(),
             etag: None,
@@ -215,9 +222,26 @@ impl Body {
         if fresh {
             return res.finish();
         }
+        if self.content_type.starts_with("text/csv") {
+            res.insert_header((header::CONTENT_DISPOSITION, attachment(req.path())));
+        }
         res.insert_header((header::CONTENT_TYPE, self.content_type));
         res.body(self.bytes)
     }
+}
+
+/// `attachment` with a file name from the path's last segment (`/api/v1/services` gives
+/// `services.csv`), so a browser saves the file instead of showing it.
+fn attachment(path: &str) -> String {
+    let name: String = path
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or("export")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(60)
+        .collect();
+    format!("attachment; filename=\"{name}.csv\"")
 }
 
 /// The strong ETag of a representation: a digest of its exact bytes.

@@ -1,4 +1,4 @@
-//! Per-client rate limits (token buckets), so one misbehaving vendor tool cannot starve the
+//! Rate limits (token buckets) per client or source, so one misbehaving tool cannot starve the
 //! others. Buckets live in the process: behind a load balancer each process limits on its own,
 //! which bounds a client at N times the rate, still a bound.
 
@@ -21,6 +21,15 @@ impl RateLimiter {
 
     /// Takes one request from `key`'s bucket, or says in how many seconds one is available.
     pub fn check(&self, key: &str) -> Result<(), u64> {
+        self.bucket(key, true)
+    }
+
+    /// Whether `key`'s bucket has a request left, without taking it.
+    pub fn peek(&self, key: &str) -> Result<(), u64> {
+        self.bucket(key, false)
+    }
+
+    fn bucket(&self, key: &str, take: bool) -> Result<(), u64> {
         let capacity = f64::from(self.per_minute);
         let per_sec = capacity / 60.0;
         let now = Instant::now();
@@ -35,7 +44,9 @@ impl RateLimiter {
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(capacity);
         *at = now;
         if *tokens >= 1.0 {
-            *tokens -= 1.0;
+            if take {
+                *tokens -= 1.0;
+            }
             Ok(())
         } else {
             Err(((1.0 - *tokens) / per_sec).ceil().max(1.0) as u64)
@@ -56,5 +67,7 @@ mod tests {
         let wait = l.check("a").unwrap_err();
         assert!((1..=20).contains(&wait), "{wait}");
         assert!(l.check("b").is_ok(), "buckets are per client");
+        assert!(l.peek("c").is_ok() && l.peek("c").is_ok() && l.peek("c").is_ok());
+        assert!(l.peek("c").is_ok(), "peeking takes nothing");
     }
 }

@@ -109,6 +109,7 @@ pub async fn compare(
         (status = 400, description = "The body is not JSON of the documented shape", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No services, or more than 500", body = Problem, content_type = "application/problem+json"),
     )
@@ -138,7 +139,12 @@ pub async fn portfolio(
             "Send the service ids as application/json.".into(),
         ));
     }
-    let body = super::body::read_body(payload, MAX_BODY.min(state.security.max_body)).await?;
+    let body = super::body::read_body(
+        payload,
+        MAX_BODY.min(state.security.max_body),
+        state.security.body_timeout,
+    )
+    .await?;
     let request: PortfolioRequest = serde_json::from_slice(&body).map_err(|e| {
         AppError::BadRequest(vec![FieldProblem::new(
             "body",

@@ -100,7 +100,12 @@ pub async fn object_body(
     state: &web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<serde_json::Map<String, Value>, AppError> {
-    let body = read_body(payload, state.security.max_body).await?;
+    let body = read_body(
+        payload,
+        state.security.max_body,
+        state.security.body_timeout,
+    )
+    .await?;
     writes::object(&body).map_err(|p| AppError::MalformedBody(vec![p]))
 }
 
@@ -199,8 +204,9 @@ async fn store(
         (status = 400, description = "Malformed JSON or a query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The service would belong to another vendor", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A service with this id exists", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A service with this id exists, or a sub-processor it introduces was created by another write meanwhile (the problem names it)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
@@ -332,6 +338,8 @@ async fn change(
         (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The service changed since it was read", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A sub-processor this write introduces was created by another write meanwhile (the problem names it)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
@@ -366,6 +374,8 @@ pub async fn replace(
         (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The service changed since it was read", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A sub-processor this write introduces was created by another write meanwhile (the problem names it)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a merge patch", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched document is invalid; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),

@@ -48,7 +48,7 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",
     params(
-        ("q" = Option<String>, Query, description = "Free text over service and vendor names, description, purposes and justifications (case-insensitive)", example = "matematikk"),
+        ("q" = Option<String>, Query, description = "Free text over service and vendor names, description, purposes and justifications (case-insensitive); every word must occur. At most 200 characters and 10 distinct words (400 beyond); a repeated word counts once", max_length = 200, example = "matematikk"),
         ("vendor" = Option<String>, Query, description = "Vendor id", example = "eldur-learning"),
         ("attribute" = Option<Vec<String>>, Query, description = "Receives this Feide attribute (repeatable; all must match)", example = "mail", style = Form, explode),
         ("sensitivity" = Option<Sensitivity>, Query, description = "Receives at least one attribute of this sensitivity"),

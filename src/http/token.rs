@@ -8,12 +8,13 @@ use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::caller::{event, record_refusal};
+use super::caller::{event, record_anonymous_refusal};
 use super::AppState;
 use crate::domain::auth::{Actor, ClientRole};
+use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
 use crate::store::clients;
-use crate::tokens::verify_secret;
+use crate::tokens::{dummy_hash, hash_secret, verify_secret, SecretHash};
 
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJmZWlkZS1yZWdpc3RyeSJ9.c2ln", "token_type": "Bearer", "expires_in": 300}))]
@@ -60,11 +61,6 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Ht
     })
 }
 
-/// A hash of a secret nobody has, verified when the client is unknown so that an unknown id
-/// takes as long to refuse as a wrong secret.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$rGLHsX4ChPVBhV0cZfnb6n8XOxsQ+3ZVUVs6hbr6MkE";
-
 /// Get an access token.
 ///
 /// The client-credentials grant: send `grant_type=client_credentials` form-encoded, with the
@@ -77,11 +73,12 @@ const DUMMY_HASH: &str =
         description = "grant_type=client_credentials&client_id=ID&client_secret=SECRET"),
     responses(
         (status = 200, description = "A token", body = TokenResponse),
-        (status = 400, description = "Malformed request or unsupported grant type", body = OAuthError),
+        (status = 400, description = "Malformed request, a query string (credentials never belong in a URL), or unsupported grant type", body = OAuthError),
         (status = 401, description = "Unknown client, wrong secret or revoked client", body = OAuthError,
          headers(("WWW-Authenticate" = String))),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many token requests for this client", body = Problem, content_type = "application/problem+json",
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many refused token requests from this source (for this client)", body = Problem, content_type = "application/problem+json",
          headers(("Retry-After" = u32))),
     )
 )]
@@ -90,7 +87,21 @@ pub async fn token(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let body = super::body::read_body(payload, 16 * 1024).await?;
+    if !req.query_string().is_empty() {
+        // RFC 6749 §2.3.1: credentials only in the body or the Authorization header. A query
+        // string is logged by proxies along the way, so a secret there is already leaked.
+        let refusal = AppError::BadRequest(vec![FieldProblem::new(
+            "query",
+            "the token endpoint takes no query string",
+        )]);
+        record_anonymous_refusal(&req, &state, None, &refusal).await;
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Send no query string: the credentials belong in the form body or the Authorization header.",
+        ));
+    }
+    let body = super::body::read_body(payload, 16 * 1024, state.security.body_timeout).await?;
     let form_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -170,34 +181,35 @@ pub async fn token(
             "Unknown client, wrong secret or revoked client.",
         ));
     }
-    if let Err(wait) = state.security.token_limit.check(&client_id) {
-        let e = AppError::TooManyRequests(wait);
-        record_refusal(&req, &state, None, &e).await;
-        return Ok(e.error_response());
-    }
+    let source = req
+        .peer_addr()
+        .map_or_else(String::new, |a| a.ip().to_string());
+    let sec = &state.security;
+    let pair = format!("{client_id}\u{0}{source}");
+    let limited = || {
+        sec.token_failures_by_source
+            .peek(&source)
+            .and(sec.token_failures_by_client.peek(&pair))
+    };
     let store = state.store.clone();
     let id = client_id.clone();
-    let found = web::block(move || -> Result<Option<Actor>, AppError> {
-        let client = clients::find_client(&mut *store.conn()?, &id)?;
-        let hash = client
-            .as_ref()
-            .map_or(DUMMY_HASH, |c| c.secret_hash.as_str());
-        let ok = verify_secret(&secret, hash);
-        Ok(client
-            .filter(|c| ok && c.revoked_at.is_none())
-            .and_then(|c| {
-                Some(Actor {
-                    role: ClientRole::parse(&c.role)?,
-                    vendor: c.vendor_id,
-                    client_id: c.client_id,
-                })
-            }))
-    })
-    .await??;
+    // A legacy argon2 hash is checked only while the caller is within its failure budget: each
+    // check takes 19 MiB. A SHA-256 check costs a lookup and a digest, so it always runs, and a
+    // right secret is never refused for anyone's failures.
+    let budget_left = limited().is_ok();
+    let found = web::block(move || check_client(&store, &id, &secret, budget_left)).await??;
     let Some(actor) = found else {
-        let refusal =
-            AppError::Unauthorized("unknown client, wrong secret or revoked client".into());
-        record_refusal(&req, &state, None, &refusal).await;
+        let wait = limited().err();
+        let _ = sec.token_failures_by_source.check(&source);
+        let _ = sec.token_failures_by_client.check(&pair);
+        let refusal = match wait {
+            Some(wait) => AppError::TooManyRequests(wait),
+            None => AppError::Unauthorized("unknown client, wrong secret or revoked client".into()),
+        };
+        record_anonymous_refusal(&req, &state, Some(&client_id), &refusal).await;
+        if wait.is_some() {
+            return Ok(refusal.error_response());
+        }
         return Ok(oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
@@ -216,6 +228,43 @@ pub async fn token(
             token_type: "Bearer",
             expires_in: keys.lifetime_secs,
         }))
+}
+
+/// The active client `id` names if `secret` is its secret. An unknown id is checked against a
+/// hash nobody has, so it takes as long to refuse as a wrong secret. A client still holding an
+/// argon2 hash gets a SHA-256 one on its first success (`tokens::hash_secret`).
+fn check_client(
+    store: &crate::store::Store,
+    id: &str,
+    secret: &str,
+    argon2_allowed: bool,
+) -> Result<Option<Actor>, AppError> {
+    let client = clients::find_client(&mut *store.conn()?, id)?;
+    let hash = client
+        .as_ref()
+        .map_or(dummy_hash(), |c| c.secret_hash.as_str())
+        .to_owned();
+    let legacy = SecretHash::of(&hash) == SecretHash::Argon2;
+    if legacy && !argon2_allowed {
+        return Ok(None);
+    }
+    let right = verify_secret(secret, &hash);
+    let Some(c) = client.filter(|c| right && c.revoked_at.is_none()) else {
+        return Ok(None);
+    };
+    if legacy {
+        clients::replace_secret_hash(
+            &mut *store.conn()?,
+            id,
+            &c.secret_hash,
+            &hash_secret(secret),
+        )?;
+    }
+    Ok(ClientRole::parse(&c.role).map(|role| Actor {
+        role,
+        vendor: c.vendor_id,
+        client_id: c.client_id,
+    }))
 }
 
 /// `Authorization: Basic` credentials: None when absent, Err when present but malformed. RFC 6749

@@ -96,8 +96,9 @@ async fn store(
         (status = 400, description = "Malformed JSON or a query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A vendor with this id exists", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A vendor with this id exists, or its organisation number is another vendor's", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
@@ -162,6 +163,13 @@ async fn change(
     let (vendor, text) = document(body)?;
     check_if_match(req, &view_bytes(&snap, id)?)?;
     let vendor = check(vendor, text, &snap, Some(id))?;
+    if vendor.org_number != record.vendor.org_number && !may(actor, Target::OrgNumber) {
+        return Err(forbidden(
+            actor,
+            "set or change an organisation number (an administrator does, since it decides which \
+             vendor an organisation's Maskinporten tokens act as)",
+        ));
+    }
     if vendor == record.vendor {
         // Nothing to change: no new revision, so the history shows only real changes.
         record_event(req, state, Some(actor), 200, "no change").await;
@@ -185,10 +193,12 @@ async fn change(
         (status = 200, description = "Replaced", body = VendorView, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or a query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another vendor's entry", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another vendor's entry, or a vendor changing its organisation number (administrators only)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The entry changed since it was read", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organisation number belongs to another vendor (set by a concurrent write)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
@@ -219,10 +229,12 @@ pub async fn replace(
         (status = 200, description = "Patched", body = VendorView, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or a query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Another vendor's entry", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Another vendor's entry, or a vendor changing its organisation number (administrators only)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such vendor", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The entry changed since it was read", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The organisation number belongs to another vendor (set by a concurrent write)", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not a merge patch", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched entry is invalid; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),

@@ -30,8 +30,22 @@ pub enum WriteError {
     Exists,
     #[error("no such entry")]
     NotFound,
+    /// A value that must be unique is another entry's (said in words for the caller).
+    #[error("{0}")]
+    Clash(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// True for a write refused by a unique index (another writer got there first).
+pub fn is_unique_violation(e: &WriteError) -> bool {
+    matches!(
+        e,
+        WriteError::Store(StoreError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )))
+    )
 }
 
 impl From<diesel::result::Error> for WriteError {
@@ -80,7 +94,7 @@ pub struct RevisionRow {
     pub diff: String,
 }
 
-fn record(
+pub(super) fn record(
     db: &mut Db,
     entity: &str,
     id: &str,

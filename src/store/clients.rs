@@ -32,6 +32,23 @@ pub fn list_clients(db: &mut Db) -> Result<Vec<ClientRow>, StoreError> {
     Ok(api_clients::table.order(api_clients::created_at).load(db)?)
 }
 
+/// Replaces a client's secret hash if it is still `old` (another process may have done it).
+pub fn replace_secret_hash(
+    db: &mut Db,
+    client_id: &str,
+    old: &str,
+    new: &str,
+) -> Result<(), StoreError> {
+    diesel::update(
+        api_clients::table
+            .find(client_id)
+            .filter(api_clients::secret_hash.eq(old)),
+    )
+    .set(api_clients::secret_hash.eq(new))
+    .execute(db)?;
+    Ok(())
+}
+
 /// Returns false when there is no such active client.
 pub fn revoke_client(db: &mut Db, client_id: &str, now: &str) -> Result<bool, StoreError> {
     let n = diesel::update(
@@ -44,7 +61,7 @@ pub fn revoke_client(db: &mut Db, client_id: &str, now: &str) -> Result<bool, St
     Ok(n == 1)
 }
 
-#[derive(Insertable, Debug, Clone)]
+#[derive(Insertable, Debug, Clone, PartialEq, Eq, Hash)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent {
     pub at: String,
@@ -55,6 +72,8 @@ pub struct NewAuditEvent {
     pub target: String,
     pub outcome: i32,
     pub detail: Option<String>,
+    /// How many attempts the row stands for (aggregated refusals); 1 for every other event.
+    pub count: i32,
 }
 
 #[derive(Queryable, Debug, Clone)]
@@ -68,6 +87,7 @@ pub struct AuditRow {
     pub target: String,
     pub outcome: i32,
     pub detail: Option<String>,
+    pub count: i32,
 }
 
 pub fn audit(db: &mut Db, event: &NewAuditEvent) -> Result<(), StoreError> {
@@ -110,4 +130,15 @@ pub fn audit_events(
 /// Deletes audit events older than `before` (RFC 3339); returns how many.
 pub fn purge_audit(db: &mut Db, before: &str) -> Result<usize, StoreError> {
     Ok(diesel::delete(audit_events::table.filter(audit_events::at.lt(before))).execute(db)?)
+}
+
+/// Deletes the oldest audit events beyond the newest `keep`; returns how many.
+pub fn cap_audit(db: &mut Db, keep: i64) -> Result<usize, StoreError> {
+    let newest: Option<i64> = audit_events::table
+        .select(diesel::dsl::max(audit_events::seq))
+        .first(db)?;
+    let Some(cut) = newest.map(|n| n - keep).filter(|c| *c > 0) else {
+        return Ok(0);
+    };
+    Ok(diesel::delete(audit_events::table.filter(audit_events::seq.le(cut))).execute(db)?)
 }

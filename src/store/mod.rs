@@ -93,6 +93,7 @@ impl ManageConnection for Manager {
             }
             Engine::Sqlite => {
                 let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                create_private(path).map_err(|e| ConnectError(format!("{path}: {e}")))?;
                 SqliteConnection::establish(path).map(Db::Sqlite)
             }
         }
@@ -119,6 +120,22 @@ impl ManageConnection for Manager {
     fn has_broken(&self, _conn: &mut Db) -> bool {
         false
     }
+}
+
+/// Creates a missing SQLite file readable by its owner only: it holds client secret hashes and
+/// the audit log. SQLite gives its WAL and shared-memory files the database file's mode.
+fn create_private(path: &str) -> std::io::Result<()> {
+    if path == ":memory:" || path.starts_with("file:") || std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
 }
 
 /// libpq tries GSSAPI encryption by default, which loads Kerberos; its teardown at process exit

@@ -239,5 +239,6 @@ diesel::table! {
         target -> Text,
         outcome -> Integer,
         detail -> Nullable<Text>,
+        count -> Integer,
     }
 }

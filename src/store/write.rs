@@ -107,8 +107,8 @@ fn upsert_vendor(db: &mut Db, v: &Vendor, now: &str) -> Result<bool, StoreError>
     Ok(existing.is_none())
 }
 
-pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), StoreError> {
-    let row = SubProcessorRow {
+pub fn sub_processor_row(s: &SubProcessor, now: &str) -> SubProcessorRow {
+    SubProcessorRow {
         id: s.id.clone(),
         name: s.name.clone(),
         legal_name: s.legal_name.clone(),
@@ -118,7 +118,11 @@ pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<
         address: s.address.clone(),
         website: s.website.clone(),
         updated_at: now.to_owned(),
-    };
+    }
+}
+
+pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), StoreError> {
+    let row = sub_processor_row(s, now);
     let exists = sub_processors::table
         .find(&s.id)
         .count()

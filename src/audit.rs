@@ -1,0 +1,233 @@
+//! What keeps the audit log a record rather than a way to fill the disk: refusals of callers with
+//! no valid identity are tallied per source network, window (a minute by default), action,
+//! outcome and named client: the first is written at once, the rest as one row with their
+//! number when the window ends; the table is
+//! kept under a row cap (oldest first) besides its age limit; and every refusal is counted for
+//! `/metrics`. Refusals of identified callers and every write stay one row each, written at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::store::clients::{self, NewAuditEvent};
+use crate::store::{fmt_time, Store, StoreError};
+
+/// Distinct tallies held at once; past it, new sources are counted together as `other`, so a
+/// caller with many addresses cannot grow the tally without bound.
+const MAX_PENDING: usize = 10_000;
+
+pub struct RefusalTally {
+    window_secs: i64,
+    pending: Mutex<HashMap<NewAuditEvent, i32>>,
+    by_outcome: Mutex<BTreeMap<i32, u64>>,
+}
+
+impl RefusalTally {
+    pub fn new(window: Duration) -> Self {
+        Self {
+            window_secs: i64::try_from(window.as_secs()).unwrap_or(60).max(1),
+            pending: Mutex::default(),
+            by_outcome: Mutex::default(),
+        }
+    }
+
+    /// Counts a refusal for `/metrics` (every refusal, identified or not).
+    pub fn count(&self, outcome: i32) {
+        *lock(&self.by_outcome).entry(outcome).or_default() += 1;
+    }
+
+    /// Adds an anonymous refusal to its window's tally. Returns the row to write at once when it
+    /// is the first of its kind in the window (so a lone refusal shows without delay); the rest
+    /// are written as one row with their number when the window ends.
+    pub fn add(&self, mut event: NewAuditEvent, at: DateTime<Utc>) -> Option<NewAuditEvent> {
+        let start = at.timestamp() - at.timestamp().rem_euclid(self.window_secs);
+        event.at = fmt_time(DateTime::from_timestamp(start, 0).unwrap_or(at));
+        event.source = event.source.as_deref().map(network);
+        event.count = 0;
+        let mut pending = lock(&self.pending);
+        if pending.len() >= MAX_PENDING && !pending.contains_key(&event) {
+            event.source = Some("other".into());
+            event.client_id = None;
+        }
+        match pending.get_mut(&event) {
+            Some(n) => {
+                *n += 1;
+                None
+            }
+            None => {
+                pending.insert(event.clone(), 0);
+                event.count = 1;
+                Some(event)
+            }
+        }
+    }
+
+    /// The tallies whose window has ended by `now` (all of them when `all`), as rows to write.
+    pub fn take_due(&self, now: DateTime<Utc>, all: bool) -> Vec<NewAuditEvent> {
+        let cutoff = fmt_time(now - chrono::Duration::seconds(self.window_secs));
+        let mut pending = lock(&self.pending);
+        let due: Vec<NewAuditEvent> = pending
+            .keys()
+            .filter(|e| all || e.at <= cutoff)
+            .cloned()
+            .collect();
+        due.into_iter()
+            .filter_map(|mut e| {
+                e.count = pending.remove(&e).unwrap_or(0);
+                (e.count > 0).then_some(e)
+            })
+            .collect()
+    }
+
+    /// Prometheus lines: refusals by outcome.
+    pub fn render_metrics(&self) -> String {
+        let mut out = String::from(
+            "# HELP feide_registry_refusals_total Refused attempts (4xx of writes, tokens and the audit log), by status.\n\
+             # TYPE feide_registry_refusals_total counter\n",
+        );
+        for (outcome, n) in lock(&self.by_outcome).iter() {
+            out.push_str(&format!(
+                "feide_registry_refusals_total{{outcome=\"{outcome}\"}} {n}\n"
+            ));
+        }
+        out
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The network a source address is tallied under: the address itself for IPv4, its /64 for
+/// IPv6 (one host commonly holds a whole /64).
+fn network(source: &str) -> String {
+    match source.parse::<IpAddr>() {
+        Ok(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => source.to_owned(),
+    }
+}
+
+/// How the audit log is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    pub days: u32,
+    pub max_rows: i64,
+}
+
+/// One round of upkeep: writes the tallies that are due, and (when `trim`) applies the row cap
+/// and the age limit.
+pub fn upkeep(
+    store: &Store,
+    tally: &RefusalTally,
+    retention: Retention,
+    all: bool,
+    trim: bool,
+) -> Result<(), StoreError> {
+    let due = tally.take_due(Utc::now(), all);
+    if due.is_empty() && !trim {
+        return Ok(());
+    }
+    let mut conn = store.conn()?;
+    for event in &due {
+        clients::audit(&mut conn, event)?;
+    }
+    if trim {
+        let before = fmt_time(Utc::now() - chrono::Duration::days(i64::from(retention.days)));
+        let old = clients::purge_audit(&mut conn, &before)?;
+        let over = clients::cap_audit(&mut conn, retention.max_rows)?;
+        if old + over > 0 {
+            log::info!(
+                "audit log: removed {old} events older than {} days and {over} beyond {} rows",
+                retention.days,
+                retention.max_rows
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(source: &str, client: Option<&str>) -> NewAuditEvent {
+        NewAuditEvent {
+            at: String::new(),
+            actor: None,
+            client_id: client.map(str::to_owned),
+            source: Some(source.into()),
+            action: "service.patch".into(),
+            target: "/api/v1/services/x".into(),
+            outcome: 401,
+            detail: None,
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn refusals_of_one_source_and_minute_make_one_row_with_their_number() {
+        let t = RefusalTally::new(Duration::from_secs(60));
+        let at = DateTime::parse_from_rfc3339("2026-11-29T10:00:10Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let first = t
+            .add(refusal("192.0.2.1", None), at)
+            .expect("the first is written");
+        assert_eq!(
+            (first.count, first.at.as_str()),
+            (1, "2026-11-29T10:00:00.000000Z")
+        );
+        for i in 1..1000 {
+            let later = t.add(
+                refusal("192.0.2.1", None),
+                at + chrono::Duration::seconds(i % 40),
+            );
+            assert!(later.is_none());
+        }
+        t.add(refusal("2001:db8:1:2::1", None), at);
+        t.add(refusal("2001:db8:1:2:ffff::9", None), at);
+        t.add(refusal("198.51.100.7", None), at);
+        assert!(t.take_due(at, false).is_empty(), "the minute is not over");
+        let mut rows = t.take_due(at + chrono::Duration::seconds(60), false);
+        rows.sort_by_key(|r| r.count);
+        let counts: Vec<(Option<&str>, i32)> = rows
+            .iter()
+            .map(|r| (r.source.as_deref(), r.count))
+            .collect();
+        // the lone refusal was written at once; the /64 had one more, the flood 999 more
+        assert_eq!(
+            counts,
+            [(Some("2001:db8:1:2::/64"), 1), (Some("192.0.2.1"), 999)]
+        );
+        assert_eq!(rows[0].at, "2026-11-29T10:00:00.000000Z");
+        assert!(t
+            .take_due(at + chrono::Duration::seconds(600), true)
+            .is_empty());
+    }
+
+    #[test]
+    fn the_tally_is_bounded_however_many_sources() {
+        let t = RefusalTally::new(Duration::from_secs(60));
+        let at = Utc::now();
+        let mut written = 0;
+        for i in 0..(MAX_PENDING as u32 + 500) {
+            let source = std::net::Ipv4Addr::from(i).to_string();
+            written += usize::from(t.add(refusal(&source, None), at).is_some());
+        }
+        assert_eq!(
+            written,
+            MAX_PENDING + 1,
+            "one row each, then one for all others"
+        );
+        let rows = t.take_due(at, true);
+        let other = rows.iter().find(|r| r.source.as_deref() == Some("other"));
+        assert_eq!(other.map(|r| r.count), Some(499));
+        assert_eq!(rows.len(), 1);
+    }
+}

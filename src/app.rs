@@ -214,9 +214,10 @@ impl ServerOptions {
 /// Kikora's agreement (and common practice) keeps access logs at least three months.
 pub const MIN_AUDIT_RETENTION_DAYS: u32 = 90;
 
-/// Keeps the audit log: writes refusal tallies as their windows end, and every 10 s applies the
-/// row cap and the age limit. Runs on one worker for as long as the server does.
-async fn audit_upkeep(state: web::Data<AppState>, retention: crate::audit::Retention) {
+/// Housekeeping, on one worker for as long as the server runs: writes refusal tallies as their
+/// windows end, and every 10 s applies the audit log's row cap and age limit and gives memory
+/// freed since back to the system.
+async fn upkeep(state: web::Data<AppState>, retention: crate::audit::Retention) {
     let mut ticks: u64 = 0;
     let mut interval = actix_web::rt::time::interval(Duration::from_secs(1));
     loop {
@@ -224,11 +225,15 @@ async fn audit_upkeep(state: web::Data<AppState>, retention: crate::audit::Reten
         let trim = ticks % 10 == 0;
         ticks += 1;
         let s = state.clone();
-        let done =
-            web::block(move || crate::audit::upkeep(&s.store, &s.refusals, retention, false, trim))
-                .await;
+        let done = web::block(move || {
+            if trim {
+                crate::allocator::give_back();
+            }
+            crate::audit::upkeep(&s.store, &s.refusals, retention, trim)
+        })
+        .await;
         if !matches!(done, Ok(Ok(()))) {
-            log::warn!("audit upkeep failed; the tallies are kept for the next round");
+            log::warn!("audit upkeep failed; tallies not written wait for the next round");
         }
     }
 }
@@ -298,7 +303,7 @@ pub fn server(
             .upkeep_started
             .swap(true, std::sync::atomic::Ordering::SeqCst)
         {
-            actix_web::rt::spawn(audit_upkeep(state.clone(), retention));
+            actix_web::rt::spawn(upkeep(state.clone(), retention));
         }
         let counted = state.clone();
         App::new()
@@ -467,4 +472,35 @@ fn bad_query() -> actix_web::Error {
         crate::error::AppError::BadRequest(vec![FieldProblem::new("query", "is malformed")])
             .error_response();
     actix_web::error::InternalError::from_response("bad request", response).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_access_log_never_shows_the_token_routes_query() {
+        let line =
+            |uri: &str| request_line(&actix_web::test::TestRequest::with_uri(uri).to_srv_request());
+        let token = line("/api/v1/auth/token?client_secret=s3cret");
+        assert!(!token.contains("s3cret"), "{token}");
+        assert!(
+            token.starts_with("GET /api/v1/auth/token?[query omitted]"),
+            "{token}"
+        );
+        assert!(!line("/api/v1/auth/token/?client_secret=s3cret").contains("s3cret"));
+        assert!(line("/api/v1/services?q=kikora").contains("?q=kikora"));
+    }
+
+    #[test]
+    fn connections_stay_under_the_file_descriptor_limit() {
+        let fds = raise_fd_limit();
+        for workers in [1, 2, 8] {
+            let total = connection_limit(workers) * workers;
+            assert!(
+                total + 256 <= fds.max(64 * workers + 256),
+                "{workers}: {total} of {fds}"
+            );
+        }
+    }
 }

@@ -65,21 +65,27 @@ impl RefusalTally {
         }
     }
 
-    /// The tallies whose window has ended by `now` (all of them when `all`), as rows to write.
-    pub fn take_due(&self, now: DateTime<Utc>, all: bool) -> Vec<NewAuditEvent> {
+    /// The tallies whose window has ended by `now`, as rows to write.
+    pub fn take_due(&self, now: DateTime<Utc>) -> Vec<NewAuditEvent> {
         let cutoff = fmt_time(now - chrono::Duration::seconds(self.window_secs));
         let mut pending = lock(&self.pending);
-        let due: Vec<NewAuditEvent> = pending
-            .keys()
-            .filter(|e| all || e.at <= cutoff)
-            .cloned()
-            .collect();
+        let due: Vec<NewAuditEvent> = pending.keys().filter(|e| e.at <= cutoff).cloned().collect();
         due.into_iter()
             .filter_map(|mut e| {
                 e.count = pending.remove(&e).unwrap_or(0);
                 (e.count > 0).then_some(e)
             })
             .collect()
+    }
+
+    /// Puts tallies that could not be written back, to be written in a later round.
+    pub fn restore(&self, rows: Vec<NewAuditEvent>) {
+        let mut pending = lock(&self.pending);
+        for mut row in rows {
+            let n = row.count;
+            row.count = 0;
+            *pending.entry(row).or_default() += n;
+        }
     }
 
     /// Prometheus lines: refusals by outcome.
@@ -120,22 +126,31 @@ pub struct Retention {
     pub max_rows: i64,
 }
 
-/// One round of upkeep: writes the tallies that are due, and (when `trim`) applies the row cap
-/// and the age limit.
+/// One round of upkeep: writes the tallies that are due (those that cannot be written wait for
+/// the next round), and (when `trim`) applies the row cap and the age limit.
 pub fn upkeep(
     store: &Store,
     tally: &RefusalTally,
     retention: Retention,
-    all: bool,
     trim: bool,
 ) -> Result<(), StoreError> {
-    let due = tally.take_due(Utc::now(), all);
+    let due = tally.take_due(Utc::now());
     if due.is_empty() && !trim {
         return Ok(());
     }
-    let mut conn = store.conn()?;
-    for event in &due {
-        clients::audit(&mut conn, event)?;
+    let mut conn = match store.conn() {
+        Ok(conn) => conn,
+        Err(e) => {
+            tally.restore(due);
+            return Err(e);
+        }
+    };
+    for (i, event) in due.iter().enumerate() {
+        if let Err(e) = clients::audit(&mut conn, event) {
+            // the rows not written yet wait for the next round
+            tally.restore(due.into_iter().skip(i).collect());
+            return Err(e);
+        }
     }
     if trim {
         let before = fmt_time(Utc::now() - chrono::Duration::days(i64::from(retention.days)));
@@ -193,8 +208,8 @@ mod tests {
         t.add(refusal("2001:db8:1:2::1", None), at);
         t.add(refusal("2001:db8:1:2:ffff::9", None), at);
         t.add(refusal("198.51.100.7", None), at);
-        assert!(t.take_due(at, false).is_empty(), "the minute is not over");
-        let mut rows = t.take_due(at + chrono::Duration::seconds(60), false);
+        assert!(t.take_due(at).is_empty(), "the minute is not over");
+        let mut rows = t.take_due(at + chrono::Duration::seconds(60));
         rows.sort_by_key(|r| r.count);
         let counts: Vec<(Option<&str>, i32)> = rows
             .iter()
@@ -206,9 +221,7 @@ mod tests {
             [(Some("2001:db8:1:2::/64"), 1), (Some("192.0.2.1"), 999)]
         );
         assert_eq!(rows[0].at, "2026-11-29T10:00:00.000000Z");
-        assert!(t
-            .take_due(at + chrono::Duration::seconds(600), true)
-            .is_empty());
+        assert!(t.take_due(at + chrono::Duration::seconds(600)).is_empty());
     }
 
     #[test]
@@ -225,7 +238,7 @@ mod tests {
             MAX_PENDING + 1,
             "one row each, then one for all others"
         );
-        let rows = t.take_due(at, true);
+        let rows = t.take_due(at + chrono::Duration::seconds(60));
         let other = rows.iter().find(|r| r.source.as_deref() == Some("other"));
         assert_eq!(other.map(|r| r.count), Some(499));
         assert_eq!(rows.len(), 1);

@@ -163,7 +163,19 @@ async fn external_tokens_map_to_vendors_and_forgeries_fail(engine: Engine) {
     let expired = claims(TRYGG_TRAFIKK, |c| {
         c["exp"] = json!(chrono::Utc::now().timestamp() - 600);
     });
+    let not_yet = claims(TRYGG_TRAFIKK, |c| {
+        c["nbf"] = json!(chrono::Utc::now().timestamp() + 3600);
+    });
+    let for_years = claims(TRYGG_TRAFIKK, |c| {
+        c["exp"] = json!(chrono::Utc::now().timestamp() + 1_000_000_000);
+    });
+    let issued_later = claims(TRYGG_TRAFIKK, |c| {
+        c["iat"] = json!(chrono::Utc::now().timestamp() + 600);
+    });
     for (what, token) in [
+        ("not valid before an hour from now", signed(1, &not_yet)),
+        ("valid for years", signed(1, &for_years)),
+        ("issued in the future", signed(1, &issued_later)),
         ("wrong audience", signed(1, &wrong_aud)),
         ("wrong issuer", signed(1, &wrong_iss)),
         ("expired", signed(1, &expired)),
@@ -235,12 +247,12 @@ async fn external_tokens_map_to_vendors_and_forgeries_fail(engine: Engine) {
             .filter(|e| e["target"] == "/api/v1/services/sykkeldyktig" && e["outcome"] != 200)
             .map(|e| e["count"].as_i64().unwrap())
             .sum::<i64>();
-        if refusals >= 9 {
+        if refusals >= 12 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(refusals, 3 + 6);
+    assert_eq!(refusals, 3 + 9);
 }
 
 async fn the_registry_follows_key_rotation_without_hammering_the_issuer(engine: Engine) {

@@ -100,26 +100,38 @@ impl<'a> Params<'a> {
         self.problems.push(FieldProblem::new(name, detail));
     }
 
-    /// Every problem found, one per parameter (a parameter repeated with bad values is named
-    /// once, saying how many more there were).
+    /// Every problem found, one entry per parameter: the distinct details of a parameter are
+    /// joined (the first five, then how many more), so a query repeating a bad name or value
+    /// thousands of times gets a short answer that still says everything wrong.
     pub fn finish(self) -> Result<(), Vec<FieldProblem>> {
         if self.problems.is_empty() {
             return Ok(());
         }
-        let mut once: Vec<(FieldProblem, usize)> = Vec::new();
+        let mut once: Vec<(String, Vec<String>, usize)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
         for p in self.problems {
-            match once.iter_mut().find(|(q, _)| q.pointer == p.pointer) {
-                Some((_, more)) => *more += 1,
-                None => once.push((p, 0)),
+            let i = *index.entry(p.pointer.clone()).or_insert_with(|| {
+                once.push((p.pointer, Vec::new(), 0));
+                once.len() - 1
+            });
+            let (_, details, more) = &mut once[i];
+            if details.contains(&p.detail) {
+                continue;
+            }
+            if details.len() < 5 {
+                details.push(p.detail);
+            } else {
+                *more += 1;
             }
         }
         Err(once
             .into_iter()
-            .map(|(mut p, more)| {
+            .map(|(name, details, more)| {
+                let mut detail = details.join("; ");
                 if more > 0 {
-                    p.detail.push_str(&format!(" (and {more} more like it)"));
+                    detail.push_str(&format!(" (and {more} more)"));
                 }
-                p
+                FieldProblem::new(name, detail)
             })
             .collect())
     }

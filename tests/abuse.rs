@@ -285,7 +285,26 @@ async fn a_body_that_never_comes_times_out(engine: Engine) {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(started.elapsed() < Duration::from_secs(10));
+
+    // many at once: the registry stays live, and every one of them is answered and closed
+    let mut held = Vec::new();
+    for _ in 0..200 {
+        let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        c.write_all(
+            b"POST /api/v1/auth/token HTTP/1.1\r\nHost: registry\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\ng",
+        )
+        .await
+        .unwrap();
+        held.push(c);
+    }
     assert_eq!(app.get("/healthz").await.status(), 200);
+    for mut c in held {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(15), c.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "a connection was left open");
+        assert!(answer.starts_with(b"HTTP/1.1 408"));
+    }
 }
 
 /// Row 7: a formula written by a vendor reaches a spreadsheet as text, in a file download.

@@ -757,4 +757,45 @@ on_both_engines!(
     health_and_readiness_answer,
     facets_count_each_value_over_the_whole_filtered_set,
     free_text_results_are_ranked_by_relevance,
+    every_read_answers_head_with_the_headers_of_get,
 );
+
+/// HEAD, which every `Allow` lists, answers 200 with the GET's headers and no body.
+async fn every_read_answers_head_with_the_headers_of_get(app: TestApp) {
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/openapi.json",
+        "/api/v1/services",
+        "/api/v1/services/kikora",
+        "/api/v1/services/kikora/history",
+        "/api/v1/vendors",
+        "/api/v1/vendors/eldur-learning",
+        "/api/v1/vendors/eldur-learning/history",
+        "/api/v1/attributes",
+        "/api/v1/attributes/cn",
+        "/api/v1/oidc-scopes",
+        "/api/v1/sub-processors",
+        "/api/v1/sub-processors/raygun",
+        "/api/v1/countries",
+        "/api/v1/countries/NO",
+        "/api/v1/compare?services=kikora,glupus",
+        "/api/v1/changes",
+    ] {
+        let get = app.get(path).await;
+        assert_eq!(get.status(), 200, "GET {path}");
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), 200, "HEAD {path}");
+        for name in ["etag", "content-type", "content-length"] {
+            assert_eq!(
+                head.headers().get(name),
+                get.headers().get(name),
+                "HEAD {path}: {name}"
+            );
+        }
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path}: a body"
+        );
+    }
+}

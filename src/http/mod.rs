@@ -50,6 +50,12 @@ pub struct AppState {
     pub entry_locks: entry_locks::EntryLocks,
 }
 
+/// A read route: GET, and HEAD with the same headers and no body (actix-web leaves the body out
+/// of an answer to HEAD and keeps its length).
+fn read() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
+}
+
 /// 405 naming the methods a resource does serve.
 fn allow(methods: &'static str) -> actix_web::Route {
     web::to(move |req: HttpRequest| async move { not_allowed(&req, methods) })
@@ -60,66 +66,66 @@ fn allow(methods: &'static str) -> actix_web::Route {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/healthz")
-            .route(web::get().to(ops::healthz))
+            .route(read().to(ops::healthz))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/metrics")
-            .route(web::get().to(metrics::metrics))
+            .route(read().to(metrics::metrics))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/readyz")
-            .route(web::get().to(ops::readyz))
+            .route(read().to(ops::readyz))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/openapi.json")
-            .route(web::get().to(openapi::serve))
+            .route(read().to(openapi::serve))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/attributes")
-            .route(web::get().to(attributes::list))
+            .route(read().to(attributes::list))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/attributes/{name}")
-            .route(web::get().to(attributes::get))
+            .route(read().to(attributes::get))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/oidc-scopes")
-            .route(web::get().to(attributes::scopes))
+            .route(read().to(attributes::scopes))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/vendors")
-            .route(web::get().to(vendors::list))
+            .route(read().to(vendors::list))
             .route(web::post().to(vendor_writes::create))
             .default_service(allow("GET, HEAD, POST")),
     )
     .service(
         web::resource("/api/v1/vendors/{id}")
-            .route(web::get().to(vendors::get))
+            .route(read().to(vendors::get))
             .route(web::put().to(vendor_writes::replace))
             .route(web::patch().to(vendor_writes::patch))
             .default_service(allow("GET, HEAD, PUT, PATCH")),
     )
     .service(
         web::resource("/api/v1/vendors/{id}/history")
-            .route(web::get().to(history::vendor_history))
+            .route(read().to(history::vendor_history))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/services")
-            .route(web::get().to(services::list))
+            .route(read().to(services::list))
             .route(web::post().to(service_writes::create))
             .default_service(allow("GET, HEAD, POST")),
     )
     .service(
         web::resource("/api/v1/services/{id}")
-            .route(web::get().to(services::get))
+            .route(read().to(services::get))
             .route(web::put().to(service_writes::replace))
             .route(web::patch().to(service_writes::patch))
             .route(web::delete().to(service_writes::retire))
@@ -127,17 +133,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/api/v1/services/{id}/history")
-            .route(web::get().to(history::service_history))
+            .route(read().to(history::service_history))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/changes")
-            .route(web::get().to(history::changes))
+            .route(read().to(history::changes))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/audit")
-            .route(web::get().to(history::audit))
+            .route(read().to(history::audit))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
@@ -147,17 +153,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/api/v1/sub-processors")
-            .route(web::get().to(sub_processors::list))
+            .route(read().to(sub_processors::list))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/sub-processors/{id}")
-            .route(web::get().to(sub_processors::get))
+            .route(read().to(sub_processors::get))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/compare")
-            .route(web::get().to(reports::compare))
+            .route(read().to(reports::compare))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
@@ -167,12 +173,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/api/v1/countries")
-            .route(web::get().to(countries::list))
+            .route(read().to(countries::list))
             .default_service(web::to(method_not_allowed)),
     )
     .service(
         web::resource("/api/v1/countries/{code}")
-            .route(web::get().to(countries::get))
+            .route(read().to(countries::get))
             .default_service(web::to(method_not_allowed)),
     );
 }

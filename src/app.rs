@@ -118,6 +118,7 @@ pub struct ServerOptions {
     pub bench_ceiling: bool,
     pub answer_cache_bytes: usize,
     pub render_cache_bytes: usize,
+    pub revision_bytes_per_day: u64,
 }
 
 impl ServerOptions {
@@ -136,6 +137,7 @@ impl ServerOptions {
             bench_ceiling: false,
             answer_cache_bytes: 32 << 20,
             render_cache_bytes: 32 << 20,
+            revision_bytes_per_day: 1 << 30,
         }
     }
 
@@ -181,6 +183,7 @@ impl ServerOptions {
             max_body: settings.max_body_bytes,
             answer_cache_bytes: settings.answer_cache_mb << 20,
             render_cache_bytes: settings.render_cache_mb << 20,
+            revision_bytes_per_day: settings.revision_bytes_per_day,
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
             cors_origins: settings
@@ -264,6 +267,7 @@ pub fn server(
             write_limit: RateLimiter::new(options.write_rate_per_minute),
             token_limit: RateLimiter::new(options.token_rate_per_minute),
             max_body: options.max_body,
+            revision_bytes_per_day: options.revision_bytes_per_day,
         },
     });
     let origins = options.cors_origins.clone();

@@ -68,6 +68,7 @@ impl From<crate::store::changes::WriteError> for AppError {
                 AppError::Conflict("An entry with this id exists already.".into())
             }
             WriteError::NotFound => AppError::NotFound("No such entry.".into()),
+            WriteError::OverBudget(secs) => AppError::TooManyRequests(secs),
             WriteError::Store(s) => s.into(),
         }
     }

@@ -26,6 +26,17 @@ pub struct Security {
     pub write_limit: RateLimiter,
     pub token_limit: RateLimiter,
     pub max_body: usize,
+    /// Bytes of revision diffs a vendor may store per 24 hours (`REVISION_BYTES_PER_DAY`); 0: no
+    /// budget.
+    pub revision_bytes_per_day: u64,
+}
+
+impl Security {
+    /// The daily budget of revision bytes of `actor`'s writes; administrators have none.
+    pub fn revision_budget(&self, actor: &Actor) -> Option<u64> {
+        (actor.role == ClientRole::Vendor && self.revision_bytes_per_day > 0)
+            .then_some(self.revision_bytes_per_day)
+    }
 }
 
 /// An authenticated caller (extracting it answers 401, audited, when the token is missing or bad).

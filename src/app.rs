@@ -122,6 +122,7 @@ pub struct ServerOptions {
     pub body_timeout: Duration,
     /// The window anonymous refusals are tallied over (a minute; shorter in tests).
     pub refusal_window: Duration,
+    pub revision_bytes_per_day: u64,
 }
 
 impl ServerOptions {
@@ -146,6 +147,7 @@ impl ServerOptions {
             },
             refusal_window: Duration::from_secs(60),
             body_timeout: Duration::from_secs(10),
+            revision_bytes_per_day: 1 << 30,
         }
     }
 
@@ -191,6 +193,7 @@ impl ServerOptions {
             max_body: settings.max_body_bytes,
             answer_cache_bytes: settings.answer_cache_mb << 20,
             render_cache_bytes: settings.render_cache_mb << 20,
+            revision_bytes_per_day: settings.revision_bytes_per_day,
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
             cors_origins: settings
@@ -293,6 +296,7 @@ pub fn server(
             token_failures_by_client: RateLimiter::new(options.token_rate_per_minute),
             max_body: options.max_body,
             body_timeout: options.body_timeout,
+            revision_bytes_per_day: options.revision_bytes_per_day,
         },
     });
     let origins = options.cors_origins.clone();

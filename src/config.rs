@@ -188,6 +188,17 @@ pub struct Settings {
     )]
     pub token_rate_per_minute: u32,
 
+    /// Bytes of revision diffs one vendor may store in any 24 hours (history and the change feed
+    /// keep every revision); past it, writes get 429 with Retry-After. Administrators are exempt;
+    /// 0 turns it off.
+    #[arg(
+        long,
+        env = "REVISION_BYTES_PER_DAY",
+        default_value_t = 5 << 20,
+        global = true
+    )]
+    pub revision_bytes_per_day: u64,
+
     /// Browser origins allowed to read the API (CORS), comma-separated; `*` for any. Writes are
     /// never allowed cross-origin.
     #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]

@@ -72,6 +72,7 @@ impl From<crate::store::changes::WriteError> for AppError {
             }
             WriteError::NotFound => AppError::NotFound("No such entry.".into()),
             WriteError::Clash(what) => AppError::Conflict(what),
+            WriteError::OverBudget(secs) => AppError::TooManyRequests(secs),
             WriteError::Store(s) => s.into(),
         }
     }

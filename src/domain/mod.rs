@@ -16,5 +16,6 @@ pub mod query;
 pub mod reference;
 pub mod search;
 pub mod shared;
+pub mod usage;
 pub mod validate;
 pub mod writes;

@@ -31,6 +31,17 @@ pub struct Security {
     pub max_body: usize,
     /// How long a request body may take to arrive (408 after it).
     pub body_timeout: std::time::Duration,
+    /// Bytes of revision diffs a vendor may store per 24 hours (`REVISION_BYTES_PER_DAY`); 0: no
+    /// budget.
+    pub revision_bytes_per_day: u64,
+}
+
+impl Security {
+    /// The daily budget of revision bytes of `actor`'s writes; administrators have none.
+    pub fn revision_budget(&self, actor: &Actor) -> Option<u64> {
+        (actor.role == ClientRole::Vendor && self.revision_bytes_per_day > 0)
+            .then_some(self.revision_bytes_per_day)
+    }
 }
 
 /// An authenticated caller (extracting it answers 401, audited, when the token is missing or bad).

@@ -4,10 +4,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body};
 use super::pagination::PageRequest;
-use super::views::{country_uses, CountryDetail, CountryList, CountryView};
+use super::views::{CountryDetail, CountryList, CountryView};
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::query::parse_bool;
-use crate::domain::reference::Adequacy;
+use crate::domain::reference::{Adequacy, Country};
+use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
 
 /// List countries.
@@ -55,16 +56,21 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         },
     )?;
     let snap = snapshot(&state).await?;
-    let views: Vec<CountryView> = snap
+    // filter and page on the index, then build views for the page only
+    let usage = Usage::of(&snap);
+    let matching: Vec<&Country> = snap
         .reference
         .countries
         .iter()
         .filter(|c| eea.is_none_or(|e| c.eea == e))
         .filter(|c| adequacy.is_none_or(|a| c.adequacy == a))
-        .map(|c| CountryView::of(c, lang, &snap))
-        .filter(|v| in_use.is_none_or(|u| u == (v.service_count > 0)))
+        .filter(|c| in_use.is_none_or(|u| u != usage.services_in(&c.code).is_empty()))
         .collect();
-    let (items, next) = page.page(views, false, |v| v.code.clone());
+    let (page, next) = page.page(matching, false, |c| c.code.clone());
+    let items: Vec<CountryView> = page
+        .into_iter()
+        .map(|c| CountryView::of(c, lang, &usage))
+        .collect();
     let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
         CountryList { items, next_cursor }
     })?;
@@ -97,9 +103,6 @@ pub async fn get(
         .reference
         .country(&code)
         .ok_or_else(|| super::services::not_found("country", &code))?;
-    let detail = CountryDetail {
-        country: CountryView::of(country, lang, &snap),
-        services: country_uses(&snap, &country.code),
-    };
+    let detail = CountryDetail::of(country, lang, &Usage::of(&snap), &snap);
     Ok(Body::json(&detail)?.in_language(lang).respond(&req))
 }

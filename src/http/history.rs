@@ -13,8 +13,9 @@ use super::services::not_found;
 use super::{list_body, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::auth::{may, Target};
 use crate::domain::query::Params;
+use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
-use crate::store::changes::{changes_since, history as load_history, RevisionRow};
+use crate::store::changes::{changes_since, history as load_history, PageBound, RevisionRow};
 use crate::store::clients::{audit_events, AuditFilter, AuditRow};
 
 /// One stored version of an entry.
@@ -67,6 +68,14 @@ impl CsvRow for Revision {
     }
 }
 
+/// History and change-feed pages stop at about this many bytes, whatever their `limit`: a vendor
+/// may store large revisions, and a page of 500 of them would be tens of megabytes. A revision
+/// larger than this still makes a page alone, so a reader never stalls.
+pub const PAGE_BYTES: u64 = 1_000_000;
+
+const NOT_OURS: &str = "is not a cursor this registry issued";
+
+/// A page of revisions: at most `limit` and about 1 MB; `next_cursor` continues.
 #[derive(Serialize, ToSchema)]
 pub struct HistoryList {
     pub items: Vec<Revision>,
@@ -92,10 +101,25 @@ async fn entry_history(
     if !exists {
         return Err(not_found(entity, &id));
     }
+    let after = match page.after() {
+        None => 0,
+        Some(key) => key
+            .parse::<i32>()
+            .map_err(|_| AppError::BadRequest(vec![FieldProblem::new("cursor", NOT_OURS)]))?,
+    };
+    let bound = PageBound {
+        limit: page.limit,
+        bytes: PAGE_BYTES,
+    };
     let store = state.store.clone();
-    let rows = web::block(move || load_history(&mut *store.conn()?, entity, &id)).await??;
-    let (rows, next) = page.page(rows, false, |r| format!("{:010}", r.revision));
-    let items: Vec<Revision> = rows.iter().map(Revision::of).collect();
+    let found =
+        web::block(move || load_history(&mut *store.conn()?, entity, &id, after, bound)).await??;
+    let next = found
+        .more
+        .then(|| found.rows.last())
+        .flatten()
+        .map(|r| page.cursor_after(&format!("{:010}", r.revision)));
+    let items: Vec<Revision> = found.rows.iter().map(Revision::of).collect();
     Ok(
         list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
             HistoryList { items, next_cursor }
@@ -105,6 +129,8 @@ async fn entry_history(
 }
 
 /// Every revision of a service, oldest first: when, by whom, and what changed.
+///
+/// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/services/{id}/history", tag = "history",
     params(("id" = String, Path, description = "Service id", example = "kikora"),
@@ -129,6 +155,8 @@ pub async fn service_history(
 }
 
 /// Every revision of a vendor entry, oldest first.
+///
+/// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/vendors/{id}/history", tag = "history",
     params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"),
@@ -209,7 +237,8 @@ fn seq_page(p: &mut Params, name: &str) -> (i64, usize) {
 /// The change feed: every change to the catalogue, oldest first.
 ///
 /// Start without `since` (or `since=0`) and pass each answer's `next_cursor` as `since` to
-/// resume; a dashboard or mirror polling this never misses a change.
+/// resume; a dashboard or mirror polling this never misses a change. A page holds at most
+/// `limit` changes and stops at about 1 MB (a single larger change comes alone).
 #[utoipa::path(
     get, path = "/api/v1/changes", tag = "history",
     params(
@@ -232,13 +261,16 @@ pub async fn changes(
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let (after, limit) = parse_params(&pairs, &["since", "limit"], &[], |p| seq_page(p, "since"))?;
+    let bound = PageBound {
+        limit,
+        bytes: PAGE_BYTES,
+    };
     let store = state.store.clone();
-    let rows =
-        web::block(move || changes_since(&mut *store.conn()?, after, limit as i64 + 1)).await??;
-    let more = rows.len() > limit;
-    let items: Vec<ChangeEntry> = rows
+    let found = web::block(move || changes_since(&mut *store.conn()?, after, bound)).await??;
+    let more = found.more;
+    let items: Vec<ChangeEntry> = found
+        .rows
         .iter()
-        .take(limit)
         .map(|r| ChangeEntry {
             cursor: r.seq.to_string(),
             entity: r.entity.clone(),

@@ -70,6 +70,11 @@ impl PageRequest {
         self.after.as_deref()
     }
 
+    /// The cursor of the page after the item with sort key `key`.
+    pub fn cursor_after(&self, key: &str) -> String {
+        encode(&self.sort, key)
+    }
+
     /// Cuts one page from items already sorted by `key` (ascending, or descending when
     /// `descending`); returns it with the cursor of the next page, if any.
     pub fn page<T>(

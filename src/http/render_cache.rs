@@ -131,7 +131,7 @@ impl RenderCache {
     }
 
     fn kept_bytes(&self) -> usize {
-        let kept = self.kept.lock().unwrap();
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.current
             .values()
             .chain(kept.previous.values())

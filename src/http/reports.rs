@@ -40,7 +40,7 @@ pub async fn compare(
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, &[]);
+    let key = answer_cache::key(&req, fmt, lang, &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
@@ -162,7 +162,7 @@ pub async fn portfolio(
         return Err(AppError::Invalid(problems));
     }
     let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, &body);
+    let key = answer_cache::key(&req, fmt, lang, &body);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }

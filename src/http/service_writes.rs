@@ -160,6 +160,7 @@ async fn store(
 ) -> Result<HttpResponse, AppError> {
     let ev = event(req, Some(actor), status.as_u16(), None);
     let (label, client, action) = (actor.label(), actor.client_id.clone(), ev.action.clone());
+    let daily_bytes = state.security.revision_budget(actor);
     let db = state.store.clone();
     let id = doc.service.id.clone();
     web::block(move || -> Result<(), AppError> {
@@ -168,6 +169,7 @@ async fn store(
             client_id: Some(&client),
             action: &action,
             before,
+            daily_bytes,
         };
         commit_service(
             &mut *db.conn()?,
@@ -209,7 +211,7 @@ async fn store(
         (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn create(
@@ -343,7 +345,7 @@ async fn change(
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn replace(
@@ -379,7 +381,7 @@ pub async fn replace(
         (status = 415, description = "Not a merge patch", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched document is invalid; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn patch(
@@ -408,7 +410,7 @@ pub async fn patch(
         (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The service changed since it was read", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn retire(

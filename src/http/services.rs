@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{self, format, Body};
+use super::negotiate::{self, format, language, Body};
 use super::pagination::{self, PageRequest};
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
 use super::{answer_cache, rendered};
@@ -78,7 +78,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, &[]);
+    let key = answer_cache::key(&req, fmt, language(req.headers()), &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }

@@ -1,4 +1,5 @@
-//! Sub-processors: shared entities, each with every service that uses it.
+//! Sub-processors: shared entities, each with the services that use it (the first 100, and a
+//! link to them all).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -7,6 +8,8 @@ use super::pagination::PageRequest;
 use super::services::not_found;
 use super::views::{SubProcessorList, SubProcessorView};
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use crate::domain::catalogue::SubProcessor;
+use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
 
 /// List sub-processors, with the services using each, for what and in which countries.
@@ -39,17 +42,25 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         }
         (country, PageRequest::parse(p, "id"))
     })?;
-    let views: Vec<SubProcessorView> = snap
+    // filter and page on the index, then build views for the page only
+    let usage = Usage::of(&snap);
+    let matching: Vec<&SubProcessor> = snap
         .sub_processors
         .iter()
-        .map(|p| SubProcessorView::of(p, &snap))
-        .filter(|v| {
-            country
-                .as_deref()
-                .is_none_or(|c| v.countries.iter().any(|x| x == c))
+        .map(|p| &**p)
+        .filter(|p| {
+            country.as_deref().is_none_or(|c| {
+                usage
+                    .of_sub_processor(&p.id)
+                    .is_some_and(|u| u.countries.contains(c))
+            })
         })
         .collect();
-    let (items, next) = page.page(views, false, |v| v.sub_processor.id.clone());
+    let (page, next) = page.page(matching, false, |p| p.id.clone());
+    let items: Vec<SubProcessorView> = page
+        .into_iter()
+        .map(|p| SubProcessorView::of(p, &usage, &snap))
+        .collect();
     Ok(
         list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
             SubProcessorList { items, next_cursor }
@@ -79,5 +90,6 @@ pub async fn get(
     let p = snap
         .sub_processor(&id)
         .ok_or_else(|| not_found("sub-processor", &id))?;
-    Ok(Body::json(&SubProcessorView::of(p, &snap))?.respond(&req))
+    let view = SubProcessorView::of(p, &Usage::of(&snap), &snap);
+    Ok(Body::json(&view)?.respond(&req))
 }

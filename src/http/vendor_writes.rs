@@ -69,6 +69,7 @@ async fn store(
 ) -> Result<HttpResponse, AppError> {
     let ev = event(req, Some(actor), status.as_u16(), None);
     let (label, client, action) = (actor.label(), actor.client_id.clone(), ev.action.clone());
+    let daily_bytes = state.security.revision_budget(actor);
     let db = state.store.clone();
     let id = vendor.id.clone();
     web::block(move || -> Result<(), AppError> {
@@ -77,6 +78,7 @@ async fn store(
             client_id: Some(&client),
             action: &action,
             before,
+            daily_bytes,
         };
         commit_vendor(&mut *db.conn()?, &vendor, expect, &change, &ev)?;
         Ok(())
@@ -101,7 +103,7 @@ async fn store(
         (status = 408, description = "The body did not arrive within the deadline (`BODY_TIMEOUT_SECS`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn create(
@@ -202,7 +204,7 @@ async fn change(
         (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid document; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn replace(
@@ -238,7 +240,7 @@ pub async fn replace(
         (status = 415, description = "Not a merge patch", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The patched entry is invalid; every problem is listed", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many writes", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many writes, or the vendor's daily budget of revision bytes (`REVISION_BYTES_PER_DAY`) is spent", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u32))),
     )
 )]
 pub async fn patch(

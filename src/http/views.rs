@@ -14,6 +14,7 @@ use crate::domain::flags::Flag;
 use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
 use crate::domain::shared::SharedText;
+use crate::domain::usage::Usage;
 
 fn join<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
     items
@@ -511,36 +512,63 @@ pub struct SubProcessorUseView {
     "services": [{"service": {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "status": "active"},
                   "vendor": {"id": "trygg-trafikk", "name": "Trygg Trafikk"},
                   "purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}],
-                  "transfer_mechanism": "eea"}]
+                  "transfer_mechanism": "eea"}],
+    "services_total": 1,
+    "services_href": "/api/v1/services?sub_processor=microsoft-azure"
 }))]
 pub struct SubProcessorView {
     #[serde(flatten)]
     pub sub_processor: SubProcessor,
     /// Every country where any service has it store, process, access or support data.
     pub countries: Vec<String>,
+    /// The uses of the first 100 services using it, by service id; `services_href` lists them all.
     pub services: Vec<SubProcessorUseView>,
+    /// How many services use it.
+    pub services_total: usize,
+    /// The services list filtered to those using it.
+    #[schema(example = "/api/v1/services?sub_processor=microsoft-azure")]
+    pub services_href: String,
+}
+
+/// At most this many services are embedded in a sub-processor or a country; the rest are one
+/// filtered list away (`services_href`), so an answer stays small however widely it is used.
+pub const EMBEDDED_SERVICES: usize = 100;
+
+/// The services list filtered by `param`.
+fn services_href(param: &str, value: &str) -> String {
+    let query = serde_urlencoded::to_string([(param, value)]).unwrap_or_default();
+    format!("/api/v1/services?{query}")
 }
 
 impl SubProcessorView {
-    pub fn of(p: &SubProcessor, snapshot: &Snapshot) -> Self {
-        let mut countries = std::collections::BTreeSet::new();
-        let mut services = Vec::new();
-        for r in &snapshot.services {
-            for u in r.service.sub_processors.iter().filter(|u| u.id == p.id) {
-                countries.extend(u.locations.iter().map(|l| l.country.clone()));
-                services.push(SubProcessorUseView {
-                    service: ServiceRef::of(r),
-                    vendor: VendorRef::of(snapshot, &r.service.vendor),
-                    purpose: u.purpose.as_deref().map(str::to_owned),
-                    locations: u.locations.to_vec(),
-                    transfer_mechanism: u.transfer_mechanism,
-                });
-            }
-        }
+    pub fn of(p: &SubProcessor, usage: &Usage, snapshot: &Snapshot) -> Self {
+        let used = usage.of_sub_processor(&p.id);
+        let records = used.map_or(&[][..], |u| u.services.as_slice());
+        let services = records
+            .iter()
+            .take(EMBEDDED_SERVICES)
+            .flat_map(|r| {
+                r.service
+                    .sub_processors
+                    .iter()
+                    .filter(|u| u.id == p.id)
+                    .map(|u| SubProcessorUseView {
+                        service: ServiceRef::of(r),
+                        vendor: VendorRef::of(snapshot, &r.service.vendor),
+                        purpose: u.purpose.as_deref().map(str::to_owned),
+                        locations: u.locations.to_vec(),
+                        transfer_mechanism: u.transfer_mechanism,
+                    })
+            })
+            .collect();
         Self {
             sub_processor: p.clone(),
-            countries: countries.into_iter().map(String::from).collect(),
+            countries: used
+                .map(|u| u.countries.iter().map(|c| (*c).to_owned()).collect())
+                .unwrap_or_default(),
             services,
+            services_total: records.len(),
+            services_href: services_href("sub_processor", &p.id),
         }
     }
 }
@@ -556,6 +584,7 @@ impl CsvRow for SubProcessorView {
             "country",
             "countries",
             "services",
+            "services_total",
         ]
     }
     fn row(&self) -> Vec<String> {
@@ -569,6 +598,7 @@ impl CsvRow for SubProcessorView {
             opt(&p.country),
             join(&self.countries),
             join(self.services.iter().map(|u| &u.service.id)),
+            self.services_total.to_string(),
         ]
     }
 }
@@ -595,7 +625,7 @@ pub struct CountryView {
 }
 
 impl CountryView {
-    pub fn of(c: &Country, lang: Lang, snapshot: &Snapshot) -> Self {
+    pub fn of(c: &Country, lang: Lang, usage: &Usage) -> Self {
         Self {
             code: c.code.clone(),
             name: c.name.get(lang).to_owned(),
@@ -604,13 +634,7 @@ impl CountryView {
             adequacy: c.adequacy,
             adequacy_decision: c.adequacy_decision.clone(),
             adequacy_note: c.adequacy_note.clone(),
-            service_count: {
-                let uses = country_uses(snapshot, &c.code);
-                uses.iter()
-                    .map(|u| u.service.id.as_str())
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len()
-            },
+            service_count: usage.services_in(&c.code).len(),
         }
     }
 }
@@ -659,44 +683,66 @@ pub struct CountryUse {
 pub struct CountryDetail {
     #[serde(flatten)]
     pub country: CountryView,
+    /// Who handles the data there, for the first 100 services by id; `services_href` lists them
+    /// all.
     pub services: Vec<CountryUse>,
+    /// How many services' data is handled there (`service_count`).
+    pub services_total: usize,
+    /// The services list filtered to those whose data reaches the country.
+    #[schema(example = "/api/v1/services?country=US")]
+    pub services_href: String,
 }
 
-pub fn country_uses(snapshot: &Snapshot, code: &str) -> Vec<CountryUse> {
+impl CountryDetail {
+    pub fn of(c: &Country, lang: Lang, usage: &Usage, snapshot: &Snapshot) -> Self {
+        let records = usage.services_in(&c.code);
+        Self {
+            country: CountryView::of(c, lang, usage),
+            services: records
+                .iter()
+                .take(EMBEDDED_SERVICES)
+                .flat_map(|r| country_uses(r, snapshot, &c.code))
+                .collect(),
+            services_total: records.len(),
+            services_href: services_href("country", &c.code),
+        }
+    }
+}
+
+/// Who handles one service's data in a country: the vendor itself and each sub-processor there.
+fn country_uses(r: &ServiceRecord, snapshot: &Snapshot, code: &str) -> Vec<CountryUse> {
     let mut out = Vec::new();
-    for r in &snapshot.services {
-        let own: Vec<Role> = r
-            .service
+    let own: Vec<Role> = r
+        .service
+        .locations
+        .iter()
+        .filter(|l| l.country == code)
+        .map(|l| l.role)
+        .collect();
+    if !own.is_empty() {
+        out.push(CountryUse {
+            service: ServiceRef::of(r),
+            vendor: VendorRef::of(snapshot, &r.service.vendor),
+            by: "vendor".into(),
+            roles: own,
+            transfer_mechanism: None,
+        });
+    }
+    for u in &r.service.sub_processors {
+        let roles: Vec<Role> = u
             .locations
             .iter()
             .filter(|l| l.country == code)
             .map(|l| l.role)
             .collect();
-        if !own.is_empty() {
+        if !roles.is_empty() {
             out.push(CountryUse {
                 service: ServiceRef::of(r),
                 vendor: VendorRef::of(snapshot, &r.service.vendor),
-                by: "vendor".into(),
-                roles: own,
-                transfer_mechanism: None,
+                by: u.id.to_string(),
+                roles,
+                transfer_mechanism: Some(u.transfer_mechanism),
             });
-        }
-        for u in &r.service.sub_processors {
-            let roles: Vec<Role> = u
-                .locations
-                .iter()
-                .filter(|l| l.country == code)
-                .map(|l| l.role)
-                .collect();
-            if !roles.is_empty() {
-                out.push(CountryUse {
-                    service: ServiceRef::of(r),
-                    vendor: VendorRef::of(snapshot, &r.service.vendor),
-                    by: u.id.to_string(),
-                    roles,
-                    transfer_mechanism: Some(u.transfer_mechanism),
-                });
-            }
         }
     }
     out

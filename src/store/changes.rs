@@ -33,6 +33,8 @@ pub enum WriteError {
     /// A value that must be unique is another entry's (said in words for the caller).
     #[error("{0}")]
     Clash(String),
+    #[error("the actor's daily budget of revision bytes is spent; retry in {0} s")]
+    OverBudget(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -61,6 +63,10 @@ pub struct Change<'a> {
     pub action: &'a str,
     /// The entry as it was (JSON of the catalogue form), or None when new.
     pub before: Option<Value>,
+    /// Bytes of revision diffs the actor may store in any 24 hours (a vendor that toggles a large
+    /// list within its write rate would otherwise fill the disk and the change feed); None for
+    /// administrators and imports.
+    pub daily_bytes: Option<u64>,
 }
 
 pub struct Saved {
@@ -79,6 +85,7 @@ struct NewRevision<'a> {
     client_id: Option<&'a str>,
     action: &'a str,
     diff: String,
+    diff_bytes: i64,
 }
 
 #[derive(Queryable, Debug, Clone)]
@@ -92,6 +99,7 @@ pub struct RevisionRow {
     pub client_id: Option<String>,
     pub action: String,
     pub diff: String,
+    pub diff_bytes: i64,
 }
 
 pub(super) fn record(
@@ -103,6 +111,11 @@ pub(super) fn record(
     after: &Value,
     at: &str,
 ) -> Result<(), WriteError> {
+    let diff = diff(change.before.as_ref().unwrap_or(&Value::Null), after).to_string();
+    let diff_bytes = i64::try_from(diff.len()).unwrap_or(i64::MAX);
+    if let Some(budget) = change.daily_bytes {
+        within_budget(db, change.actor, diff_bytes, budget, at)?;
+    }
     let row = NewRevision {
         entity,
         entity_id: id,
@@ -111,12 +124,51 @@ pub(super) fn record(
         actor: change.actor,
         client_id: change.client_id,
         action: change.action,
-        diff: diff(change.before.as_ref().unwrap_or(&Value::Null), after).to_string(),
+        diff,
+        diff_bytes,
     };
     diesel::insert_into(revisions::table)
         .values(&row)
         .execute(db)?;
     Ok(())
+}
+
+/// Refuses a revision that would take `actor` past `budget` bytes of diffs in the 24 hours up to
+/// `at`. Counted from the database, so the budget holds across processes; checked inside the
+/// write's transaction, so a refused write leaves nothing behind. An actor with nothing stored in
+/// the window may always store one revision (else one larger than the budget never could).
+fn within_budget(
+    db: &mut Db,
+    actor: &str,
+    bytes: i64,
+    budget: u64,
+    at: &str,
+) -> Result<(), WriteError> {
+    let now = chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| chrono::Utc::now());
+    let since = super::fmt_time(now - chrono::Duration::hours(24));
+    let window = revisions::table
+        .filter(revisions::actor.eq(actor))
+        .filter(revisions::at.gt(&since));
+    let used: i64 = window
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "CAST(COALESCE(SUM(diff_bytes), 0) AS BIGINT)",
+        ))
+        .first(db)?;
+    let budget = i64::try_from(budget).unwrap_or(i64::MAX);
+    if used == 0 || used.saturating_add(bytes) <= budget {
+        return Ok(());
+    }
+    // the window frees room as its oldest revision leaves it
+    let oldest: Option<String> = window.select(diesel::dsl::min(revisions::at)).first(db)?;
+    let frees_at = oldest
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map_or(now + chrono::Duration::hours(24), |t| {
+            t.with_timezone(&chrono::Utc) + chrono::Duration::hours(24)
+        });
+    let wait = (frees_at - now).num_seconds().max(1);
+    Err(WriteError::OverBudget(u64::try_from(wait).unwrap_or(1)))
 }
 
 /// Bumps the revision of an existing row only if it is still `expected`: the check and the write
@@ -294,20 +346,130 @@ pub fn save_vendor(
     })
 }
 
-/// Every revision of one entry, oldest first.
-pub fn history(db: &mut Db, entity: &str, id: &str) -> Result<Vec<RevisionRow>, StoreError> {
-    Ok(revisions::table
-        .filter(revisions::entity.eq(entity))
-        .filter(revisions::entity_id.eq(id))
-        .order(revisions::seq)
-        .load(db)?)
+/// How much one page of revisions may hold: at most `limit` revisions and about `bytes` bytes,
+/// except that a page holds at least one revision (however large), so a reader never stalls.
+#[derive(Debug, Clone, Copy)]
+pub struct PageBound {
+    pub limit: usize,
+    pub bytes: u64,
 }
 
-/// Up to `limit` changes after sequence number `after`, oldest first.
-pub fn changes_since(db: &mut Db, after: i64, limit: i64) -> Result<Vec<RevisionRow>, StoreError> {
-    Ok(revisions::table
+/// What a revision adds to an answer besides its diff (ids, times, actor, JSON punctuation).
+const ROW_OVERHEAD: u64 = 256;
+
+impl PageBound {
+    /// How many of the revisions of these diff sizes (in order, up to `limit + 1` of them) make
+    /// the page, and whether more follow it.
+    fn cut(&self, sizes: impl IntoIterator<Item = i64>) -> (usize, bool) {
+        let mut total = 0u64;
+        let mut taken = 0;
+        for size in sizes {
+            let size = u64::try_from(size).unwrap_or(0) + ROW_OVERHEAD;
+            if taken == self.limit || (taken > 0 && total + size > self.bytes) {
+                return (taken, true);
+            }
+            total += size;
+            taken += 1;
+        }
+        (taken, false)
+    }
+}
+
+/// A page of revisions, oldest first, and whether more follow.
+pub struct RevisionPage {
+    pub rows: Vec<RevisionRow>,
+    pub more: bool,
+}
+
+/// One page of an entry's revisions after revision `after`, oldest first. The sizes are read
+/// first and the diffs only for the page, so an entry with a long or heavy history costs no
+/// more than its page.
+pub fn history(
+    db: &mut Db,
+    entity: &str,
+    id: &str,
+    after: i32,
+    bound: PageBound,
+) -> Result<RevisionPage, StoreError> {
+    let of_entry = || {
+        revisions::table
+            .filter(revisions::entity.eq(entity))
+            .filter(revisions::entity_id.eq(id))
+            .filter(revisions::revision.gt(after))
+    };
+    let sizes: Vec<(i32, i64)> = of_entry()
+        .select((revisions::revision, revisions::diff_bytes))
+        .order(revisions::revision)
+        .limit(
+            i64::try_from(bound.limit)
+                .unwrap_or(i64::MAX)
+                .saturating_add(1),
+        )
+        .load(db)?;
+    let (taken, more) = bound.cut(sizes.iter().map(|s| s.1));
+    let Some(&(last, _)) = taken.checked_sub(1).and_then(|i| sizes.get(i)) else {
+        return Ok(RevisionPage {
+            rows: Vec::new(),
+            more,
+        });
+    };
+    let rows = of_entry()
+        .filter(revisions::revision.le(last))
+        .order(revisions::revision)
+        .load(db)?;
+    Ok(RevisionPage { rows, more })
+}
+
+/// One page of the change feed after sequence number `after`, oldest first; read as `history`.
+pub fn changes_since(
+    db: &mut Db,
+    after: i64,
+    bound: PageBound,
+) -> Result<RevisionPage, StoreError> {
+    let sizes: Vec<(i64, i64)> = revisions::table
         .filter(revisions::seq.gt(after))
+        .select((revisions::seq, revisions::diff_bytes))
         .order(revisions::seq)
-        .limit(limit)
-        .load(db)?)
+        .limit(
+            i64::try_from(bound.limit)
+                .unwrap_or(i64::MAX)
+                .saturating_add(1),
+        )
+        .load(db)?;
+    let (taken, more) = bound.cut(sizes.iter().map(|s| s.1));
+    let Some(&(last, _)) = taken.checked_sub(1).and_then(|i| sizes.get(i)) else {
+        return Ok(RevisionPage {
+            rows: Vec::new(),
+            more,
+        });
+    };
+    let rows = revisions::table
+        .filter(revisions::seq.gt(after))
+        .filter(revisions::seq.le(last))
+        .order(revisions::seq)
+        .load(db)?;
+    Ok(RevisionPage { rows, more })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_stops_at_its_count_or_its_bytes_and_holds_at_least_one_revision() {
+        let bound = PageBound {
+            limit: 3,
+            bytes: 1000,
+        };
+        assert_eq!(bound.cut([10, 10]), (2, false), "all fit");
+        assert_eq!(bound.cut([10, 10, 10, 10]), (3, true), "the count");
+        assert_eq!(bound.cut([400, 400]), (1, true), "the bytes");
+        assert_eq!(
+            bound.cut([5000, 10]),
+            (1, true),
+            "one too large comes alone"
+        );
+        assert_eq!(bound.cut([5000]), (1, false));
+        assert_eq!(bound.cut([]), (0, false));
+    }
 }

@@ -225,6 +225,7 @@ diesel::table! {
         client_id -> Nullable<Text>,
         action -> Text,
         diff -> Text,
+        diff_bytes -> BigInt,
     }
 }
 

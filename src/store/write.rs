@@ -148,6 +148,7 @@ fn upsert_service(db: &mut Db, s: &Service, now: &str) -> Result<bool, StoreErro
         client_id: None,
         action: "import",
         before: None,
+        daily_bytes: None,
     };
     match save_service(db, s, Expect::Any, &change, now) {
         Ok(saved) => Ok(saved.created),

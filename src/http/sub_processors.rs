@@ -6,13 +6,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::services::not_found;
-use super::views::{SubProcessorList, SubProcessorView};
+use super::views::{
+    SubProcessorList, SubProcessorView, EMBEDDED_SERVICES, EMBEDDED_SERVICES_IN_LISTS,
+};
 use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
 use crate::domain::catalogue::SubProcessor;
 use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
 
 /// List sub-processors, with the services using each, for what and in which countries.
+///
+/// Each entry embeds the uses of its first 10 services by id; `services_total` says how many
+/// there are and `services_href` lists them all.
 #[utoipa::path(
     get, path = "/api/v1/sub-processors", tag = "sub-processors",
     params(
@@ -59,7 +64,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let (page, next) = page.page(matching, false, |p| p.id.clone());
     let items: Vec<SubProcessorView> = page
         .into_iter()
-        .map(|p| SubProcessorView::of(p, &usage, &snap))
+        .map(|p| SubProcessorView::of(p, &usage, &snap, EMBEDDED_SERVICES_IN_LISTS))
         .collect();
     Ok(
         list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
@@ -90,6 +95,6 @@ pub async fn get(
     let p = snap
         .sub_processor(&id)
         .ok_or_else(|| not_found("sub-processor", &id))?;
-    let view = SubProcessorView::of(p, &Usage::of(&snap), &snap);
+    let view = SubProcessorView::of(p, &Usage::of(&snap), &snap, EMBEDDED_SERVICES);
     Ok(Body::json(&view)?.respond(&req))
 }

@@ -521,7 +521,8 @@ pub struct SubProcessorView {
     pub sub_processor: SubProcessor,
     /// Every country where any service has it store, process, access or support data.
     pub countries: Vec<String>,
-    /// The uses of the first 100 services using it, by service id; `services_href` lists them all.
+    /// The uses of the first services using it, by service id (100 when read alone, 10 in a
+    /// list); `services_href` lists them all.
     pub services: Vec<SubProcessorUseView>,
     /// How many services use it.
     pub services_total: usize,
@@ -530,9 +531,11 @@ pub struct SubProcessorView {
     pub services_href: String,
 }
 
-/// At most this many services are embedded in a sub-processor or a country; the rest are one
-/// filtered list away (`services_href`), so an answer stays small however widely it is used.
+/// At most this many services are embedded in a sub-processor or a country read alone, and in
+/// each entry of a list of them; the rest are one filtered list away (`services_href`), so an
+/// answer stays small however widely an entry is used.
 pub const EMBEDDED_SERVICES: usize = 100;
+pub const EMBEDDED_SERVICES_IN_LISTS: usize = 10;
 
 /// The services list filtered by `param`.
 fn services_href(param: &str, value: &str) -> String {
@@ -541,12 +544,13 @@ fn services_href(param: &str, value: &str) -> String {
 }
 
 impl SubProcessorView {
-    pub fn of(p: &SubProcessor, usage: &Usage, snapshot: &Snapshot) -> Self {
+    /// The view with the uses of at most `embed` services.
+    pub fn of(p: &SubProcessor, usage: &Usage, snapshot: &Snapshot, embed: usize) -> Self {
         let used = usage.of_sub_processor(&p.id);
         let records = used.map_or(&[][..], |u| u.services.as_slice());
         let services = records
             .iter()
-            .take(EMBEDDED_SERVICES)
+            .take(embed)
             .flat_map(|r| {
                 r.service
                     .sub_processors

@@ -21,7 +21,7 @@ its sub-processors and the countries they use, and its data processing agreement
 Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link: rel=\"next\"` header), \
 answer `text/csv` when asked, and send an `ETag` for conditional requests. Errors are RFC 9457 problem documents; \
 an unknown or malformed query parameter is a 400 listing every problem.",
-        license(name = "MIT OR Apache-2.0"),
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     paths(
         attributes::list, attributes::get, attributes::scopes,

@@ -758,7 +758,31 @@ on_both_engines!(
     facets_count_each_value_over_the_whole_filtered_set,
     free_text_results_are_ranked_by_relevance,
     every_read_answers_head_with_the_headers_of_get,
+    the_root_links_the_docs_and_every_collection,
 );
+
+/// A newcomer at `/` finds the documentation and the collections, and every link works.
+async fn the_root_links_the_docs_and_every_collection(app: TestApp) {
+    let root = app.json("/").await;
+    let mut links = vec![
+        root["docs"].as_str().unwrap().to_owned(),
+        root["openapi"].as_str().unwrap().to_owned(),
+    ];
+    let collections = root["collections"].as_object().unwrap();
+    for name in [
+        "services",
+        "vendors",
+        "sub_processors",
+        "countries",
+        "attributes",
+    ] {
+        assert!(collections.contains_key(name), "{name} is not linked");
+    }
+    links.extend(collections.values().map(|v| v.as_str().unwrap().to_owned()));
+    for link in links {
+        assert_eq!(app.get(&link).await.status(), 200, "{link}");
+    }
+}
 
 /// HEAD, which every `Allow` lists, answers 200 with the GET's headers and no body.
 async fn every_read_answers_head_with_the_headers_of_get(app: TestApp) {

@@ -65,6 +65,11 @@ fn allow(methods: &'static str) -> actix_web::Route {
 /// method answers 405, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/")
+            .route(read().to(ops::root))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .service(
         web::resource("/healthz")
             .route(read().to(ops::healthz))
             .default_service(web::to(method_not_allowed)),

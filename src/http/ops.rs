@@ -1,4 +1,4 @@
-//! Liveness and readiness for orchestrators.
+//! The entry point for newcomers, and liveness and readiness for orchestrators.
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -60,4 +60,47 @@ pub async fn ceiling(bytes: web::Path<usize>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(body)
+}
+
+/// Where to go from the registry's root.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"name": "feide-registry", "docs": "/docs/", "openapi": "/openapi.json",
+    "collections": {"services": "/api/v1/services", "vendors": "/api/v1/vendors"}}))]
+pub struct Root {
+    #[schema(example = "feide-registry")]
+    pub name: &'static str,
+    /// What the registry holds, in one sentence.
+    pub description: &'static str,
+    /// The API documentation for people (Swagger UI).
+    #[schema(example = "/docs/")]
+    pub docs: &'static str,
+    /// The OpenAPI 3.1 document.
+    #[schema(example = "/openapi.json")]
+    pub openapi: &'static str,
+    /// Each public collection and where it is.
+    pub collections: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// Links to the documentation and every public collection.
+#[utoipa::path(get, path = "/", tag = "operations",
+    responses((status = 200, description = "Where to start", body = Root)))]
+pub async fn root() -> HttpResponse {
+    HttpResponse::Ok().json(Root {
+        name: "feide-registry",
+        description: "The Feide attributes, sub-processors, countries and agreement terms of \
+                      Norwegian edtech services, from their data processing agreements.",
+        docs: "/docs/",
+        openapi: "/openapi.json",
+        collections: [
+            ("services", "/api/v1/services"),
+            ("vendors", "/api/v1/vendors"),
+            ("sub_processors", "/api/v1/sub-processors"),
+            ("countries", "/api/v1/countries"),
+            ("attributes", "/api/v1/attributes"),
+            ("oidc_scopes", "/api/v1/oidc-scopes"),
+            ("changes", "/api/v1/changes"),
+        ]
+        .into_iter()
+        .collect(),
+    })
 }

@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::auth::{Actor, ClientRole};
 
 /// How a new client secret is stored: its SHA-256, hex. The registry generates every secret
-/// (32 random bytes), so a slow password hash adds nothing against guessing and costs 19 MiB and
-/// tens of milliseconds per attempt, which an anonymous caller could multiply at will. Stored
+/// (32 random bytes), so a slow password hash adds nothing against guessing, while its cost (by
+/// design, in memory and time) is one an anonymous caller could multiply at will. Stored
 /// API tokens are hashed this way by crates.io and GitHub for the same reason.
 pub fn hash_secret(secret: &str) -> String {
     format!("{SHA256_PREFIX}{}", hex(&Sha256::digest(secret.as_bytes())))

@@ -211,21 +211,6 @@ async fn a_widely_used_country_embeds_a_bounded_list_and_links_to_the_rest(app: 
     assert_eq!(all_countries.items.len(), 249);
 }
 
-/// A valid service for Trygg Trafikk.
-fn new_service(id: &str) -> Value {
-    json!({
-        "id": id, "name": format!("Ny tjeneste {id}"), "vendor": "trygg-trafikk",
-        "description": "Trafikkopplæring", "website": null, "status": "active",
-        "purposes": ["Levere opplæring i trafikk"], "data_subjects": ["pupils"], "personal_data": [],
-        "attributes": [{"name": "eduPersonPrincipalName", "justification": "Identifiserer eleven ved innlogging"}],
-        "oidc_scopes": [],
-        "locations": [{"country": "NO", "role": "storage", "facility": null}],
-        "sub_processors": [],
-        "terms": {"deletion_days_after_end": 90},
-        "sources": []
-    })
-}
-
 /// A list of `kb` KiB of texts, different for each `tag`.
 fn large_list(kb: usize, tag: usize) -> Value {
     let item = |i: usize| format!("Opplysning {tag} {i} {}", "data ".repeat(180));
@@ -279,7 +264,7 @@ async fn create(app: &TestApp, token: &str, id: &str) {
             "/api/v1/services",
             Some(token),
             None,
-            Some(&new_service(id)),
+            Some(&common::new_service(id)),
         )
         .await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());

@@ -22,18 +22,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
 }
 
 async fn token_status(app: &TestApp, id: &str, secret: &str) -> u16 {
-    app.client
-        .post(app.url("/api/v1/auth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", id),
-            ("client_secret", secret),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    app.token_request(id, secret).await.status().as_u16()
 }
 
 /// `feide-registry client create|list|revoke` against the running registry's database.

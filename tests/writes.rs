@@ -3,24 +3,10 @@
 
 mod common;
 
-use common::{TestApp, TEST_KEY};
+use common::{new_service, TestApp, TEST_KEY};
 use serde_json::{json, Value};
 
 /// A new, valid service for Trygg Trafikk.
-fn new_service(id: &str) -> Value {
-    json!({
-        "id": id, "name": format!("Ny tjeneste {id}"), "vendor": "trygg-trafikk",
-        "description": "Trafikkopplæring", "website": null, "status": "active",
-        "purposes": ["Levere opplæring i trafikk"], "data_subjects": ["pupils"], "personal_data": [],
-        "attributes": [{"name": "eduPersonPrincipalName", "justification": "Identifiserer eleven ved innlogging"}],
-        "oidc_scopes": [],
-        "locations": [{"country": "NO", "role": "storage", "facility": null}],
-        "sub_processors": [{"id": "microsoft-azure", "purpose": "Drift", "locations": [{"country": "NL", "role": "storage"}], "transfer_mechanism": "eea"}],
-        "terms": {"deletion_days_after_end": 90},
-        "sources": []
-    })
-}
-
 /// A token signed with `key`, for `client` as a vendor of `vendor`, `age` seconds old.
 fn forged(key: &[u8], vendor: &str, issued_ago: i64) -> String {
     let now = chrono::Utc::now().timestamp();

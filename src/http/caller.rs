@@ -210,16 +210,7 @@ pub async fn record_refusal(
     actor: Option<&Actor>,
     e: &AppError,
 ) {
-    match actor {
-        Some(_) => {
-            let status = e.status_code();
-            if status.is_client_error() {
-                state.refusals.count(i32::from(status.as_u16()));
-                record(req, state, actor, status.as_u16(), &e.to_string()).await;
-            }
-        }
-        None => record_anonymous_refusal(req, state, None, e).await,
-    }
+    refusal(req, state, actor, None, e).await;
 }
 
 /// Tallies a refusal of a caller with no valid identity; `named_client` is the client id a
@@ -230,12 +221,25 @@ pub async fn record_anonymous_refusal(
     named_client: Option<&str>,
     e: &AppError,
 ) {
+    refusal(req, state, None, named_client, e).await;
+}
+
+async fn refusal(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: Option<&Actor>,
+    named_client: Option<&str>,
+    e: &AppError,
+) {
     let status = e.status_code();
     if !status.is_client_error() {
         return;
     }
     state.refusals.count(i32::from(status.as_u16()));
-    let mut ev = event(req, None, status.as_u16(), Some(short(&e.to_string())));
+    let mut ev = event(req, actor, status.as_u16(), Some(short(&e.to_string())));
+    if actor.is_some() {
+        return write_event(state, ev).await;
+    }
     ev.client_id = named_client.map(short);
     if let Some(first) = state.refusals.add(ev, Utc::now()) {
         write_event(state, first).await;

@@ -107,10 +107,10 @@ pub fn csv_body<T: CsvRow>(items: &[T]) -> Result<Vec<u8>, AppError> {
 }
 
 /// Writes rows as CSV with every cell neutralised (see [`cell`]).
-fn write_csv(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
+fn write_csv<R: AsRef<[String]>>(rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        w.write_record(row.iter().map(|c| cell(c).into_owned()))
+        w.write_record(row.as_ref().iter().map(|c| cell(c).into_owned()))
             .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     w.into_inner()
@@ -167,7 +167,7 @@ impl Body {
 
     /// CSV from rows whose first row is the header.
     pub fn csv_rows(rows: &[Vec<String>]) -> Result<Body, AppError> {
-        let bytes = write_csv(rows.iter().cloned())?;
+        let bytes = write_csv(rows)?;
         Ok(Body {
             bytes: bytes.into(),
             etag: None,

@@ -358,6 +358,21 @@ pub struct PageBound {
 const ROW_OVERHEAD: u64 = 256;
 
 impl PageBound {
+    /// How many size rows to read: one past the page, to know whether more follow.
+    fn probe(&self) -> i64 {
+        i64::try_from(self.limit)
+            .unwrap_or(i64::MAX)
+            .saturating_add(1)
+    }
+
+    /// The key of the last revision on the page (None for an empty one), and whether more
+    /// follow, from `(key, diff size)` rows in page order.
+    fn end<K: Copy>(&self, sizes: &[(K, i64)]) -> (Option<K>, bool) {
+        let (taken, more) = self.cut(sizes.iter().map(|s| s.1));
+        let last = taken.checked_sub(1).and_then(|i| sizes.get(i)).map(|s| s.0);
+        (last, more)
+    }
+
     /// How many of the revisions of these diff sizes (in order, up to `limit + 1` of them) make
     /// the page, and whether more follow it.
     fn cut(&self, sizes: impl IntoIterator<Item = i64>) -> (usize, bool) {
@@ -376,6 +391,7 @@ impl PageBound {
 }
 
 /// A page of revisions, oldest first, and whether more follow.
+#[derive(Default)]
 pub struct RevisionPage {
     pub rows: Vec<RevisionRow>,
     pub more: bool,
@@ -400,18 +416,10 @@ pub fn history(
     let sizes: Vec<(i32, i64)> = of_entry()
         .select((revisions::revision, revisions::diff_bytes))
         .order(revisions::revision)
-        .limit(
-            i64::try_from(bound.limit)
-                .unwrap_or(i64::MAX)
-                .saturating_add(1),
-        )
+        .limit(bound.probe())
         .load(db)?;
-    let (taken, more) = bound.cut(sizes.iter().map(|s| s.1));
-    let Some(&(last, _)) = taken.checked_sub(1).and_then(|i| sizes.get(i)) else {
-        return Ok(RevisionPage {
-            rows: Vec::new(),
-            more,
-        });
+    let (Some(last), more) = bound.end(&sizes) else {
+        return Ok(RevisionPage::default());
     };
     let rows = of_entry()
         .filter(revisions::revision.le(last))
@@ -430,18 +438,10 @@ pub fn changes_since(
         .filter(revisions::seq.gt(after))
         .select((revisions::seq, revisions::diff_bytes))
         .order(revisions::seq)
-        .limit(
-            i64::try_from(bound.limit)
-                .unwrap_or(i64::MAX)
-                .saturating_add(1),
-        )
+        .limit(bound.probe())
         .load(db)?;
-    let (taken, more) = bound.cut(sizes.iter().map(|s| s.1));
-    let Some(&(last, _)) = taken.checked_sub(1).and_then(|i| sizes.get(i)) else {
-        return Ok(RevisionPage {
-            rows: Vec::new(),
-            more,
-        });
+    let (Some(last), more) = bound.end(&sizes) else {
+        return Ok(RevisionPage::default());
     };
     let rows = revisions::table
         .filter(revisions::seq.gt(after))

@@ -158,26 +158,57 @@ impl TestApp {
         (c.client_id, c.secret)
     }
 
-    /// A bearer token from the token endpoint for a new client of `role` (and `vendor`).
-    pub async fn token(&self, role: &str, vendor: Option<&str>) -> String {
-        let (id, secret) = self.create_client(role, vendor);
-        let res = self
-            .client
+    /// A token request (client credentials in the form).
+    pub async fn token_request(&self, id: &str, secret: &str) -> reqwest::Response {
+        self.client
             .post(self.url("/api/v1/auth/token"))
             .form(&[
                 ("grant_type", "client_credentials"),
-                ("client_id", id.as_str()),
-                ("client_secret", secret.as_str()),
+                ("client_id", id),
+                ("client_secret", secret),
             ])
             .send()
             .await
-            .expect("token request");
+            .expect("token request")
+    }
+
+    /// A bearer token from the token endpoint for a new client of `role` (and `vendor`).
+    pub async fn token(&self, role: &str, vendor: Option<&str>) -> String {
+        let (id, secret) = self.create_client(role, vendor);
+        let res = self.token_request(&id, &secret).await;
         assert_eq!(res.status(), 200);
         let body: serde_json::Value = res.json().await.unwrap();
         body["access_token"]
             .as_str()
             .expect("access_token")
             .to_owned()
+    }
+
+    /// The first page (500) of the audit log matching `query`, read by administrator `admin`.
+    pub async fn audit(&self, admin: &str, query: &str) -> Vec<AuditRow> {
+        let res = self
+            .client
+            .get(self.url(&format!("/api/v1/audit?limit=500&{query}")))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .expect("audit request");
+        assert_eq!(res.status(), 200);
+        res.json::<AuditPage>().await.expect("an audit page").items
+    }
+
+    /// The audit rows matching `query` once they stand for at least `attempts` attempts (refusals
+    /// of unidentified callers are written when their window ends), or after 20 s.
+    pub async fn audited_attempts(&self, admin: &str, query: &str, attempts: i64) -> Vec<AuditRow> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let rows = self.audit(admin, query).await;
+            let n: i64 = rows.iter().map(|r| r.count).sum();
+            if n >= attempts || std::time::Instant::now() > deadline {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// The ETag of a GET.
@@ -243,6 +274,55 @@ impl TestApp {
             .map(|i| i["id"].as_str().expect("item id").to_owned())
             .collect()
     }
+}
+
+/// A problem document (RFC 9457) as the registry answers it.
+#[derive(Debug, serde::Deserialize)]
+pub struct Problem {
+    pub status: u16,
+    pub detail: String,
+    #[serde(default)]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One offending field or parameter of a problem document.
+#[derive(Debug, serde::Deserialize)]
+pub struct FieldProblem {
+    pub pointer: String,
+    pub detail: String,
+}
+
+/// An audit event as `GET /api/v1/audit` answers it.
+#[derive(Debug, serde::Deserialize)]
+pub struct AuditRow {
+    pub cursor: String,
+    pub actor: Option<String>,
+    pub client_id: Option<String>,
+    pub source: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub outcome: u16,
+    pub count: i64,
+}
+
+#[derive(serde::Deserialize)]
+struct AuditPage {
+    items: Vec<AuditRow>,
+}
+
+/// A valid new service of Trygg Trafikk in the catalogue form.
+pub fn new_service(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "name": format!("Ny tjeneste {id}"), "vendor": "trygg-trafikk",
+        "description": "Trafikkopplæring", "website": null, "status": "active",
+        "purposes": ["Levere opplæring i trafikk"], "data_subjects": ["pupils"], "personal_data": [],
+        "attributes": [{"name": "eduPersonPrincipalName", "justification": "Identifiserer eleven ved innlogging"}],
+        "oidc_scopes": [],
+        "locations": [{"country": "NO", "role": "storage", "facility": null}],
+        "sub_processors": [{"id": "microsoft-azure", "purpose": "Drift", "locations": [{"country": "NL", "role": "storage"}], "transfer_mechanism": "eea"}],
+        "terms": {"deletion_days_after_end": 90},
+        "sources": []
+    })
 }
 
 /// Runs an async test body once on SQLite and once on PostgreSQL, as two named tests.

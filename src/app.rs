@@ -11,14 +11,14 @@ use chrono::Utc;
 
 use std::path::PathBuf;
 
+use crate::catalogue::answers::AnswerCache;
+use crate::catalogue::ReadModel;
 use crate::config::Settings;
 use crate::domain::auth::ClientRole;
 use crate::domain::catalogue::{Catalogue, FORMAT};
 use crate::domain::validate::{validate_catalogue, FieldProblem};
-use crate::http::answer_cache::AnswerCache;
 use crate::http::caller::Security;
 use crate::http::rate_limit::RateLimiter;
-use crate::http::render_cache::RenderCache;
 use crate::http::{self, AppState};
 use crate::issuer::{ExternalIssuer, IssuerConfig};
 use crate::store::clients::{insert_client, ClientRow};
@@ -272,11 +272,12 @@ pub fn server(
     store: Store,
     options: ServerOptions,
 ) -> std::io::Result<Server> {
+    let catalogue = ReadModel::open(&store, options.render_cache_bytes)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let state = web::Data::new(AppState {
         store,
-        cache: Default::default(),
+        catalogue,
         answers: AnswerCache::new(options.answer_cache_bytes),
-        renders: RenderCache::new(options.render_cache_bytes),
         metrics: Default::default(),
         refusals: crate::audit::RefusalTally::new(options.refusal_window),
         upkeep_started: Default::default(),
@@ -310,6 +311,7 @@ pub fn server(
             actix_web::rt::spawn(upkeep(state.clone(), retention));
         }
         let counted = state.clone();
+        let aged = state.clone();
         App::new()
             .app_data(state.clone())
             .wrap_fn(move |req, srv| {
@@ -344,6 +346,19 @@ pub fn server(
                 async move {
                     let mut res = fut.await?;
                     http::headers::harden(&method, &path, authenticated, res.headers_mut());
+                    Ok(res)
+                }
+            })
+            .wrap_fn(move |req, srv| {
+                let age = aged.catalogue.age();
+                let fut = actix_web::dev::Service::call(srv, req);
+                async move {
+                    let mut res = fut.await?;
+                    if let Some(age) = age {
+                        let req = res.request().clone();
+                        let status = res.status();
+                        http::headers::mark_age(&req, status, age, res.headers_mut());
+                    }
                     Ok(res)
                 }
             })

@@ -1,9 +1,10 @@
 //! feide-registry: a public catalogue of the Feide attributes, sub-processors, countries and
-//! contract terms of Norwegian edtech services. Layers: `http` -> `domain` <- `store`.
+//! contract terms of Norwegian edtech services. Layers: `http` -> `catalogue` (the read model) -> `domain` <- `store`.
 
 pub mod allocator;
 pub mod app;
 pub mod audit;
+pub mod catalogue;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -108,7 +108,7 @@ async fn every_page<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -
 /// The generated catalogue: a few sub-processors used by hundreds of services each.
 async fn widely_used(app: &TestApp) {
     let catalogue = common::generated_catalogue(400, 3);
-    app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
 }
 
 const EMBEDDED: usize = 100;

@@ -45,13 +45,12 @@ fn round_trip(engine: Engine) {
 fn a_bad_file_is_rejected_whole(engine: Engine) {
     let (store, _, _d) = open(engine);
     let mut bad = app::read_catalogue(&seed_file()).unwrap();
-    bad.services[0].attributes.push(
-        feide_registry::domain::catalogue::AttributeRequest {
+    bad.services[0]
+        .attributes
+        .push(feide_registry::domain::catalogue::AttributeRequest {
             name: "shoeSize".into(),
             justification: None,
-        }
-        .into(),
-    );
+        });
     bad.vendors[0].org_number = Some("123456789".into());
     bad.services[1].vendor = "nobody".into();
     let err = app::import(&store, &bad, "bad.json").unwrap_err();

@@ -1,6 +1,8 @@
 //! The registry as an operating-system process: killed with SIGKILL under concurrent writes it
 //! loses no acknowledged write and leaves nothing half-written; SIGTERM lets requests in flight
-//! finish; a PostgreSQL outage gives quick 503s and the registry recovers by itself.
+//! finish; two processes on one database see each other's writes within a second; a PostgreSQL
+//! outage leaves reads answering from memory (marked with `Age`), gives quick 503s for what needs
+//! the database, and the registry recovers by itself.
 
 mod common;
 
@@ -314,9 +316,69 @@ async fn sigterm_lets_requests_in_flight_finish(engine: Engine) {
     assert!(code.success(), "exit status {code:?}");
 }
 
+/// The name a service shows through `base`.
+async fn service_name(client: &reqwest::Client, base: &str, id: &str) -> String {
+    let res = client
+        .get(format!("{base}/api/v1/services/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    body["name"].as_str().unwrap().to_owned()
+}
+
+async fn a_write_shows_at_once_in_its_process_and_within_a_second_in_another(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _keep) = match engine {
+        Engine::Sqlite => (dir.path().join("registry.db").display().to_string(), None),
+        Engine::Postgres => common::fresh_database(engine),
+    };
+    let writer = start(&url, dir.path(), free_port()).await;
+    let reader = start(&url, dir.path(), free_port()).await;
+    let client = reqwest::Client::new();
+    let token = vendor_token(&url, &writer.base).await;
+    // both processes hold the catalogue before the writes
+    assert_eq!(
+        service_name(&client, &reader.base, "sykkeldyktig").await,
+        "Sykkeldyktig.no"
+    );
+    let mut slowest = Duration::ZERO;
+    for round in 0..5 {
+        let name = format!("Sykkeldyktig {round}");
+        let res = client
+            .patch(format!("{}/api/v1/services/sykkeldyktig", writer.base))
+            .bearer_auth(&token)
+            .header("content-type", "application/merge-patch+json")
+            .header("if-match", "*")
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let written = Instant::now();
+        // its own process: the very next read
+        assert_eq!(
+            service_name(&client, &writer.base, "sykkeldyktig").await,
+            name
+        );
+        // the other process: within a second, without any request to it in between
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(
+            service_name(&client, &reader.base, "sykkeldyktig").await,
+            name,
+            "round {round}: another process did not show the write after {:?}",
+            written.elapsed()
+        );
+        slowest = slowest.max(written.elapsed());
+    }
+    assert!(slowest < Duration::from_secs(3), "{slowest:?}");
+}
+
 per_engine!(
     sigkill_under_writes_loses_no_acknowledged_write,
-    sigterm_lets_requests_in_flight_finish
+    sigterm_lets_requests_in_flight_finish,
+    a_write_shows_at_once_in_its_process_and_within_a_second_in_another
 );
 
 /// A PostgreSQL cluster of this test's own, so that stopping it disturbs no other test.
@@ -414,7 +476,7 @@ impl Drop for Cluster {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
+async fn a_postgresql_outage_keeps_reads_from_memory_gives_quick_503s_and_recovers() {
     let cluster = Cluster::start();
     let dir = tempfile::tempdir().unwrap();
     let registry = start(&cluster.url(), dir.path(), free_port()).await;
@@ -425,12 +487,43 @@ async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
     let get = |path: &str| client.get(format!("{}{path}", registry.base)).send();
     assert_eq!(get("/api/v1/services").await.unwrap().status(), 200);
 
+    let token = vendor_token(&cluster.url(), &registry.base).await;
+    let fresh = get("/api/v1/services/kikora").await.unwrap();
+    assert!(
+        fresh.headers().get("age").is_none(),
+        "fresh answers carry no Age"
+    );
+    let kikora: Value = fresh.json().await.unwrap();
+
     cluster.down();
+    // reads of the catalogue answer from memory, saying how long it has gone unconfirmed
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for path in ["/api/v1/services", "/api/v1/services/kikora"] {
+        let started = Instant::now();
+        let res = get(path).await.expect("an answer");
+        assert!(started.elapsed() < Duration::from_millis(500), "{path}");
+        assert_eq!(res.status(), 200, "{path}");
+        let age: u64 = res.headers()["age"].to_str().unwrap().parse().unwrap();
+        assert!((2..60).contains(&age), "{path}: Age {age}");
+        if path.ends_with("kikora") {
+            assert_eq!(res.json::<Value>().await.unwrap(), kikora);
+        }
+    }
+    // what needs the database says so at once
+    let write = client
+        .patch(format!("{}/api/v1/services/sykkeldyktig", registry.base))
+        .bearer_auth(&token)
+        .header("content-type", "application/merge-patch+json")
+        .header("if-match", "*")
+        .body(r#"{"name": "Under utfall"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), 503, "a write needs the database");
     for path in [
         "/readyz",
-        "/api/v1/services",
-        "/api/v1/services/kikora",
         "/api/v1/changes",
+        "/api/v1/services/kikora/history",
     ] {
         for _ in 0..3 {
             let started = Instant::now();
@@ -464,6 +557,16 @@ async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
     }
     let res = get("/api/v1/services").await.unwrap();
     assert_eq!(res.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while get("/api/v1/services")
+        .await
+        .unwrap()
+        .headers()
+        .contains_key("age")
+    {
+        assert!(Instant::now() < deadline, "still marked old after recovery");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(
         res.json::<Value>().await.unwrap()["items"]
             .as_array()

@@ -329,7 +329,7 @@ async fn bad_portfolio_requests_are_refused_with_problems(app: TestApp) {
 /// list: the paged walk (which stops after each page) agrees with the full filter-and-sort.
 async fn filtered_pages_add_up_to_the_whole_filtered_list(app: TestApp) {
     let catalogue = common::generated_catalogue(300, 11);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     for (filter, sort) in [
         ("outside_eea=true", "id"),
         ("outside_eea=true", "-id"),
@@ -372,7 +372,7 @@ async fn filtered_pages_add_up_to_the_whole_filtered_list(app: TestApp) {
 
 async fn reports_over_a_generated_catalogue_count_every_service(app: TestApp) {
     let catalogue = common::generated_catalogue(300, 7);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     let chosen: Vec<String> = catalogue
         .services
         .iter()

@@ -110,6 +110,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 200);
+    app.caught_up(&b).await;
     let profile = json_at(&app.client, &format!("{b}/api/v1/services/sykkeldyktig")).await;
     assert_eq!(profile["vendor"]["name"], "Trygg Trafikk (nytt navn)");
 
@@ -121,6 +122,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         .write("POST", "/api/v1/services", Some(&token), None, Some(&doc))
         .await;
     assert_eq!(res.status(), 201);
+    app.caught_up(&b).await;
     let users = json_at(
         &app.client,
         &format!("{b}/api/v1/sub-processors/nordic-hosting"),
@@ -153,6 +155,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     assert!(res.status().is_success(), "{}", res.status());
 
     // B caught up from the change log for each of those writes, and never read everything
+    app.caught_up(&b).await;
     let (whole, caught_up) = snapshot_reads(&app.client, &b).await;
     assert_eq!(whole, whole_at_start, "no whole read for logged writes");
     assert!(
@@ -171,13 +174,15 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         )
         .unwrap();
     }
+    app.caught_up(&b).await;
     let glupus = json_at(&app.client, &format!("{b}/api/v1/services/glupus")).await;
     assert_eq!(glupus["name"], "Endret for hånd");
     assert_eq!(snapshot_reads(&app.client, &b).await.0, whole + 1);
 
     // an import (the change log cannot name what it touched): B reads everything anew
     let generated = common::generated_catalogue(12, 5);
-    feide_registry::app::import(&app.store, &generated, "test").expect("import");
+    app.import(&generated).await;
+    app.caught_up(&b).await;
 
     let caught_up = everything(&app.client, &b).await;
     assert_eq!(
@@ -229,7 +234,7 @@ async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
     options.render_cache_bytes = budget;
     let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
     let catalogue = common::generated_catalogue(300, 3);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     let read_all = || async {
         let mut seen = Vec::new();
         for s in &catalogue.services {

@@ -4,8 +4,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::shared::{Shared, SharedList, SharedText};
-
 pub const FORMAT: &str = "feide-registry-catalogue/1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -69,24 +67,18 @@ pub struct Service {
     #[schema(example = "Kikora")]
     pub name: String,
     /// The vendor's id.
-    #[schema(value_type = String, example = "eldur-learning")]
-    pub vendor: SharedText,
+    #[schema(example = "eldur-learning")]
+    pub vendor: String,
     pub description: Option<String>,
     pub website: Option<String>,
     pub status: Status,
-    #[schema(value_type = Vec<String>)]
-    pub purposes: SharedList<SharedText>,
-    #[schema(value_type = Vec<DataSubject>)]
-    pub data_subjects: SharedList<DataSubject>,
-    #[schema(value_type = Vec<String>)]
-    pub personal_data: SharedList<SharedText>,
-    #[schema(value_type = Vec<AttributeRequest>)]
-    pub attributes: Vec<Shared<AttributeRequest>>,
+    pub purposes: Vec<String>,
+    pub data_subjects: Vec<DataSubject>,
+    pub personal_data: Vec<String>,
+    pub attributes: Vec<AttributeRequest>,
     pub oidc_scopes: Vec<ScopeRequest>,
-    #[schema(value_type = Vec<Location>)]
-    pub locations: SharedList<Location>,
-    #[schema(value_type = Vec<SubProcessorUse>)]
-    pub sub_processors: Vec<Shared<SubProcessorUse>>,
+    pub locations: Vec<Location>,
+    pub sub_processors: Vec<SubProcessorUse>,
     pub terms: Terms,
     pub sources: Vec<Source>,
 }
@@ -123,20 +115,19 @@ pub enum DataSubject {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeRequest {
-    #[schema(value_type = String, example = "givenName")]
-    pub name: SharedText,
-    #[schema(value_type = Option<String>, example = "Brukes for å vise navnet til eleven i tjenesten")]
-    pub justification: Option<SharedText>,
+    #[schema(example = "givenName")]
+    pub name: String,
+    #[schema(example = "Brukes for å vise navnet til eleven i tjenesten")]
+    pub justification: Option<String>,
 }
 
 /// A Feide OpenID Connect scope (attribute group) the service requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeRequest {
-    #[schema(value_type = String, example = "email")]
-    pub scope: SharedText,
-    #[schema(value_type = Option<String>)]
-    pub justification: Option<SharedText>,
+    #[schema(example = "email")]
+    pub scope: String,
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -152,18 +143,18 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
-    #[schema(value_type = String, example = "NO")]
-    pub country: SharedText,
+    #[schema(example = "NO")]
+    pub country: String,
     pub role: Role,
-    #[schema(value_type = Option<String>, example = "DigiPlex Oslo Ulven")]
-    pub facility: Option<SharedText>,
+    #[schema(example = "DigiPlex Oslo Ulven")]
+    pub facility: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseLocation {
-    #[schema(value_type = String, example = "NL")]
-    pub country: SharedText,
+    #[schema(example = "NL")]
+    pub country: String,
     pub role: Role,
 }
 
@@ -208,12 +199,11 @@ impl TransferMechanism {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubProcessorUse {
-    #[schema(value_type = String, example = "microsoft-azure")]
-    pub id: SharedText,
-    #[schema(value_type = Option<String>, example = "Hosting av tjenesten")]
-    pub purpose: Option<SharedText>,
-    #[schema(value_type = Vec<UseLocation>)]
-    pub locations: SharedList<UseLocation>,
+    #[schema(example = "microsoft-azure")]
+    pub id: String,
+    #[schema(example = "Hosting av tjenesten")]
+    pub purpose: Option<String>,
+    pub locations: Vec<UseLocation>,
     pub transfer_mechanism: TransferMechanism,
 }
 
@@ -253,13 +243,12 @@ pub struct Terms {
     pub termination_notice_days: Option<i32>,
     pub log_retention_days: Option<i32>,
     pub security_audit_months: Option<i32>,
-    #[schema(value_type = Option<String>)]
-    pub security_level: Option<SharedText>,
+    pub security_level: Option<String>,
     /// ISO 3166-1 code of the governing law.
-    #[schema(value_type = Option<String>, example = "NO")]
-    pub governing_law: Option<SharedText>,
-    #[schema(value_type = Option<String>, example = "Oslo tingrett")]
-    pub venue: Option<SharedText>,
+    #[schema(example = "NO")]
+    pub governing_law: Option<String>,
+    #[schema(example = "Oslo tingrett")]
+    pub venue: Option<String>,
     /// The agreement's own words for each term, keyed by the term's field name.
     #[serde(default)]
     pub evidence: std::collections::BTreeMap<String, String>,

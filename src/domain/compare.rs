@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use super::catalogue::{Role, TransferMechanism, UseLocation};
 use super::derive::{resolve_attributes, ResolvedAttribute};
 use super::flags::Flag;
-use super::profile::{ServiceRecord, Snapshot};
 use super::reference::{Adequacy, Lang, Sensitivity};
+use crate::catalogue::{ServiceRecord, Snapshot};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -159,7 +159,6 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
     let mut codes: Vec<String> = services
         .iter()
         .flat_map(|r| super::derive::all_countries(&r.service))
-        .map(String::from)
         .collect();
     codes.sort();
     codes.dedup();
@@ -278,7 +277,7 @@ fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     for u in &r.service.sub_processors {
         for l in u.locations.iter().filter(|l| l.country == code) {
             roles.push(l.role);
-            if !by.iter().any(|b| *b == u.id) {
+            if !by.contains(&u.id) {
                 by.push(u.id.to_string());
             }
         }

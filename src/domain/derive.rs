@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use super::catalogue::{Role, Service};
 use super::reference::{Reference, Sensitivity};
-use super::shared::SharedText;
 
 /// One Feide attribute a service receives, with its justification and scopes: built when an
 /// answer shows them, from the service and the reference catalogue.
@@ -14,7 +13,7 @@ pub struct ResolvedAttribute {
     /// Its place in `Reference::attributes`.
     pub position: usize,
     pub name: String,
-    pub justification: Option<SharedText>,
+    pub justification: Option<String>,
     pub sensitivity: Sensitivity,
     pub category: String,
     /// True when the service names the attribute itself.
@@ -95,7 +94,7 @@ pub fn resolve_attributes(service: &Service, reference: &Reference) -> Vec<Resol
 /// Countries where the service's data is stored or processed, by the vendor or any
 /// sub-processor. Access and support locations are not storage, so they are left out here (they
 /// still count as third-country transfers).
-pub fn storage_countries(service: &Service) -> Vec<SharedText> {
+pub fn storage_countries(service: &Service) -> Vec<String> {
     let keep = |role: Role| matches!(role, Role::Storage | Role::Processing);
     let own = service
         .locations
@@ -116,7 +115,7 @@ pub fn storage_countries(service: &Service) -> Vec<SharedText> {
 
 /// Every country outside the EEA the data reaches in any role: remote access and support from a
 /// third country is a transfer under GDPR chapter V just as storage is.
-pub fn third_countries(service: &Service, reference: &Reference) -> Vec<SharedText> {
+pub fn third_countries(service: &Service, reference: &Reference) -> Vec<String> {
     all_countries(service)
         .into_iter()
         .filter(|c| reference.is_third_country(c))
@@ -124,7 +123,7 @@ pub fn third_countries(service: &Service, reference: &Reference) -> Vec<SharedTe
 }
 
 /// Every country the data reaches, in any role.
-pub fn all_countries(service: &Service) -> BTreeSet<SharedText> {
+pub fn all_countries(service: &Service) -> BTreeSet<String> {
     let own = service.locations.iter().map(|l| l.country.clone());
     let subs = service
         .sub_processors
@@ -192,12 +191,12 @@ mod tests {
             description: None,
             website: None,
             status: Status::Active,
-            purposes: vec![].into(),
-            data_subjects: vec![].into(),
-            personal_data: vec![].into(),
+            purposes: vec![],
+            data_subjects: vec![],
+            personal_data: vec![],
             attributes: vec![],
             oidc_scopes: vec![],
-            locations: vec![].into(),
+            locations: vec![],
             sub_processors: vec![],
             terms: Terms::default(),
             sources: vec![],
@@ -207,13 +206,10 @@ mod tests {
     #[test]
     fn a_scope_resolves_to_the_attributes_it_releases_carrying_its_justification() {
         let mut s = service();
-        s.attributes.push(
-            AttributeRequest {
-                name: "sn".into(),
-                justification: Some("sorting".into()),
-            }
-            .into(),
-        );
+        s.attributes.push(AttributeRequest {
+            name: "sn".into(),
+            justification: Some("sorting".into()),
+        });
         s.oidc_scopes.push(ScopeRequest {
             scope: "userinfo-name".into(),
             justification: Some("show names".into()),
@@ -252,27 +248,22 @@ mod tests {
             country: "NO".into(),
             role: Role::Storage,
             facility: None,
-        }]
-        .into();
-        s.sub_processors.push(
-            SubProcessorUse {
-                id: "p".into(),
-                purpose: None,
-                locations: vec![
-                    UseLocation {
-                        country: "DE".into(),
-                        role: Role::Processing,
-                    },
-                    UseLocation {
-                        country: "US".into(),
-                        role: Role::Support,
-                    },
-                ]
-                .into(),
-                transfer_mechanism: TransferMechanism::Scc,
-            }
-            .into(),
-        );
+        }];
+        s.sub_processors.push(SubProcessorUse {
+            id: "p".into(),
+            purpose: None,
+            locations: vec![
+                UseLocation {
+                    country: "DE".into(),
+                    role: Role::Processing,
+                },
+                UseLocation {
+                    country: "US".into(),
+                    role: Role::Support,
+                },
+            ],
+            transfer_mechanism: TransferMechanism::Scc,
+        });
         assert_eq!(storage_countries(&s), vec!["DE", "NO"]);
         assert_eq!(third_countries(&s, &reference()), vec!["US"]);
     }

@@ -7,8 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::profile::ServiceRecord;
 use super::reference::Reference;
+use crate::catalogue::ServiceRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -137,7 +137,7 @@ mod tests {
     #[test]
     fn each_service_counts_once_per_value() {
         let now = chrono::Utc::now();
-        let snap = crate::domain::profile::generated_snapshot(300, 11, now, now);
+        let snap = crate::catalogue::snapshot::generated_snapshot(300, 11, now, now);
         let all = [
             Facet::Attribute,
             Facet::Country,

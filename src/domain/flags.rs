@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Reference, Sensitivity};
-use super::shared::SharedText;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
@@ -99,7 +98,7 @@ impl Flag {
 pub fn flags(
     service: &Service,
     attributes: &[ResolvedAttribute],
-    third_countries: &[SharedText],
+    third_countries: &[String],
     updated_at: DateTime<Utc>,
     now: DateTime<Utc>,
     reference: &Reference,
@@ -280,21 +279,19 @@ mod tests {
             description: None,
             website: None,
             status: Status::Active,
-            purposes: vec![].into(),
-            data_subjects: vec![].into(),
-            personal_data: vec![].into(),
+            purposes: vec![],
+            data_subjects: vec![],
+            personal_data: vec![],
             attributes: vec![AttributeRequest {
                 name: "mail".into(),
                 justification: Some("login".into()),
-            }
-            .into()],
+            }],
             oidc_scopes: vec![],
             locations: vec![Location {
                 country: "NO".into(),
                 role: Role::Storage,
                 facility: None,
-            }]
-            .into(),
+            }],
             sub_processors: vec![],
             terms: Terms {
                 breach_notice_hours: Some(24),
@@ -311,8 +308,7 @@ mod tests {
             locations: vec![UseLocation {
                 country: country.into(),
                 role,
-            }]
-            .into(),
+            }],
             transfer_mechanism: mechanism,
         }
     }
@@ -398,8 +394,7 @@ mod tests {
         ];
         for (country, role, mechanism, expected) in table {
             let mut s = service();
-            s.sub_processors
-                .push(uses(country, *role, *mechanism).into());
+            s.sub_processors.push(uses(country, *role, *mechanism));
             assert_eq!(&flags_of(&s), expected, "{country} {role:?} {mechanism:?}");
         }
     }
@@ -411,8 +406,7 @@ mod tests {
             country: "CN".into(),
             role: Role::Support,
             facility: None,
-        }]
-        .into();
+        }];
         assert_eq!(
             flags_of(&s),
             vec![Flag::ThirdCountryTransfer, Flag::NoAdequacyTransfer]
@@ -422,13 +416,10 @@ mod tests {
     #[test]
     fn high_sensitivity_attributes_are_flagged() {
         let mut s = service();
-        s.attributes.push(
-            AttributeRequest {
-                name: "norEduPersonNIN".into(),
-                justification: Some("x".into()),
-            }
-            .into(),
-        );
+        s.attributes.push(AttributeRequest {
+            name: "norEduPersonNIN".into(),
+            justification: Some("x".into()),
+        });
         assert_eq!(flags_of(&s), vec![Flag::SensitiveAttributes]);
     }
 
@@ -438,8 +429,7 @@ mod tests {
         s.attributes[0] = AttributeRequest {
             name: "mail".into(),
             justification: Some("  ".into()),
-        }
-        .into();
+        };
         assert_eq!(flags_of(&s), vec![Flag::MissingJustification]);
 
         let mut s = service();

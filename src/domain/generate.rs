@@ -2,7 +2,6 @@
 //! shaped like the real one, at any size. Every generated catalogue passes `validate_catalogue`.
 
 use super::catalogue::*;
-use super::shared::Shared;
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same catalogue on
 /// every machine, with no dependence on a library's algorithm staying the same.
@@ -136,13 +135,10 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                 {
                     attributes.push(AttributeRequest {
                         name: name.as_str().into(),
-                        justification: Some(
-                            format!(
-                                "Brukes for å {} i tjenesten",
-                                PURPOSES[rng.below(PURPOSES.len())].to_lowercase()
-                            )
-                            .into(),
-                        ),
+                        justification: Some(format!(
+                            "Brukes for å {} i tjenesten",
+                            PURPOSES[rng.below(PURPOSES.len())].to_lowercase()
+                        )),
                     });
                 }
             }
@@ -169,8 +165,7 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                         } else {
                             Role::Storage
                         },
-                    }]
-                    .into(),
+                    }],
                     transfer_mechanism: mechanism,
                 });
             }
@@ -189,18 +184,17 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                 } else {
                     Status::Active
                 },
-                purposes: vec![PURPOSES[rng.below(PURPOSES.len())].into()].into(),
-                data_subjects: vec![DataSubject::Pupils, DataSubject::Staff].into(),
-                personal_data: vec!["Svar på oppgaver".into()].into(),
-                attributes: attributes.into_iter().map(Shared::from).collect(),
+                purposes: vec![PURPOSES[rng.below(PURPOSES.len())].into()],
+                data_subjects: vec![DataSubject::Pupils, DataSubject::Staff],
+                personal_data: vec!["Svar på oppgaver".into()],
+                attributes,
                 oidc_scopes: Vec::new(),
                 locations: vec![Location {
                     country: "NO".into(),
                     role: Role::Storage,
                     facility: None,
-                }]
-                .into(),
-                sub_processors: uses.into_iter().map(Shared::from).collect(),
+                }],
+                sub_processors: uses,
                 terms: Terms {
                     deletion_days_after_end: Some(30 * rng.between(1, 18) as i32),
                     breach_notice_hours: (rng.below(3) > 0)

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use super::catalogue::{Role, TransferMechanism};
 use super::derive::resolve_attributes;
 use super::flags::Flag;
-use super::profile::{ServiceRecord, Snapshot};
 use super::reference::{Adequacy, Lang, Sensitivity};
+use crate::catalogue::{ServiceRecord, Snapshot};
 
 pub const MAX_SERVICES: usize = 500;
 
@@ -157,7 +157,7 @@ pub fn report(
     for r in services {
         let s = &r.service;
         for c in super::derive::all_countries(s) {
-            ids(by_country.entry(c.into()).or_default(), &s.id);
+            ids(by_country.entry(c).or_default(), &s.id);
         }
         for l in &s.locations {
             if reference.is_third_country(&l.country) {
@@ -209,7 +209,7 @@ pub fn report(
                 .services
                 .push(AttributeReceiver {
                     service: s.id.clone(),
-                    justification: a.justification.map(String::from),
+                    justification: a.justification,
                 });
         }
     }

@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::catalogue::{DataSubject, Status, TransferMechanism};
 use super::flags::Flag;
-use super::profile::ServiceRecord;
 use super::reference::{Reference, Sensitivity};
 use super::validate::FieldProblem;
+use crate::catalogue::ServiceRecord;
 
 /// Raw `name=value` pairs with the names an endpoint accepts.
 pub struct Params<'a> {

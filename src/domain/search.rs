@@ -1,7 +1,7 @@
 //! Free-text relevance: the same ranking on every engine, since it runs here and not in SQL.
 //! Case-insensitive over Unicode, so Æ/æ, Ø/ø and Å/å match.
 
-use super::profile::ServiceRecord;
+use crate::catalogue::ServiceRecord;
 
 /// Weights per field: a hit in the service's name matters most, a justification least.
 const NAME: u32 = 16;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::profile::{ServiceRecord, Snapshot};
+use crate::catalogue::{ServiceRecord, Snapshot};
 
 pub struct Usage<'a> {
     sub_processors: HashMap<&'a str, SubProcessorUsage<'a>>,

@@ -11,8 +11,8 @@ use super::catalogue::{Service, SubProcessor, TransferMechanism, Vendor};
 use super::ids::OrgNumber;
 use super::names::confusable_with;
 use super::patch::merge_patch;
-use super::profile::Snapshot;
 use super::validate::{validate_service, validate_sub_processor, validate_vendor, FieldProblem};
+use crate::catalogue::Snapshot;
 
 /// The member of a service document that creates shared sub-processors in the same call.
 pub const NEW_SUB_PROCESSORS: &str = "new_sub_processors";

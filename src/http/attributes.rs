@@ -8,7 +8,7 @@ use super::views::{
     AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
     VendorRef,
 };
-use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, AppState};
 use crate::domain::derive::resolve_attributes;
 use crate::domain::reference::Sensitivity;
 use crate::error::{AppError, Problem};
@@ -41,7 +41,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     let (category, sensitivity, scope, page) = parse_params(
         &pairs,
         &["category", "sensitivity", "scope", "limit", "cursor"],
@@ -114,7 +114,7 @@ pub async fn get(
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = one_resource(&req, &state).await?;
+    let snap = one_resource(&req, &state)?;
     let lang = language(req.headers());
     let attr = snap.reference.attribute(&name).ok_or_else(|| {
         AppError::NotFound(format!(
@@ -137,7 +137,7 @@ pub async fn get(
             Some(AttributeUse {
                 service: ServiceRef::of(r),
                 vendor: VendorRef::of(&snap, &r.service.vendor),
-                justification: a.justification.map(String::from),
+                justification: a.justification,
                 declared: a.declared,
                 via_scopes: a.via_scopes,
             })
@@ -176,7 +176,7 @@ pub async fn scopes(
     let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
         PageRequest::parse(p, "position")
     })?;
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     let items: Vec<(usize, ScopeView)> = snap
         .reference
         .scopes

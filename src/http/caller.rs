@@ -135,7 +135,7 @@ async fn external_actor(
     let org = caller.org_number.clone().ok_or_else(|| {
         AppError::Forbidden("The token names no organisation (`consumer`).".into())
     })?;
-    let snap = super::snapshot(state).await?;
+    let snap = super::fresh_snapshot(state).await?;
     let mut matching = snap
         .vendors
         .iter()

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{format, language, Body};
 use super::pagination::PageRequest;
 use super::views::{CountryDetail, CountryList, CountryView};
-use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, AppState};
 use crate::domain::query::parse_bool;
 use crate::domain::reference::{Adequacy, Country};
 use crate::domain::usage::Usage;
@@ -55,7 +55,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             )
         },
     )?;
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     // filter and page on the index, then build views for the page only
     let usage = Usage::of(&snap);
     let matching: Vec<&Country> = snap
@@ -97,7 +97,7 @@ pub async fn get(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = one_resource(&req, &state).await?;
+    let snap = one_resource(&req, &state)?;
     let lang = language(req.headers());
     let country = snap
         .reference

@@ -33,3 +33,19 @@ pub fn harden(method: &Method, path: &str, authenticated: bool, headers: &mut He
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
+
+/// Marks a successful read of the catalogue answered while the database could not be reached:
+/// `Age` (RFC 9111) gives the seconds since the database last confirmed the catalogue held in
+/// memory, so a client can tell an answer that may miss recent writes.
+pub fn mark_age(
+    req: &actix_web::HttpRequest,
+    status: actix_web::http::StatusCode,
+    age: std::time::Duration,
+    headers: &mut HeaderMap,
+) {
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let answered = status.is_success() || status == actix_web::http::StatusCode::NOT_MODIFIED;
+    if read && answered && req.path().starts_with("/api/") {
+        headers.insert(header::AGE, HeaderValue::from(age.as_secs()));
+    }
+}

@@ -10,7 +10,7 @@ use super::caller::{record_refusal, Caller};
 use super::negotiate::{format, Body, CsvRow, Format};
 use super::pagination::{next_link_named, parse_limit, PageRequest};
 use super::services::not_found;
-use super::{list_body, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, parse_params, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
 use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
@@ -93,7 +93,7 @@ async fn entry_history(
     let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
         PageRequest::parse(p, "revision")
     })?;
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     let exists = match entity {
         "service" => snap.service(&id).is_some(),
         _ => snap.vendor(&id).is_some(),

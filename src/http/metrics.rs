@@ -57,9 +57,8 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .content_type("text/plain; version=0.0.4")
         .body(
             state.metrics.render()
-                + &state.cache.render_metrics()
+                + &state.catalogue.render_metrics()
                 + &state.answers.render_metrics()
-                + &state.renders.render_metrics()
                 + &state.refusals.render_metrics(),
         )
 }

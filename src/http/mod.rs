@@ -1,10 +1,8 @@
 //! HTTP: routes, extractors and answers. Handlers parse, call the domain, and map to views.
 
-pub mod answer_cache;
 mod attributes;
 pub mod body;
 pub mod caller;
-pub mod catalogue_cache;
 mod countries;
 mod entry_locks;
 pub mod headers;
@@ -15,7 +13,6 @@ pub mod openapi;
 pub mod ops;
 pub mod pagination;
 pub mod rate_limit;
-pub mod render_cache;
 mod rendered;
 mod reports;
 mod service_writes;
@@ -30,18 +27,17 @@ use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::domain::profile::Snapshot;
+use crate::catalogue::{answers::AnswerCache, ReadModel, Snapshot};
 use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 use crate::store::Store;
-pub use catalogue_cache::{snapshot, SnapshotCache};
-
 pub struct AppState {
     pub store: Store,
-    pub cache: SnapshotCache,
-    pub answers: answer_cache::AnswerCache,
-    pub renders: render_cache::RenderCache,
+    /// What every read answers from (`catalogue`).
+    pub catalogue: ReadModel,
+    /// Whole answers, kept per snapshot.
+    pub answers: AnswerCache<negotiate::Body>,
     pub metrics: metrics::Metrics,
     pub refusals: crate::audit::RefusalTally,
     /// Set by the first worker, which runs the audit upkeep.
@@ -242,14 +238,32 @@ pub fn parse_params<T>(
 
 /// The common start of a GET of one resource: no query parameters, JSON acceptable; returns the
 /// catalogue to answer from.
-pub async fn one_resource(
+pub fn one_resource(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<Arc<Snapshot>, AppError> {
     let pairs = query_pairs(req)?;
     parse_params(&pairs, &[], &[], |_| ())?;
     negotiate::format(req.headers(), false)?;
-    snapshot(state).await
+    Ok(state.catalogue.current())
+}
+
+/// The catalogue as of the database's latest commit, for a write: what it checks against
+/// before it stores, and answers from after (so that the writer's next read shows its write).
+pub async fn fresh_snapshot(state: &web::Data<AppState>) -> Result<Arc<Snapshot>, AppError> {
+    let state = state.clone();
+    Ok(web::block(move || state.catalogue.refresh(&state.store)).await??)
+}
+
+/// Keeps an answer for the snapshot it was made from, with its ETag computed once here rather
+/// than on every answer from the cache.
+pub fn keep_answer(state: &AppState, snap: &Snapshot, key: Vec<u8>, body: &negotiate::Body) {
+    let mut body = body.clone();
+    if body.etag.is_none() {
+        body.etag = Some(negotiate::etag(&body.bytes));
+    }
+    let size = body.bytes.len();
+    state.answers.put(snap, key, body, size);
 }
 
 /// A list page as JSON (`wrap` builds the envelope) or CSV, with its `Link: rel="next"`.

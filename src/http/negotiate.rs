@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::domain::profile::Rendered;
+use crate::catalogue::Rendered;
 use crate::domain::reference::Lang;
 use crate::error::AppError;
 
@@ -251,4 +251,30 @@ pub fn etag(bytes: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What an answer depends on besides the snapshot: the method, the path and query as sent, the
+/// representation negotiated from the headers (not the headers themselves, which clients spell
+/// in endless ways), and a digest of the request body (the portfolio report is a POST). Requests
+/// that differ only in spelling get separate entries, never a wrong one.
+pub fn answer_key(req: &HttpRequest, format: Format, lang: Lang, body: &[u8]) -> Vec<u8> {
+    let format = match format {
+        Format::Json => "json",
+        Format::Csv => "csv",
+    };
+    let mut key = Vec::with_capacity(128);
+    for part in [
+        req.method().as_str(),
+        req.path(),
+        req.query_string(),
+        format,
+        lang.code(),
+    ] {
+        key.extend_from_slice(part.as_bytes());
+        key.push(0);
+    }
+    if !body.is_empty() {
+        key.extend_from_slice(&Sha256::digest(body));
+    }
+    key
 }

@@ -70,7 +70,7 @@ Every write needs a bearer token, and every change to an existing entry `If-Matc
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    modifiers(&FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links),
+    modifiers(&FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader),
 )]
 pub struct ApiDoc;
 
@@ -103,6 +103,43 @@ impl Modify for OperationIds {
                 if let Some(op) = op {
                     op.operation_id = Some(format!("{method}_{}", name.join("_")));
                 }
+            }
+        }
+    }
+}
+
+/// Reads of the catalogue answer from memory while the database cannot be reached, and then say
+/// how old their data is (`headers::mark_age`).
+struct AgeHeader;
+
+impl Modify for AgeHeader {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{header::HeaderBuilder, schema::Type, ObjectBuilder};
+        let from_db = ["/history", "/changes", "/audit"];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1") || from_db.iter().any(|p| path.contains(p)) {
+                continue;
+            }
+            let Some(get) = item.get.as_mut() else {
+                continue;
+            };
+            for (status, response) in get.responses.responses.iter_mut() {
+                let (true, RefOr::T(response)) = (status.starts_with('2'), response) else {
+                    continue;
+                };
+                let header = HeaderBuilder::new()
+                    .schema(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .minimum(Some(0)),
+                    )
+                    .description(Some(
+                        "Present only when the database could not be reached: the answer comes \
+                         from the catalogue held in memory, last confirmed this many seconds ago \
+                         (RFC 9111 `Age`). Writes made since may be missing.",
+                    ))
+                    .build();
+                response.headers.insert("Age".to_owned(), header);
             }
         }
     }

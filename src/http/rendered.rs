@@ -1,13 +1,13 @@
 //! Service profiles and list rows, serialised once per record and kept for it
-//! (`render_cache`): the hot reads answer bytes already made instead of building, serialising
+//! (`catalogue::renders`): the hot reads answer bytes already made instead of building, serialising
 //! and hashing a view on every request.
 
 use serde::Serialize;
 
 use super::negotiate::etag;
-use super::render_cache::{Kind, RenderCache};
 use super::views::{FacetCounts, ServiceProfile, ServiceSummary};
-use crate::domain::profile::{Rendered, ServiceRecord, Snapshot};
+use crate::catalogue::{Kind, RenderCache};
+use crate::catalogue::{Rendered, ServiceRecord, Snapshot};
 use crate::error::AppError;
 
 /// The whole profile of a service, as `GET /api/v1/services/{id}` answers it.
@@ -16,7 +16,7 @@ pub fn profile(
     snap: &Snapshot,
     kept: &RenderCache,
 ) -> Result<Rendered, AppError> {
-    kept.get_or_render((record.memo.key, Kind::Profile), || {
+    kept.get_or_render((record.key, Kind::Profile), || {
         rendered(&ServiceProfile::of(record, snap))
     })
 }
@@ -28,7 +28,7 @@ fn summary(
     snap: &Snapshot,
     kept: &RenderCache,
 ) -> Result<Rendered, AppError> {
-    kept.get_or_render((record.memo.key, Kind::Summary), || {
+    kept.get_or_render((record.key, Kind::Summary), || {
         rendered(&ServiceSummary::of(record, snap))
     })
 }
@@ -105,7 +105,7 @@ mod tests {
 
     fn snapshot() -> Snapshot {
         let now = chrono::Utc::now();
-        crate::domain::profile::generated_snapshot(30, 7, now, now)
+        crate::catalogue::snapshot::generated_snapshot(30, 7, now, now)
     }
 
     #[test]

@@ -4,10 +4,10 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body, Format};
-use super::{answer_cache, parse_params, query_pairs, snapshot, AppState};
+use super::{parse_params, query_pairs, AppState};
+use crate::catalogue::ServiceRecord;
 use crate::domain::compare::{self, Comparison, MAX_SERVICES, MIN_SERVICES};
 use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
-use crate::domain::profile::ServiceRecord;
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
 
@@ -39,8 +39,8 @@ pub async fn compare(
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, fmt, lang, &[]);
+    let snap = state.catalogue.current();
+    let key = super::negotiate::answer_key(&req, fmt, lang, &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
@@ -88,7 +88,7 @@ pub async fn compare(
         Format::Json => Body::json(&comparison)?,
     }
     .in_language(lang);
-    state.answers.put(&snap, key, &body);
+    super::keep_answer(&state, &snap, key, &body);
     Ok(body.respond(&req))
 }
 
@@ -161,8 +161,8 @@ pub async fn portfolio(
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, fmt, lang, &body);
+    let snap = state.catalogue.current();
+    let key = super::negotiate::answer_key(&req, fmt, lang, &body);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
@@ -173,7 +173,7 @@ pub async fn portfolio(
         Format::Json => Body::json(&report)?,
     }
     .in_language(lang);
-    state.answers.put(&snap, key, &body);
+    super::keep_answer(&state, &snap, key, &body);
     Ok(body.respond(&req))
 }
 

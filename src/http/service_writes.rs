@@ -11,10 +11,10 @@ use super::caller::{audited, event, record as record_event, Caller};
 use super::negotiate::etag;
 use super::services::not_found;
 use super::views::ServiceProfile;
-use super::{parse_params, query_pairs, snapshot, AppState};
+use super::{fresh_snapshot, parse_params, query_pairs, AppState};
+use crate::catalogue::Snapshot;
 use crate::domain::auth::{may, Actor, Target};
 use crate::domain::catalogue::Status;
-use crate::domain::profile::Snapshot;
 use crate::domain::validate::FieldProblem;
 use crate::domain::writes::{self, ServiceDocument};
 use crate::error::{AppError, Problem};
@@ -25,7 +25,7 @@ use crate::store::commit::commit_service;
 pub fn profile_bytes(
     snap: &Snapshot,
     id: &str,
-    kept: &super::render_cache::RenderCache,
+    kept: &crate::catalogue::RenderCache,
 ) -> Result<Vec<u8>, AppError> {
     let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
     Ok(super::rendered::profile(record, snap, kept)?.bytes.to_vec())
@@ -182,11 +182,11 @@ async fn store(
         Ok(())
     })
     .await??;
-    let snap = snapshot(state).await?;
+    let snap = fresh_snapshot(state).await?;
     let location = (status == StatusCode::CREATED).then(|| format!("/api/v1/services/{id}"));
     Ok(written(
         status,
-        profile_bytes(&snap, &id, &state.renders)?,
+        profile_bytes(&snap, &id, state.catalogue.renders())?,
         location,
     ))
 }
@@ -224,7 +224,7 @@ pub async fn create(
         no_query(&req)?;
         require_json(&req)?;
         let (doc, text) = document(object_body(&state, payload).await?)?;
-        let snap = snapshot(&state).await?;
+        let snap = fresh_snapshot(&state).await?;
         if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
             return Err(forbidden(&actor));
         }
@@ -255,7 +255,7 @@ fn owned<'a>(
     snap: &'a Snapshot,
     actor: &Actor,
     id: &str,
-) -> Result<&'a crate::domain::profile::ServiceRecord, AppError> {
+) -> Result<&'a crate::catalogue::ServiceRecord, AppError> {
     let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
     if !may(actor, Target::ServiceOf(&record.service.vendor)) {
         return Err(forbidden(actor));
@@ -293,7 +293,7 @@ async fn change(
     body: serde_json::Map<String, Value>,
     patch: bool,
 ) -> Result<HttpResponse, AppError> {
-    let snap = snapshot(&state).await?;
+    let snap = fresh_snapshot(&state).await?;
     let record = owned(&snap, &actor, &id)?;
     // The document's shape first: a malformed document is a 422 whatever the ETag.
     let (doc, text) = document(if patch {
@@ -301,7 +301,7 @@ async fn change(
     } else {
         body
     })?;
-    check_if_match(&req, &profile_bytes(&snap, &id, &state.renders)?)?;
+    check_if_match(&req, &profile_bytes(&snap, &id, state.catalogue.renders())?)?;
     if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
         return Err(forbidden(&actor));
     }
@@ -311,7 +311,7 @@ async fn change(
         record_event(&req, &state, Some(&actor), 200, "no change").await;
         return Ok(written(
             StatusCode::OK,
-            profile_bytes(&snap, &id, &state.renders)?,
+            profile_bytes(&snap, &id, state.catalogue.renders())?,
             None,
         ));
     }
@@ -421,13 +421,13 @@ pub async fn retire(
 ) -> Result<HttpResponse, AppError> {
     audited(&req, &state, &actor, async {
         no_query(&req)?;
-        let snap = snapshot(&state).await?;
+        let snap = fresh_snapshot(&state).await?;
         let record = owned(&snap, &actor, &id)?;
-        check_if_match(&req, &profile_bytes(&snap, &id, &state.renders)?)?;
+        check_if_match(&req, &profile_bytes(&snap, &id, state.catalogue.renders())?)?;
         if record.service.status == Status::Retired {
             return Ok(written(
                 StatusCode::OK,
-                profile_bytes(&snap, &id, &state.renders)?,
+                profile_bytes(&snap, &id, state.catalogue.renders())?,
                 None,
             ));
         }

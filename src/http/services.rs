@@ -4,13 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{self, format, language, Body};
 use super::pagination::{self, PageRequest};
+use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
-use super::{answer_cache, rendered};
-use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use crate::catalogue::ServiceRecord;
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
 use crate::domain::facets::{self, Facet};
 use crate::domain::flags::Flag;
-use crate::domain::profile::ServiceRecord;
 use crate::domain::query::{Params, ServiceFilter, SERVICE_FILTERS, SERVICE_REPEATABLE};
 use crate::domain::reference::Sensitivity;
 use crate::domain::search;
@@ -77,8 +77,8 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let snap = snapshot(&state).await?;
-    let key = answer_cache::key(&req, fmt, language(req.headers()), &[]);
+    let snap = state.catalogue.current();
+    let key = negotiate::answer_key(&req, fmt, language(req.headers()), &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
@@ -185,12 +185,12 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             &snap,
             next.clone(),
             facet_counts,
-            &state.renders,
+            state.catalogue.renders(),
         )?);
         body.link_next = next
             .as_deref()
             .map(|c| pagination::next_link(req.path(), &pairs, c));
-        state.answers.put(&snap, key, &body);
+        super::keep_answer(&state, &snap, key, &body);
         return Ok(body.respond(&req));
     }
     let items: Vec<ServiceSummary> = rows
@@ -204,7 +204,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             facets: facet_counts,
         }
     })?;
-    state.answers.put(&snap, key, &body);
+    super::keep_answer(&state, &snap, key, &body);
     Ok(body.respond(&req))
 }
 
@@ -250,9 +250,14 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = one_resource(&req, &state).await?;
+    let snap = one_resource(&req, &state)?;
     let record = snap.service(&id).ok_or_else(|| not_found("service", &id))?;
-    Ok(Body::rendered(&rendered::profile(record, &snap, &state.renders)?).respond(&req))
+    Ok(Body::rendered(&rendered::profile(
+        record,
+        &snap,
+        state.catalogue.renders(),
+    )?)
+    .respond(&req))
 }
 
 pub fn not_found(what: &str, id: &str) -> AppError {

@@ -9,7 +9,7 @@ use super::services::not_found;
 use super::views::{
     SubProcessorList, SubProcessorView, EMBEDDED_SERVICES, EMBEDDED_SERVICES_IN_LISTS,
 };
-use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, AppState};
 use crate::domain::catalogue::SubProcessor;
 use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
@@ -36,7 +36,7 @@ use crate::error::{AppError, Problem};
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     let (country, page) = parse_params(&pairs, &["country", "limit", "cursor"], &[], |p| {
         let country = p.text("country").map(str::to_owned);
         if country
@@ -91,7 +91,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = one_resource(&req, &state).await?;
+    let snap = one_resource(&req, &state)?;
     let p = snap
         .sub_processor(&id)
         .ok_or_else(|| not_found("sub-processor", &id))?;

@@ -10,10 +10,10 @@ use super::caller::{audited, event, record as record_event, Caller};
 use super::service_writes::{no_query, object_body, replace_or_patch, written};
 use super::services::not_found;
 use super::views::VendorView;
-use super::{snapshot, AppState};
+use super::{fresh_snapshot, AppState};
+use crate::catalogue::Snapshot;
 use crate::domain::auth::{may, Actor, Target};
 use crate::domain::catalogue::Vendor;
-use crate::domain::profile::Snapshot;
 use crate::domain::validate::FieldProblem;
 use crate::domain::writes;
 use crate::error::{AppError, Problem};
@@ -84,7 +84,7 @@ async fn store(
         Ok(())
     })
     .await??;
-    let snap = snapshot(state).await?;
+    let snap = fresh_snapshot(state).await?;
     let location = (status == StatusCode::CREATED).then(|| format!("/api/v1/vendors/{id}"));
     Ok(written(status, view_bytes(&snap, &id)?, location))
 }
@@ -119,7 +119,7 @@ pub async fn create(
         }
         require_json(&req)?;
         let body = object_body(&state, payload).await?;
-        let snap = snapshot(&state).await?;
+        let snap = fresh_snapshot(&state).await?;
         let (vendor, text) = document(body)?;
         let vendor = check(vendor, text, &snap, None)?;
         if snap.vendor(&vendor.id).is_some() {
@@ -151,7 +151,7 @@ async fn change(
     body: serde_json::Map<String, Value>,
     patch: bool,
 ) -> Result<HttpResponse, AppError> {
-    let snap = snapshot(state).await?;
+    let snap = fresh_snapshot(state).await?;
     let record = snap.vendor(id).ok_or_else(|| not_found("vendor", id))?;
     if !may(actor, Target::Vendor(id)) {
         return Err(forbidden(actor, "change another vendor's entry"));

@@ -6,7 +6,7 @@ use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::services::not_found;
 use super::views::{VendorList, VendorView};
-use super::{list_body, one_resource, parse_params, query_pairs, snapshot, AppState};
+use super::{list_body, one_resource, parse_params, query_pairs, AppState};
 use crate::error::{AppError, Problem};
 
 /// List vendors.
@@ -44,7 +44,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             )
         },
     )?;
-    let snap = snapshot(&state).await?;
+    let snap = state.catalogue.current();
     let matching: Vec<_> = snap
         .vendors
         .iter()
@@ -85,7 +85,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = one_resource(&req, &state).await?;
+    let snap = one_resource(&req, &state)?;
     let vendor = snap.vendor(&id).ok_or_else(|| not_found("vendor", &id))?;
     Ok(Body::json(&VendorView::of(vendor, &snap))?.respond(&req))
 }

@@ -5,15 +5,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::negotiate::CsvRow;
+use crate::catalogue::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::catalogue::{
     Contact, DataSubject, Location, Role, ScopeRequest, Source, Status, SubProcessor, Terms,
     TransferMechanism, UseLocation,
 };
 use crate::domain::derive::resolve_attributes;
 use crate::domain::flags::Flag;
-use crate::domain::profile::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
-use crate::domain::shared::SharedText;
 use crate::domain::usage::Usage;
 
 fn join<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
@@ -458,7 +457,7 @@ impl ServiceProfile {
                 .into_iter()
                 .map(|a| ReceivedAttribute {
                     name: a.name,
-                    justification: a.justification.map(String::from),
+                    justification: a.justification,
                     sensitivity: a.sensitivity,
                     category: a.category,
                     declared: a.declared,
@@ -753,6 +752,6 @@ fn country_uses(r: &ServiceRecord, snapshot: &Snapshot, code: &str) -> Vec<Count
 }
 
 /// Owned copies of shared texts, for an answer.
-fn strings(texts: &[SharedText]) -> Vec<String> {
+fn strings(texts: &[String]) -> Vec<String> {
     texts.iter().map(|t| t.to_string()).collect()
 }

@@ -159,6 +159,7 @@ pub type Conn = PooledConnection<Manager>;
 pub struct Store {
     pool: DbPool,
     engine: Engine,
+    url: String,
 }
 
 impl Store {
@@ -189,7 +190,11 @@ impl Store {
             .test_on_check_out(engine == Engine::Postgres)
             .build(manager)
             .map_err(|e| StoreError::Connect(e.to_string()))?;
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            url: url.to_owned(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -198,6 +203,15 @@ impl Store {
 
     pub fn conn(&self) -> Result<Conn, StoreError> {
         Ok(self.pool.get()?)
+    }
+
+    /// A connection of its own, outside the pool (the catalogue watcher's).
+    pub fn connect_outside_pool(&self) -> Result<Db, StoreError> {
+        let manager = Manager {
+            url: self.url.clone(),
+            engine: self.engine,
+        };
+        manager.connect().map_err(|e| StoreError::Connect(e.0))
     }
 
     /// True when a connection can be had and answers.
@@ -209,8 +223,7 @@ impl Store {
 }
 
 /// Changes whenever the stored catalogue does: every write transaction raises it
-/// (`bump_version`), so a cached snapshot can be checked on every request, by every process,
-/// with one primary-key read.
+/// (`bump_version`), so a snapshot knows which logged changes it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version(pub i64);
 
@@ -248,6 +261,9 @@ impl Touched<'_> {
     }
 }
 
+/// The PostgreSQL channel every write transaction notifies on commit (`catalogue::watch`).
+pub const CHANNEL: &str = "feide_registry_catalogue";
+
 /// How many versions of change log are kept. A reader further behind reads the whole catalogue.
 pub const CHANGE_LOG_KEEP: i64 = 10_000;
 
@@ -261,6 +277,10 @@ pub const CHANGE_LOG_KEEP: i64 = 10_000;
 pub fn bump_version(db: &mut Db, touched: &[Touched]) -> Result<(), StoreError> {
     use diesel::sql_types::{BigInt, Text};
     diesel::sql_query("UPDATE catalogue_version SET n = n + 1 WHERE id = 1").execute(db)?;
+    if let Db::Postgres(pg) = db {
+        // delivered when the transaction commits, never for one rolled back
+        pg.batch_execute(&format!("NOTIFY {CHANNEL}"))?;
+    }
     let Version(n) = catalogue_version(db)?;
     for t in touched {
         let (kind, id) = t.parts();

@@ -11,12 +11,11 @@ use diesel::prelude::*;
 use super::rows::*;
 use super::schema::*;
 use super::{catalogue_version, Db, StoreError, Version, CHANGE_LOG_KEEP};
+use crate::catalogue::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::catalogue::*;
-use crate::domain::profile::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::reference::{
     Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
 };
-use crate::domain::shared::{Interner, SharedText};
 
 /// Beyond this many touched entries one whole read is cheaper than reading them one set at a
 /// time (and SQLite bounds the parameters of one statement).
@@ -76,14 +75,7 @@ pub fn refresh_snapshot(
         let vendors = read_vendors(db, Some(&ids("vendor")))?;
         let subs = read_sub_processors(db, Some(&ids("sub_processor")))?;
         let service_ids = ids("service");
-        // what the write did not change stays shared with the rest of the catalogue
-        let mut shared = Interner::default();
-        for id in &service_ids {
-            if let Some(r) = old.service(id) {
-                r.remember_in(&mut shared);
-            }
-        }
-        let services = read_services(db, Some(&service_ids), &old.reference, now, &mut shared)?;
+        let services = read_services(db, Some(&service_ids), &old.reference, now)?;
         Ok((
             version,
             Refresh::CaughtUp(old.updated(vendors, subs, services)),
@@ -160,10 +152,9 @@ fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
         .select(services::id)
         .order(services::id)
         .load(db)?;
-    let mut shared = Interner::default();
     let mut services = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(READ_CHUNK) {
-        let records = read_services(db, Some(chunk), &reference, now, &mut shared)?;
+        let records = read_services(db, Some(chunk), &reference, now)?;
         services.extend(records.into_iter().map(Arc::new));
     }
     Ok(Snapshot::new(reference, vendors, sub_processors, services))
@@ -222,17 +213,16 @@ fn read_sub_processors(
         .collect())
 }
 
-/// Services are read this many at a time. The rows of a whole catalogue at once (2.5 million at
-/// 100,000 services) had set the process's peak memory, which the allocator then kept.
+/// Services are read this many at a time: the rows of a whole national catalogue at once would
+/// set the process's peak memory.
 const READ_CHUNK: usize = 1_000;
 
-/// Reads services, all or those in `only`; equal texts come out shared through `shared`.
+/// Reads services, all or those in `only`.
 fn read_services(
     db: &mut Db,
     only: Option<&[String]>,
     reference: &Reference,
     now: DateTime<Utc>,
-    shared: &mut Interner,
 ) -> Result<Vec<ServiceRecord>, StoreError> {
     if only.is_some_and(|ids| ids.is_empty()) {
         return Ok(Vec::new());
@@ -324,9 +314,9 @@ fn read_services(
         let mut personal_data = Vec::new();
         for t in texts.remove(&id).unwrap_or_default() {
             match t.kind.as_str() {
-                "purpose" => purposes.push(shared.text(t.text)),
+                "purpose" => purposes.push(t.text),
                 "data_subject" => data_subjects.push(text_to_enum("service_texts.text", &t.text)?),
-                "personal_data" => personal_data.push(shared.text(t.text)),
+                "personal_data" => personal_data.push(t.text),
                 other => return Err(StoreError::Corrupt(format!("service_texts.kind `{other}`"))),
             }
         }
@@ -338,38 +328,34 @@ fn read_services(
                 .into_iter()
                 .map(|l| {
                     Ok(UseLocation {
-                        country: shared.text(l.country),
+                        country: l.country,
                         role: text_to_enum("role", &l.role)?,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            let used = SubProcessorUse {
-                id: shared.text(u.sub_processor_id),
-                purpose: shared.optional(u.purpose),
-                locations: shared.use_locations(locs),
+            sub_uses.push(SubProcessorUse {
+                id: u.sub_processor_id,
+                purpose: u.purpose,
+                locations: locs,
                 transfer_mechanism: text_to_enum("transfer_mechanism", &u.transfer_mechanism)?,
-            };
-            sub_uses.push(shared.sub_processor_use(used));
+            });
         }
         let service = Service {
-            vendor: shared.text(r.vendor_id),
+            vendor: r.vendor_id,
             name: r.name,
             description: r.description,
             website: r.website,
             status: text_to_enum("services.status", &r.status)?,
-            purposes: shared.texts(purposes),
-            data_subjects: shared.data_subjects(data_subjects),
-            personal_data: shared.texts(personal_data),
+            purposes,
+            data_subjects,
+            personal_data,
             attributes: attrs
                 .remove(&id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|a| {
-                    let request = AttributeRequest {
-                        name: shared.text(a.attribute_name),
-                        justification: shared.optional(a.justification),
-                    };
-                    shared.attribute(request)
+                .map(|a| AttributeRequest {
+                    name: a.attribute_name,
+                    justification: a.justification,
                 })
                 .collect(),
             oidc_scopes: scopes
@@ -377,25 +363,22 @@ fn read_services(
                 .unwrap_or_default()
                 .into_iter()
                 .map(|s| ScopeRequest {
-                    scope: shared.text(s.scope),
-                    justification: shared.optional(s.justification),
+                    scope: s.scope,
+                    justification: s.justification,
                 })
                 .collect(),
-            locations: {
-                let own = locations
-                    .remove(&id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|l| {
-                        Ok(Location {
-                            country: shared.text(l.country),
-                            role: text_to_enum("role", &l.role)?,
-                            facility: shared.optional(l.facility),
-                        })
+            locations: locations
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| {
+                    Ok(Location {
+                        country: l.country,
+                        role: text_to_enum("role", &l.role)?,
+                        facility: l.facility,
                     })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                shared.locations(own)
-            },
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?,
             sub_processors: sub_uses,
             terms: terms
                 .remove(&id)
@@ -418,7 +401,7 @@ fn read_services(
             id,
         };
         let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
-        services.push(ServiceRecord::new(service, stamp, now, reference, shared));
+        services.push(ServiceRecord::new(service, stamp, now, reference));
     }
     Ok(services)
 }
@@ -530,9 +513,9 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         termination_notice_days: t.termination_notice_days,
         log_retention_days: t.log_retention_days,
         security_audit_months: t.security_audit_months,
-        security_level: t.security_level.map(SharedText::from),
-        governing_law: t.governing_law.map(SharedText::from),
-        venue: t.venue.map(SharedText::from),
+        security_level: t.security_level,
+        governing_law: t.governing_law,
+        venue: t.venue,
         evidence: serde_json::from_str(&t.evidence)
             .map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
     })

@@ -110,6 +110,47 @@ pub async fn spawn_configured(
 }
 
 impl TestApp {
+    /// Imports `catalogue` straight into the database, as the `import` command run beside the
+    /// server does, and waits until the server answers from it.
+    pub async fn import(&self, catalogue: &feide_registry::domain::catalogue::Catalogue) {
+        feide_registry::app::import(&self.store, catalogue, "test").expect("import");
+        self.caught_up(&self.base).await;
+    }
+
+    /// Waits until the server at `base` answers from the database's latest commit: a server
+    /// hears of writes made elsewhere (another process, or straight into the database) within
+    /// a second, not at once.
+    pub async fn caught_up(&self, base: &str) {
+        let target = feide_registry::store::catalogue_version(&mut self.store.conn().unwrap())
+            .unwrap()
+            .0;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let metrics = self
+                .client
+                .get(format!("{base}/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let held: i64 = metrics
+                .lines()
+                .find_map(|l| l.strip_prefix("feide_registry_snapshot_version "))
+                .and_then(|n| n.parse().ok())
+                .expect("snapshot version metric");
+            if held >= target {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{base} holds version {held}, the database {target}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -427,7 +468,7 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                 if !attrs.iter().any(|a| a.name == name) {
                     attrs.push(AttributeRequest {
                         name: name.into(),
-                        justification: (next(4) > 0).then(|| format!("grunn {i}").into()),
+                        justification: (next(4) > 0).then(|| format!("grunn {i}")),
                     });
                 }
             }
@@ -440,13 +481,12 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                 }
                 let (country, mechanism) = places[next(places.len())];
                 uses.push(SubProcessorUse {
-                    id: id.into(),
+                    id,
                     purpose: Some("drift".into()),
                     locations: vec![UseLocation {
                         country: country.into(),
                         role: Role::Storage,
-                    }]
-                    .into(),
+                    }],
                     transfer_mechanism: mechanism,
                 });
             }
@@ -461,19 +501,17 @@ pub fn generated_catalogue(n: usize, seed: u64) -> feide_registry::domain::catal
                     "Kartlegging av lesing".into()
                 } else {
                     "Læring".into()
-                }]
-                .into(),
-                data_subjects: vec![DataSubject::Pupils].into(),
-                personal_data: vec![].into(),
-                attributes: attrs.into_iter().map(Into::into).collect(),
+                }],
+                data_subjects: vec![DataSubject::Pupils],
+                personal_data: vec![],
+                attributes: attrs.into_iter().collect(),
                 oidc_scopes: vec![],
                 locations: vec![Location {
                     country: "NO".into(),
                     role: Role::Storage,
                     facility: None,
-                }]
-                .into(),
-                sub_processors: uses.into_iter().map(Into::into).collect(),
+                }],
+                sub_processors: uses.into_iter().collect(),
                 terms: Terms {
                     deletion_days_after_end: (next(5) > 0).then(|| 30 * (1 + next(12) as i32)),
                     breach_notice_hours: (next(2) == 0).then_some(72),

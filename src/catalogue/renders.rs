@@ -1,11 +1,12 @@
 //! Service profiles and list rows as serialised, kept for the record they were made from and
-//! bounded in bytes (`RENDER_CACHE_MB`). A record that did not change keeps its key from one
-//! snapshot to the next (`Memo`), so its renderings outlive writes to other entries; a record
-//! rebuilt gets a new key, so an old rendering is never served for it.
+//! bounded in bytes (`RENDER_CACHE_MB`). Kept because the varied-traffic bench needs it: a
+//! profile served from kept bytes skips building, serialising and hashing the view.
 //!
-//! Kept with each record instead, renderings grew with every profile ever asked for: a crawler
-//! reading the 100,000 profiles of a national catalogue once would have added about 550 MB.
-//! Two generations make the bound: new renderings go into the current one; when it holds half
+//! A record that did not change keeps its key from one snapshot to the next, so its renderings
+//! outlive writes to other entries; a record made anew gets a new key, so an old rendering is
+//! never served for it. Kept with each record instead, renderings would grow with every profile
+//! ever asked for (a crawler would hold the whole catalogue twice). Two generations make the
+//! bound: new renderings go into the current one; when it holds half
 //! the budget it becomes the previous one, and the previous is dropped. A rendering asked for
 //! again moves back into the current generation, so what is read often stays.
 
@@ -13,8 +14,14 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::domain::profile::Rendered;
-use crate::error::AppError;
+use bytes::Bytes;
+
+/// A serialised answer and its strong ETag.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Bytes,
+    pub etag: String,
+}
 
 /// Which rendering of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,11 +77,11 @@ impl RenderCache {
     }
 
     /// The rendering kept under `key`, or `render`'s, kept if it fits.
-    pub fn get_or_render(
+    pub fn get_or_render<E>(
         &self,
         key: (u64, Kind),
-        render: impl FnOnce() -> Result<Rendered, AppError>,
-    ) -> Result<Rendered, AppError> {
+        render: impl FnOnce() -> Result<Rendered, E>,
+    ) -> Result<Rendered, E> {
         if self.half_limit > 0 {
             let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(r) = kept.current.get(&key) {
@@ -155,7 +162,7 @@ mod tests {
         cache
             .get_or_render((key, Kind::Profile), || {
                 *renders += 1;
-                Ok(rendering(n))
+                Ok::<_, ()>(rendering(n))
             })
             .unwrap()
     }
@@ -172,7 +179,7 @@ mod tests {
         );
         // the same key for another kind is another rendering
         cache
-            .get_or_render((1, Kind::Summary), || Ok(rendering(10)))
+            .get_or_render((1, Kind::Summary), || Ok::<_, ()>(rendering(10)))
             .unwrap();
         for key in 2..1_000 {
             render_count(&cache, key, 1_000, &mut renders);

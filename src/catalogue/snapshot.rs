@@ -1,16 +1,16 @@
-//! A stored entry with its bookkeeping, and the facts derived from it.
+//! The catalogue as of one version: every entry with its bookkeeping and the facts derived
+//! from it, sorted by id. Immutable: a write makes a new snapshot that shares every entry it did
+//! not touch with the old one.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
-use super::catalogue::{Service, SubProcessor, Vendor};
-use super::derive::{resolve_attributes, storage_countries, third_countries, Received};
-use super::flags::{flags, stale_before, Flag};
-use super::reference::Reference;
-use super::shared::{Interner, SharedList, SharedText};
+use crate::domain::catalogue::{Service, SubProcessor, Vendor};
+use crate::domain::derive::{resolve_attributes, storage_countries, third_countries, Received};
+use crate::domain::flags::{flags, stale_before, Flag};
+use crate::domain::reference::Reference;
 
 #[derive(Debug, Clone)]
 pub struct Stamp {
@@ -25,42 +25,56 @@ pub struct VendorRecord {
     pub stamp: Stamp,
 }
 
-#[derive(Debug, Clone)]
+/// A service as held in a snapshot. Not `Clone`: a record made anew (`rebuilt`) gets a key of
+/// its own, so that renderings kept for the old one (`renders`) are never served for it.
+#[derive(Debug)]
 pub struct ServiceRecord {
     pub service: Service,
     pub stamp: Stamp,
     pub derived: Derived,
-    pub memo: Memo,
+    /// Unique to this record in this process: what its renderings are kept under.
+    pub key: u64,
+}
+
+static RECORD_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_key() -> u64 {
+    RECORD_KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl ServiceRecord {
     /// A record of `service`, derived as of `now`. Every list in the entry is cut to its length:
-    /// a catalogue is held for hours, and the slack that growing vectors leave (or that
-    /// collecting in place keeps from the database rows) was a tenth of its memory.
+    /// a catalogue is held for hours, and the slack growing vectors leave adds up.
     pub fn new(
         mut service: Service,
         stamp: Stamp,
         now: DateTime<Utc>,
         reference: &Reference,
-        shared: &mut Interner,
     ) -> Self {
         service.shrink_to_fit();
-        let derived = Derived::compute(&service, stamp.updated_at, now, reference, shared);
+        let derived = Derived::compute(&service, stamp.updated_at, now, reference);
         Self {
             service,
             stamp,
             derived,
-            memo: Memo::default(),
+            key: next_key(),
         }
     }
-}
 
-impl ServiceRecord {
-    /// Hands this record's shared values to `shared`, for the record that replaces it.
-    pub fn remember_in(&self, shared: &mut Interner) {
-        shared.remember(&self.service);
-        let d = &self.derived;
-        shared.remember_derived(&[&d.storage_countries, &d.third_countries], &d.flags);
+    /// The same entry as a new record: for one whose answers change although the entry did not
+    /// (its vendor or a sub-processor was renamed), or derived anew as of `now`.
+    pub fn rebuilt(&self, now: Option<(DateTime<Utc>, &Reference)>) -> Self {
+        Self {
+            service: self.service.clone(),
+            stamp: self.stamp.clone(),
+            derived: match now {
+                Some((now, reference)) => {
+                    Derived::compute(&self.service, self.stamp.updated_at, now, reference)
+                }
+                None => self.derived.clone(),
+            },
+            key: next_key(),
+        }
     }
 }
 
@@ -69,9 +83,9 @@ pub struct Derived {
     /// What the service receives, declared or through scopes, in `resolve_attributes` order;
     /// the names, justifications and scopes are built from the entry when an answer shows them.
     pub attributes: Box<[Received]>,
-    pub storage_countries: SharedList<SharedText>,
-    pub third_countries: SharedList<SharedText>,
-    pub flags: SharedList<Flag>,
+    pub storage_countries: Vec<String>,
+    pub third_countries: Vec<String>,
+    pub flags: Vec<Flag>,
 }
 
 impl Derived {
@@ -80,54 +94,16 @@ impl Derived {
         updated_at: DateTime<Utc>,
         now: DateTime<Utc>,
         reference: &Reference,
-        shared: &mut Interner,
     ) -> Self {
         let resolved = resolve_attributes(service, reference);
         let third = third_countries(service, reference);
         let flags = flags(service, &resolved, &third, updated_at, now, reference);
         Self {
-            storage_countries: shared.texts(storage_countries(service)),
-            third_countries: shared.texts(third),
+            storage_countries: storage_countries(service),
+            third_countries: third,
             attributes: resolved.iter().map(Received::of).collect(),
-            flags: shared.flags(flags),
+            flags,
         }
-    }
-}
-
-/// What the renderings of one record are kept under (`http::render_cache`): an entry that did
-/// not change is serialised (and hashed for its ETag) once, not on every request. Every record
-/// gets a key of its own, and a clone a new one, so a record rebuilt because something it shows
-/// changed (its vendor's name, a sub-processor's name) never finds an old rendering.
-pub struct Memo {
-    pub key: u64,
-}
-
-static MEMO_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-impl Default for Memo {
-    fn default() -> Self {
-        Self {
-            key: MEMO_KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        }
-    }
-}
-
-/// A serialised answer and its strong ETag.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    pub bytes: Bytes,
-    pub etag: String,
-}
-
-impl Clone for Memo {
-    fn clone(&self) -> Self {
-        Memo::default()
-    }
-}
-
-impl std::fmt::Debug for Memo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Memo")
     }
 }
 
@@ -145,7 +121,7 @@ pub struct Snapshot {
     pub services: Vec<Arc<ServiceRecord>>,
     by_vendor: Arc<HashMap<String, Vec<usize>>>,
     /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
-    /// kept for one (`http::answer_cache`) are never taken for another.
+    /// kept for one (`answers`) are never taken for another.
     pub generation: u64,
 }
 
@@ -222,7 +198,7 @@ impl Snapshot {
                         .iter()
                         .any(|u| sub_ids.contains(u.id.as_str()));
                 if shows_changed {
-                    *r = Arc::new(ServiceRecord::clone(r));
+                    *r = Arc::new(r.rebuilt(None));
                 }
             }
         }
@@ -252,7 +228,6 @@ impl Snapshot {
     /// when nothing changed.
     pub fn aged(&self, now: DateTime<Utc>) -> Option<Snapshot> {
         let limit = stale_before(now);
-        let mut shared = Interner::default();
         let changed: Vec<ServiceRecord> = self
             .services
             .iter()
@@ -260,24 +235,12 @@ impl Snapshot {
                 let stale = limit.is_some_and(|limit| r.stamp.updated_at < limit);
                 r.derived.flags.contains(&Flag::Stale) != stale
             })
-            .map(|r| {
-                r.remember_in(&mut shared);
-                ServiceRecord {
-                    derived: Derived::compute(
-                        &r.service,
-                        r.stamp.updated_at,
-                        now,
-                        &self.reference,
-                        &mut shared,
-                    ),
-                    ..ServiceRecord::clone(r)
-                }
-            })
+            .map(|r| r.rebuilt(Some((now, &self.reference))))
             .collect();
         (!changed.is_empty()).then(|| self.updated(Vec::new(), Vec::new(), changed))
     }
 
-    /// The memo keys of this snapshot's service records that `newer` no longer holds: entries
+    /// The record keys of this snapshot's service records that `newer` no longer holds: entries
     /// written, removed, or rebuilt because something they show changed.
     pub fn replaced_in(&self, newer: &Snapshot) -> Vec<u64> {
         // Both are sorted by id and share almost every record: comparing pointers first keeps
@@ -297,13 +260,13 @@ impl Snapshot {
                 Some(std::cmp::Ordering::Less) => j += 1,
                 // replaced by a record of its own
                 Some(std::cmp::Ordering::Equal) => {
-                    gone.push(old[i].memo.key);
+                    gone.push(old[i].key);
                     i += 1;
                     j += 1;
                 }
                 // removed
                 _ => {
-                    gone.push(old[i].memo.key);
+                    gone.push(old[i].key);
                     i += 1;
                 }
             }
@@ -417,22 +380,12 @@ mod tests {
         updated_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> ServiceRecord {
-        ServiceRecord {
-            derived: Derived::compute(
-                &service,
-                updated_at,
-                now,
-                &Reference::default(),
-                &mut Interner::default(),
-            ),
-            stamp: Stamp {
-                revision: 1,
-                created_at: updated_at,
-                updated_at,
-            },
-            service,
-            memo: Memo::default(),
-        }
+        let stamp = Stamp {
+            revision: 1,
+            created_at: updated_at,
+            updated_at,
+        };
+        ServiceRecord::new(service, stamp, now, &Reference::default())
     }
 
     fn snapshot(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> Snapshot {
@@ -484,7 +437,7 @@ mod tests {
             .services
             .iter()
             .filter(|r| r.service.id == old.services[5].service.id || r.service.vendor == renamed)
-            .map(|r| r.memo.key)
+            .map(|r| r.key)
             .collect();
         assert_eq!(gone, touched);
         assert!(new.replaced_in(&new).is_empty());

@@ -115,7 +115,6 @@ pub struct ServerOptions {
     pub write_rate_per_minute: u32,
     pub token_rate_per_minute: u32,
     pub cors_origins: Vec<String>,
-    pub bench_ceiling: bool,
     pub answer_cache_bytes: usize,
     pub render_cache_bytes: usize,
     pub audit: crate::audit::Retention,
@@ -138,7 +137,6 @@ impl ServerOptions {
             write_rate_per_minute: 6000,
             token_rate_per_minute: 6000,
             cors_origins: Vec::new(),
-            bench_ceiling: false,
             answer_cache_bytes: 32 << 20,
             render_cache_bytes: 32 << 20,
             audit: crate::audit::Retention {
@@ -203,7 +201,6 @@ impl ServerOptions {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            bench_ceiling: settings.bench_ceiling,
             audit: crate::audit::Retention {
                 days: settings.audit_retention_days,
                 max_rows: settings.audit_max_rows.max(1000),
@@ -301,7 +298,6 @@ pub fn server(
         },
     });
     let origins = options.cors_origins.clone();
-    let ceiling = options.bench_ceiling;
     let retention = options.audit;
     let server = HttpServer::new(move || {
         if !state
@@ -363,11 +359,6 @@ pub fn server(
                 }
             })
             .configure(http::configure)
-            .configure(|cfg| {
-                if ceiling {
-                    cfg.route("/bench/ceiling/{bytes}", web::get().to(http::ops::ceiling));
-                }
-            })
             .service(web::redirect("/docs", "/docs/"))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")

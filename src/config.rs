@@ -204,11 +204,6 @@ pub struct Settings {
     #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]
     pub cors_origins: String,
 
-    /// Benchmarks only: serve `GET /bench/ceiling/{bytes}`, a pre-built body of that size from
-    /// memory, the ceiling the benchmark compares every endpoint with. Off in production.
-    #[arg(long, env = "BENCH_CEILING", default_value_t = false, global = true)]
-    pub bench_ceiling: bool,
-
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -235,6 +230,10 @@ pub enum Command {
         /// The same seed gives the same catalogue.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Word every attribute justification differently (the worst case for memory), instead
+        /// of from a few templates as vendors do.
+        #[arg(long)]
+        distinct_justifications: bool,
     },
     /// Manage API clients.
     #[command(subcommand)]

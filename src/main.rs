@@ -43,8 +43,18 @@ fn main() -> ExitCode {
                 std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
             }),
         Command::Client(c) => client(&settings, c),
-        Command::Generate { services, seed } => {
-            let c = feide_registry::domain::generate::catalogue(services, seed);
+        Command::Generate {
+            services,
+            seed,
+            distinct_justifications,
+        } => {
+            use feide_registry::domain::generate::{catalogue_with, Justifications};
+            let justifications = if distinct_justifications {
+                Justifications::Distinct
+            } else {
+                Justifications::Templated
+            };
+            let c = catalogue_with(services, seed, justifications);
             serde_json::to_writer(std::io::stdout().lock(), &c).map_err(|e| e.to_string())
         }
     };

@@ -262,16 +262,3 @@ per_engine!(
     writes_and_token_requests_are_rate_limited,
     cors_lets_configured_origins_read_only
 );
-
-/// The benchmark ceiling answers a body of the asked size only when the operator turns it on.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_benchmark_ceiling_is_off_unless_configured() {
-    let off = common::spawn(Engine::Sqlite).await;
-    off.problem("/bench/ceiling/100", 404).await;
-    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
-    options.bench_ceiling = true;
-    let on = common::spawn_configured(Engine::Sqlite, Some(common::seed_file()), options).await;
-    let res = on.get("/bench/ceiling/4946").await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.bytes().await.unwrap().len(), 4946);
-}

@@ -89,10 +89,27 @@ const WORDS: &[&str] = &[
     "Kjemi", "Engelsk", "Tysk", "Fransk", "Kunst", "Sløyd", "Trafikk", "Helse",
 ];
 
+/// How the attribute justifications of a generated catalogue are worded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Justifications {
+    /// From a handful of phrasings, so most texts recur across services, as in real agreements
+    /// written from a vendor's template.
+    Templated,
+    /// Every justification its own text (naming the service and the attribute): the worst case
+    /// for memory, where no two services can share one.
+    Distinct,
+}
+
 /// A catalogue of `services` services from `seed`: about services/5 vendors, 5 to 40 attributes
 /// each with a justification, 1 to 12 sub-processors from a shared pool with a realistic skew,
 /// locations inside and outside the EEA.
 pub fn catalogue(services: usize, seed: u64) -> Catalogue {
+    catalogue_with(services, seed, Justifications::Templated)
+}
+
+/// [`catalogue`] with the justifications worded as asked; apart from them, the same seed gives
+/// the same catalogue either way.
+pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications) -> Catalogue {
     let mut rng = Rng(seed ^ 0x5EED_CAFE);
     let names = attribute_names();
     let vendor_count = services.div_ceil(5).max(1);
@@ -133,12 +150,16 @@ pub fn catalogue(services: usize, seed: u64) -> Catalogue {
                     .iter()
                     .any(|a: &AttributeRequest| a.name == *name)
                 {
+                    let purpose = PURPOSES[rng.below(PURPOSES.len())].to_lowercase();
+                    let justification = match justifications {
+                        Justifications::Templated => format!("Brukes for å {purpose} i tjenesten"),
+                        Justifications::Distinct => {
+                            format!("Brukes for å {purpose} i tjeneste {i} ({name})")
+                        }
+                    };
                     attributes.push(AttributeRequest {
                         name: name.as_str().into(),
-                        justification: Some(format!(
-                            "Brukes for å {} i tjenesten",
-                            PURPOSES[rng.below(PURPOSES.len())].to_lowercase()
-                        )),
+                        justification: Some(justification),
                     });
                 }
             }
@@ -228,6 +249,34 @@ mod tests {
     fn the_same_seed_gives_the_same_catalogue_and_another_seed_another() {
         assert_eq!(catalogue(50, 7), catalogue(50, 7));
         assert_ne!(catalogue(50, 7), catalogue(50, 8));
+    }
+
+    #[test]
+    fn distinct_justifications_are_all_different_and_change_nothing_else() {
+        let templated = catalogue(300, 5);
+        let distinct = catalogue_with(300, 5, Justifications::Distinct);
+        let texts = |c: &Catalogue| -> Vec<String> {
+            c.services
+                .iter()
+                .flat_map(|s| s.attributes.iter())
+                .map(|a| a.justification.as_deref().unwrap().to_owned())
+                .collect()
+        };
+        let all = texts(&distinct);
+        let unique: std::collections::HashSet<&String> = all.iter().collect();
+        assert_eq!(unique.len(), all.len());
+        // the templated wording repeats: a few phrasings for thousands of attributes
+        let templated_unique: std::collections::HashSet<String> =
+            texts(&templated).into_iter().collect();
+        assert!(
+            templated_unique.len() <= PURPOSES.len(),
+            "{templated_unique:?}"
+        );
+        let mut blanked = distinct.clone();
+        for (s, t) in blanked.services.iter_mut().zip(&templated.services) {
+            s.attributes = t.attributes.clone();
+        }
+        assert_eq!(blanked, templated);
     }
 
     #[test]

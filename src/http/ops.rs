@@ -42,26 +42,6 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
     }))
 }
 
-/// Benchmarks' ceiling: a pre-built body of `bytes` bytes straight from memory, through the same
-/// server, middleware and worker threads, so every endpoint's throughput can be given as a
-/// fraction of what this process can answer at all. Only routed with `BENCH_CEILING`.
-pub async fn ceiling(bytes: web::Path<usize>) -> HttpResponse {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static BODIES: OnceLock<Mutex<HashMap<usize, actix_web::web::Bytes>>> = OnceLock::new();
-    let n = (*bytes).min(16 * 1024 * 1024);
-    let body = BODIES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(n)
-        .or_insert_with(|| actix_web::web::Bytes::from(vec![b' '; n]))
-        .clone();
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body)
-}
-
 /// Where to go from the registry's root.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"name": "feide-registry", "docs": "/docs/", "openapi": "/openapi.json",

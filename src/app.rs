@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpServer};
 use chrono::Utc;
 
 use std::path::PathBuf;
@@ -321,8 +321,8 @@ pub fn server(
                     Ok(res)
                 }
             })
-            .app_data(web::QueryConfig::default().error_handler(|_, _| bad_query()))
-            .app_data(web::PathConfig::default().error_handler(|_, _| bad_query()))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| http::bad_query()))
+            .app_data(web::PathConfig::default().error_handler(http::bad_path))
             .wrap(cors(&origins))
             .wrap(
                 actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
@@ -474,14 +474,6 @@ pub fn create_client(
     };
     insert_client(&mut conn, &row).map_err(|e| e.to_string())?;
     Ok(NewClient { client_id, secret })
-}
-
-fn bad_query() -> actix_web::Error {
-    use actix_web::ResponseError;
-    let response: HttpResponse =
-        crate::error::AppError::BadRequest(vec![FieldProblem::new("query", "is malformed")])
-            .error_response();
-    actix_web::error::InternalError::from_response("bad request", response).into()
 }
 
 #[cfg(test)]

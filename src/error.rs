@@ -12,6 +12,9 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("the request's parameters are invalid")]
     BadRequest(Vec<FieldProblem>),
+    /// A path parameter that cannot be read as its type, named by the route's own name for it.
+    #[error("the request's path parameters are invalid")]
+    BadPath(Vec<FieldProblem>),
     /// The request body did not arrive within this many seconds.
     #[error("the request body did not arrive within {0} s")]
     RequestTimeout(u64),
@@ -131,6 +134,16 @@ impl AppError {
                 },
                 &p[..p.len().min(MAX_LISTED)],
             ),
+            AppError::BadPath(p) => (
+                "invalid-parameters",
+                "Invalid path parameters",
+                count(
+                    p.len(),
+                    "path parameter is invalid",
+                    "path parameters are invalid",
+                ),
+                p,
+            ),
             AppError::NotFound(d) => ("not-found", "Not found", d.clone(), &[]),
             AppError::RequestTimeout(n) => (
                 "request-timeout",
@@ -209,7 +222,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadPath(_) => StatusCode::BAD_REQUEST,
             AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,

@@ -56,7 +56,7 @@ pub fn import(
     origin: &str,
 ) -> Result<ImportSummary, ImportError> {
     let mut conn = store.conn()?;
-    let reference = store::load_snapshot(&mut conn, Utc::now())?.reference;
+    let reference = store::lookups::reference(&mut conn)?;
     let problems = validate_catalogue(catalogue, &reference);
     if !problems.is_empty() {
         return Err(ImportError::Invalid {
@@ -448,8 +448,7 @@ pub fn create_client(
         (ClientRole::Vendor, None) => return Err("a vendor client needs --vendor ID".into()),
         (ClientRole::Admin, Some(_)) => return Err("an admin client acts for no vendor".into()),
         (ClientRole::Vendor, Some(v)) => {
-            let snap = store::load_snapshot(&mut conn, Utc::now()).map_err(|e| e.to_string())?;
-            if snap.vendor(v).is_none() {
+            if !store::lookups::vendor_exists(&mut conn, v).map_err(|e| e.to_string())? {
                 return Err(format!("no vendor with id `{v}`"));
             }
         }

@@ -212,3 +212,42 @@ fn a_generated_catalogue_imports_and_round_trips_on_sqlite() {
 fn a_generated_catalogue_imports_and_round_trips_on_postgres() {
     a_generated_catalogue_imports_and_round_trips(Engine::Postgres);
 }
+
+/// An import needs only the reference data, and a new vendor client only its vendor: a stored
+/// service the registry cannot read (here, a status no version of it wrote) stops neither, so an
+/// operator can still import the corrected catalogue and issue clients.
+fn an_unreadable_entry_stops_neither_an_import_nor_a_new_client(engine: Engine) {
+    use diesel::connection::SimpleConnection;
+    use feide_registry::domain::auth::ClientRole;
+    let (store, _, _d) = open(engine);
+    app::import_file(&store, &seed_file()).unwrap();
+    store
+        .conn()
+        .unwrap()
+        .batch_execute("UPDATE services SET status = 'vanished' WHERE id = 'kikora'")
+        .unwrap();
+    let unreadable = app::export(&store).unwrap_err().to_string();
+    assert!(unreadable.contains("vanished"), "{unreadable}");
+
+    let client = app::create_client(&store, ClientRole::Vendor, Some("eldur-learning"), None);
+    assert!(client.is_ok_and(|c| c.client_id.starts_with("eldur-learning-")));
+    let refused = app::create_client(&store, ClientRole::Vendor, Some("nobody"), None);
+    assert_eq!(refused.err().as_deref(), Some("no vendor with id `nobody`"));
+
+    let summary = app::import_file(&store, &seed_file()).unwrap();
+    assert_eq!(summary.services_updated, 5);
+    assert_eq!(
+        app::export(&store).unwrap(),
+        app::read_catalogue(&seed_file()).unwrap()
+    );
+}
+
+#[test]
+fn an_unreadable_entry_stops_neither_an_import_nor_a_new_client_on_sqlite() {
+    an_unreadable_entry_stops_neither_an_import_nor_a_new_client(Engine::Sqlite);
+}
+
+#[test]
+fn an_unreadable_entry_stops_neither_an_import_nor_a_new_client_on_postgres() {
+    an_unreadable_entry_stops_neither_an_import_nor_a_new_client(Engine::Postgres);
+}

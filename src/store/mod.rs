@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod clients;
 pub mod commit;
+pub mod lookups;
 mod read;
 mod rows;
 pub mod schema;

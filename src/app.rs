@@ -151,11 +151,8 @@ impl ServerOptions {
 
     /// Options from the settings; reads (or creates) the token signing key.
     pub fn from_settings(settings: &Settings, engine: Engine) -> Result<Self, String> {
-        if settings.audit_retention_days < MIN_AUDIT_RETENTION_DAYS {
-            return Err(format!(
-                "AUDIT_RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS}"
-            ));
-        }
+        let audit =
+            crate::audit::Retention::new(settings.audit_retention_days, settings.audit_max_rows)?;
         let key_file = if !settings.token_key_file.is_empty() {
             PathBuf::from(&settings.token_key_file)
         } else {
@@ -201,18 +198,12 @@ impl ServerOptions {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            audit: crate::audit::Retention {
-                days: settings.audit_retention_days,
-                max_rows: settings.audit_max_rows.max(1000),
-            },
+            audit,
             refusal_window: Duration::from_secs(60),
             body_timeout: Duration::from_secs(10),
         })
     }
 }
-
-/// Kikora's agreement (and common practice) keeps access logs at least three months.
-pub const MIN_AUDIT_RETENTION_DAYS: u32 = 90;
 
 /// Housekeeping, on one worker for as long as the server runs: writes refusal tallies as their
 /// windows end, and every 10 s applies the audit log's row cap and age limit and gives memory

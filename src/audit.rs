@@ -119,11 +119,34 @@ fn network(source: &str) -> String {
     }
 }
 
+/// Kikora's agreement (and common practice) keeps access logs at least three months.
+pub const MIN_RETENTION_DAYS: u32 = 90;
+
+/// Fewest audit rows a cap may keep: below it one busy minute of refusals would push out the
+/// whole record.
+const MIN_MAX_ROWS: i64 = 1000;
+
 /// How the audit log is kept.
 #[derive(Debug, Clone, Copy)]
 pub struct Retention {
     pub days: u32,
     pub max_rows: i64,
+}
+
+impl Retention {
+    /// The operator's settings: a retention under `MIN_RETENTION_DAYS` is refused, a row cap
+    /// under `MIN_MAX_ROWS` raised to it.
+    pub fn new(days: u32, max_rows: i64) -> Result<Self, String> {
+        if days < MIN_RETENTION_DAYS {
+            return Err(format!(
+                "AUDIT_RETENTION_DAYS must be at least {MIN_RETENTION_DAYS}"
+            ));
+        }
+        Ok(Self {
+            days,
+            max_rows: max_rows.max(MIN_MAX_ROWS),
+        })
+    }
 }
 
 /// One round of upkeep: writes the tallies that are due (those that cannot be written wait for
@@ -170,6 +193,21 @@ pub fn upkeep(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retention_under_the_minimum_is_refused_and_a_small_row_cap_raised() {
+        let refused = Retention::new(MIN_RETENTION_DAYS - 1, 5000).unwrap_err();
+        assert!(
+            refused.contains(&format!("at least {MIN_RETENTION_DAYS}")),
+            "{refused}"
+        );
+        let kept = Retention::new(MIN_RETENTION_DAYS, 10).unwrap();
+        assert_eq!(
+            (kept.days, kept.max_rows),
+            (MIN_RETENTION_DAYS, MIN_MAX_ROWS)
+        );
+        assert_eq!(Retention::new(365, 5000).unwrap().max_rows, 5000);
+    }
 
     fn refusal(source: &str, client: Option<&str>) -> NewAuditEvent {
         NewAuditEvent {

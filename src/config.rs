@@ -132,12 +132,15 @@ pub struct Settings {
     )]
     pub jwks_min_refetch_secs: u64,
 
-    /// Days audit events are kept; at least 90 (Kikora's agreement asks for 3 months of logs).
     #[arg(
         long,
         env = "AUDIT_RETENTION_DAYS",
         default_value_t = 365,
-        global = true
+        global = true,
+        help = format!(
+            "Days audit events are kept; at least {} (Kikora's agreement asks for 3 months of logs)",
+            crate::audit::MIN_RETENTION_DAYS
+        )
     )]
     pub audit_retention_days: u32,
 

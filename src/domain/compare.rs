@@ -113,7 +113,7 @@ pub struct TermRow {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FlagRow {
     pub flag: Flag,
-    pub rule: &'static str,
+    pub rule: String,
     pub cells: Vec<bool>,
 }
 

@@ -62,34 +62,36 @@ impl Flag {
         Flag::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
-    /// The rule, as documented to users.
-    pub fn rule(self) -> &'static str {
+    /// The rule, as documented to users; its numbers are the constants the checks use.
+    pub fn rule(self) -> String {
         match self {
             Flag::ThirdCountryTransfer => {
-                "The vendor or a sub-processor stores, processes, accesses or supports the data from a country outside the EEA."
+                "The vendor or a sub-processor stores, processes, accesses or supports the data from a country outside the EEA.".into()
             }
             Flag::NoAdequacyTransfer => {
-                "A third country without an EU adequacy decision is involved: adequacy `none`, or `partial` (e.g. the US) while the stated mechanism is neither `dpf` nor `adequacy`. The vendor's own third-country locations count too."
+                "A third country without an EU adequacy decision is involved: adequacy `none`, or `partial` (e.g. the US) while the stated mechanism is neither `dpf` nor `adequacy`. The vendor's own third-country locations count too.".into()
             }
             Flag::InvalidTransferMechanism => {
-                "A sub-processor relies on EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or reaches a third country with no adequacy decision under mechanism `eea`, `adequacy` or `none_stated`, or one with partial adequacy under `eea` or `none_stated`."
+                "A sub-processor relies on EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or reaches a third country with no adequacy decision under mechanism `eea`, `adequacy` or `none_stated`, or one with partial adequacy under `eea` or `none_stated`.".into()
             }
             Flag::SensitiveAttributes => {
-                "The service receives at least one high-sensitivity attribute (national identity number, birth date, photo, home address), directly or through an OIDC scope."
+                "The service receives at least one high-sensitivity attribute (national identity number, birth date, photo, home address), directly or through an OIDC scope.".into()
             }
             Flag::MissingJustification => {
-                "At least one attribute the service receives has no justification (nor does the scope releasing it)."
+                "At least one attribute the service receives has no justification (nor does the scope releasing it).".into()
             }
             Flag::NoAttributeDeclaration => {
-                "The service declares neither Feide attributes nor OIDC scopes, so what it receives is unknown."
+                "The service declares neither Feide attributes nor OIDC scopes, so what it receives is unknown.".into()
             }
             Flag::NoBreachDeadline => {
-                "The agreement sets no fixed number of hours for breach notice (absent, or only \"without undue delay\")."
+                "The agreement sets no fixed number of hours for breach notice (absent, or only \"without undue delay\").".into()
             }
-            Flag::ShortChangeNotice => {
-                "Sub-processor changes take effect on notice, with a notice period under 30 days."
+            Flag::ShortChangeNotice => format!(
+                "Sub-processor changes take effect on notice, with a notice period under {MIN_CHANGE_NOTICE_DAYS} days."
+            ),
+            Flag::Stale => {
+                format!("The entry has not been updated for {STALE_AFTER_MONTHS} months.")
             }
-            Flag::Stale => "The entry has not been updated for 12 months.",
         }
     }
 }
@@ -487,6 +489,20 @@ mod tests {
         assert_eq!(
             flags_at(&s, just_fresh - chrono::Duration::seconds(1)),
             vec![Flag::Stale]
+        );
+    }
+
+    #[test]
+    fn the_rules_name_the_thresholds_the_checks_use() {
+        let notice = Flag::ShortChangeNotice.rule();
+        assert!(
+            notice.contains(&format!("under {MIN_CHANGE_NOTICE_DAYS} days")),
+            "{notice}"
+        );
+        let stale = Flag::Stale.rule();
+        assert!(
+            stale.contains(&format!("for {STALE_AFTER_MONTHS} months")),
+            "{stale}"
         );
     }
 }

@@ -368,12 +368,7 @@ impl PortfolioReport {
             );
         }
         for f in &self.flags {
-            push(
-                "flag",
-                f.flag.as_str(),
-                f.flag.rule().into(),
-                f.services.join(";"),
-            );
+            push("flag", f.flag.as_str(), f.flag.rule(), f.services.join(";"));
         }
         let w = &self.weakest_terms;
         if let Some(d) = &w.longest_deletion {

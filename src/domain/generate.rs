@@ -32,18 +32,15 @@ impl Rng {
 
 /// Valid Norwegian organisation numbers: 9 digits with a MOD11 check digit.
 fn org_number(seed: u64) -> String {
-    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
     let mut n = 80_000_000 + (seed % 19_999_999) as u32;
     loop {
         let digits: Vec<u32> = format!("{n:08}")
             .bytes()
             .map(|b| u32::from(b - b'0'))
             .collect();
-        let sum: u32 = WEIGHTS.iter().zip(&digits).map(|(w, d)| w * d).sum();
-        match 11 - sum % 11 {
-            10 => n += 1,
-            11 => return format!("{n:08}0"),
-            c => return format!("{n:08}{c}"),
+        match super::ids::mod11_check_digit(&digits) {
+            Some(c) => return format!("{n:08}{c}"),
+            None => n += 1,
         }
     }
 }

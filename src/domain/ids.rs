@@ -3,8 +3,8 @@
 use std::fmt;
 
 /// A Norwegian organisation number: 9 digits whose last is a MOD11 check digit
-/// (weights 3,2,7,6,5,4,3,2 as set by Brønnøysundregistrene). Spaces are accepted on input and
-/// dropped; a remainder that gives check digit 10 makes the number invalid.
+/// (`mod11_check_digit`). Spaces are accepted on input and dropped; a remainder that gives check
+/// digit 10 makes the number invalid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgNumber(String);
 
@@ -15,12 +15,8 @@ impl OrgNumber {
             return Err("must be 9 digits".into());
         }
         let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
-        const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
-        let sum: u32 = WEIGHTS.iter().zip(&d).map(|(w, x)| w * x).sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => return Err("has no valid MOD11 check digit".into()),
-            c => c,
+        let Some(check) = mod11_check_digit(&d[..8]) else {
+            return Err("has no valid MOD11 check digit".into());
         };
         if check != d[8] {
             return Err(format!(
@@ -32,6 +28,24 @@ impl OrgNumber {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Brønnøysundregistrene's weights for the first eight digits of an organisation number.
+const MOD11_WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+
+/// The MOD11 check digit of an organisation number's first eight digits; None when the remainder
+/// gives 10, which makes every number starting with these digits invalid.
+pub fn mod11_check_digit(first_eight: &[u32]) -> Option<u32> {
+    let sum: u32 = MOD11_WEIGHTS
+        .iter()
+        .zip(first_eight)
+        .map(|(w, d)| w * d)
+        .sum();
+    match 11 - sum % 11 {
+        11 => Some(0),
+        10 => None,
+        c => Some(c),
     }
 }
 
@@ -100,6 +114,15 @@ mod tests {
         assert!(OrgNumber::parse("000000060")
             .unwrap_err()
             .contains("no valid"));
+    }
+
+    #[test]
+    fn the_check_digit_of_the_first_eight_digits_is_the_ninth() {
+        for n in ["998596572", "932539527", "970133410", "918781293"] {
+            let d: Vec<u32> = n.bytes().map(|b| u32::from(b - b'0')).collect();
+            assert_eq!(mod11_check_digit(&d[..8]), Some(d[8]), "{n}");
+        }
+        assert_eq!(mod11_check_digit(&[0, 0, 0, 0, 0, 0, 0, 6]), None);
     }
 
     #[test]

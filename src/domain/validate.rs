@@ -29,6 +29,13 @@ impl FieldProblem {
     }
 }
 
+/// The JSON Pointer (RFC 6901) to member `key` of the value at `parent` (`""` for the root):
+/// `~` and `/` in the key are escaped as `~0` and `~1`, `~` first so that `~1` in a key stays
+/// itself.
+pub fn pointer_to(parent: &str, key: &str) -> String {
+    format!("{parent}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
 /// Longest duration a term may state, in days: nothing in an agreement runs past 100 years.
 const MAX_DAYS: i32 = 36_500;
 
@@ -247,5 +254,18 @@ fn country(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>, reference: 
             at,
             format!("unknown ISO 3166-1 country `{code}`"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointer_to;
+
+    #[test]
+    fn pointers_escape_tilde_before_slash() {
+        assert_eq!(pointer_to("", "terms"), "/terms");
+        assert_eq!(pointer_to("/terms", "a/b"), "/terms/a~1b");
+        assert_eq!(pointer_to("", "~1"), "/~01");
+        assert_eq!(pointer_to("/x", ""), "/x/");
     }
 }

@@ -11,7 +11,9 @@ use super::catalogue::{Service, SubProcessor, TransferMechanism, Vendor};
 use super::ids::OrgNumber;
 use super::names::confusable_with;
 use super::patch::merge_patch;
-use super::validate::{validate_service, validate_sub_processor, validate_vendor, FieldProblem};
+use super::validate::{
+    pointer_to, validate_service, validate_sub_processor, validate_vendor, FieldProblem,
+};
 use crate::catalogue::Snapshot;
 
 /// The member of a service document that creates shared sub-processors in the same call.
@@ -81,8 +83,7 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
             }
             Value::Object(members) => {
                 for (k, item) in members {
-                    let key = k.replace('~', "~0").replace('/', "~1");
-                    walk(item, &format!("{at}/{key}"), p);
+                    walk(item, &pointer_to(at, k), p);
                 }
             }
             _ => {}
@@ -90,11 +91,7 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
     }
     let mut p = Vec::new();
     for (k, v) in body {
-        walk(
-            v,
-            &format!("/{}", k.replace('~', "~0").replace('/', "~1")),
-            &mut p,
-        );
+        walk(v, &pointer_to("", k), &mut p);
     }
     p
 }

@@ -578,7 +578,42 @@ async fn repeated_requests_get_the_same_answer(app: TestApp) {
     assert_eq!(report["services"].as_array().unwrap().len(), 3, "{report}");
 }
 
+/// The portfolio report takes its body as the write endpoints take theirs: the same media types
+/// are refused with the same problem document, and the same spellings of JSON accepted.
+async fn the_portfolio_takes_json_as_the_writes_do(app: TestApp) {
+    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let post = |path: &'static str, ct: &'static str| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(&token)
+            .header("Content-Type", ct)
+            .body(r#"{"services": ["kikora"]}"#)
+            .send()
+    };
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/jsonx",
+    ] {
+        let report = post("/api/v1/reports/portfolio", ct).await.unwrap();
+        let write = post("/api/v1/services", ct).await.unwrap();
+        assert_eq!(report.status(), 415, "{ct}");
+        assert_eq!(write.status(), 415, "{ct}");
+        let report: Value = report.json().await.unwrap();
+        let write: Value = write.json().await.unwrap();
+        assert_eq!(report, write, "{ct}");
+    }
+    let res = post(
+        "/api/v1/reports/portfolio",
+        "Application/JSON; charset=utf-8",
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
 on_both_engines!(
+    the_portfolio_takes_json_as_the_writes_do,
     repeated_requests_get_the_same_answer,
     kikora_and_sykkeldyktig_compared_side_by_side,
     glupus_and_learning_id_differ_in_what_they_receive,

@@ -1,6 +1,5 @@
 //! Comparisons and portfolio reports: read-only answers computed from the catalogue.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body, Format};
@@ -123,22 +122,7 @@ pub async fn portfolio(
     parse_params(&pairs, &[], &[], |_| ())?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/json")
-        });
-    if !is_json {
-        return Err(AppError::UnsupportedMediaType(
-            "Send the service ids as application/json.".into(),
-        ));
-    }
+    super::body::require_json(&req)?;
     let body = super::body::read_body(
         payload,
         MAX_BODY.min(state.security.max_body),

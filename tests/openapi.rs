@@ -131,7 +131,32 @@ async fn the_docs_ui_serves_its_own_assets(app: TestApp) {
     }
 }
 
+/// The token request is published as the form the endpoint reads: `grant_type` required, and
+/// each field a string (a form field is absent or text, never null).
+async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
+    #[derive(serde::Deserialize)]
+    struct Field {
+        #[serde(rename = "type")]
+        kind: Value,
+    }
+    #[derive(serde::Deserialize)]
+    struct FormSchema {
+        required: Vec<String>,
+        properties: std::collections::BTreeMap<String, Field>,
+    }
+    let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let form: FormSchema =
+        serde_json::from_value(doc["components"]["schemas"]["TokenRequest"].clone()).unwrap();
+    assert_eq!(form.required, ["grant_type"]);
+    let fields: Vec<&str> = form.properties.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["client_id", "client_secret", "grant_type"]);
+    for (name, field) in &form.properties {
+        assert_eq!(field.kind, "string", "{name}");
+    }
+}
+
 on_both_engines!(
+    the_token_request_is_published_as_the_form_it_is,
     the_served_document_is_the_committed_one,
     every_route_is_documented_with_errors_and_examples,
     the_docs_ui_serves_its_own_assets,

@@ -928,7 +928,45 @@ async fn a_second_registry_sees_every_write_once_caught_up(app: TestApp) {
     handle.stop(false).await;
 }
 
+/// An RFC 6749 §5.2 error answer.
+#[derive(Debug, serde::Deserialize)]
+struct OAuthError {
+    error: String,
+    error_description: String,
+}
+
+/// A token request's form is read as the OpenAPI document publishes it: a missing or repeated
+/// parameter is named, and a parameter the endpoint does not know is ignored (RFC 6749 §3.1).
+async fn a_token_request_names_what_is_wrong_with_its_form(app: TestApp) {
+    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
+    let url = app.url("/api/v1/auth/token");
+    let send = |pairs: Vec<(&'static str, String)>| app.client.post(&url).form(&pairs).send();
+    let credentials = || vec![("client_id", id.clone()), ("client_secret", secret.clone())];
+    let grant = ("grant_type", "client_credentials".to_owned());
+
+    let res = send(credentials()).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let e: OAuthError = res.json().await.unwrap();
+    assert_eq!(e.error, "invalid_request");
+    assert_eq!(e.error_description, "`grant_type` is required.");
+
+    let mut twice = credentials();
+    twice.push(grant.clone());
+    twice.push(("client_id", id.clone()));
+    let res = send(twice).await.unwrap();
+    assert_eq!(res.status(), 400);
+    let e: OAuthError = res.json().await.unwrap();
+    assert_eq!(e.error, "invalid_request");
+    assert_eq!(e.error_description, "`client_id` is given more than once.");
+
+    let mut unknown = credentials();
+    unknown.push(grant);
+    unknown.push(("scope", "registry.write".to_owned()));
+    assert_eq!(send(unknown).await.unwrap().status(), 200);
+}
+
 on_both_engines!(
+    a_token_request_names_what_is_wrong_with_its_form,
     a_second_registry_sees_every_write_once_caught_up,
     if_match_any_applies_each_patch_to_the_current_state,
     the_authorisation_matrix_holds_for_every_write_endpoint,

@@ -5,7 +5,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::Utc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::caller::{event, record_anonymous_refusal};
@@ -28,16 +28,35 @@ pub struct TokenResponse {
 
 /// The form of a token request (RFC 6749 §4.4.2); the client may authenticate with HTTP Basic
 /// instead of `client_id` and `client_secret`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
+#[derive(Debug, PartialEq, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Always `client_credentials`.
     #[schema(example = "client_credentials", pattern = "^client_credentials$")]
     grant_type: String,
-    #[schema(example = "trygg-trafikk-k3x9q2ab", max_length = 200)]
+    // a form field is absent or a string, never null
+    #[schema(example = "trygg-trafikk-k3x9q2ab", max_length = 200, nullable = false)]
     client_id: Option<String>,
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, nullable = false)]
     client_secret: Option<String>,
+}
+
+impl TokenRequest {
+    /// Reads the form. A parameter it does not know is ignored (RFC 6749 §3.1); the error is the
+    /// `error_description` of an `invalid_request` answer.
+    fn parse(body: &[u8]) -> Result<Self, String> {
+        serde_urlencoded::from_bytes(body).map_err(|e| {
+            // serde names the field in these two errors: say it in this endpoint's words
+            let text = e.to_string();
+            let field = |prefix: &str| text.strip_prefix(prefix).map(|f| f.trim_matches('`'));
+            if let Some(f) = field("missing field ") {
+                format!("`{f}` is required.")
+            } else if let Some(f) = field("duplicate field ") {
+                format!("`{f}` is given more than once.")
+            } else {
+                "The form is not valid URL encoding.".into()
+            }
+        })
+    }
 }
 
 /// An error response of RFC 6749 §5.2.
@@ -117,38 +136,19 @@ pub async fn token(
             "Send the request as application/x-www-form-urlencoded.",
         ));
     }
-    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body) else {
-        return Ok(bad("The form is not valid URL encoding."));
+    let form = match TokenRequest::parse(&body) {
+        Ok(form) => form,
+        Err(d) => return Ok(bad(&d)),
     };
-    let get = |name: &str| -> Result<Option<&str>, String> {
-        let mut values = pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str());
-        let first = values.next();
-        if values.next().is_some() {
-            return Err(format!("`{name}` is given more than once."));
-        }
-        Ok(first)
-    };
-    let (grant, form_id, form_secret) =
-        match (get("grant_type"), get("client_id"), get("client_secret")) {
-            (Ok(g), Ok(i), Ok(s)) => (g, i, s),
-            (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => return Ok(bad(&d)),
-        };
-    match grant {
-        None => return Ok(bad("`grant_type` is required.")),
-        Some("client_credentials") => {}
-        Some(_) => {
-            return Ok(oauth_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "Only grant_type=client_credentials is supported.",
-            ))
-        }
+    if form.grant_type != "client_credentials" {
+        return Ok(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Only grant_type=client_credentials is supported.",
+        ));
     }
     let basic = basic_credentials(&req);
-    let (client_id, secret) = match (basic, form_id, form_secret) {
+    let (client_id, secret) = match (basic, form.client_id, form.client_secret) {
         (Some(Ok(_)), Some(_), _) | (Some(Ok(_)), _, Some(_)) => {
             return Ok(bad(
                 "Send the client credentials once: in the Authorization header or in the form.",
@@ -160,7 +160,7 @@ pub async fn token(
             ))
         }
         (Some(Ok(pair)), None, None) => pair,
-        (None, Some(id), Some(secret)) => (id.to_owned(), secret.to_owned()),
+        (None, Some(id), Some(secret)) => (id, secret),
         (None, _, _) => {
             // RFC 6749 §5.2: no client authentication at all is invalid_client.
             return Ok(oauth_error(
@@ -294,4 +294,49 @@ fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> 
         Some((decode(id)?, decode(secret)?))
     })();
     Some(parsed.ok_or(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenRequest;
+
+    #[test]
+    fn the_form_is_read_by_the_type_the_document_publishes() {
+        let form = TokenRequest::parse(
+            b"grant_type=client_credentials&client_id=a%2Bb&client_secret=s+t&scope=ignored",
+        );
+        assert_eq!(
+            form,
+            Ok(TokenRequest {
+                grant_type: "client_credentials".into(),
+                client_id: Some("a+b".into()),
+                client_secret: Some("s t".into()),
+            })
+        );
+        let basic_only = TokenRequest::parse(b"grant_type=password").unwrap();
+        assert_eq!(basic_only.grant_type, "password");
+        assert_eq!(basic_only.client_id, None);
+        for (body, problem) in [
+            (
+                &b"client_id=a&client_secret=b"[..],
+                "`grant_type` is required.",
+            ),
+            (b"", "`grant_type` is required."),
+            (
+                b"grant_type=client_credentials&client_id=a&client_id=b",
+                "`client_id` is given more than once.",
+            ),
+            (
+                b"grant_type=x&grant_type=client_credentials",
+                "`grant_type` is given more than once.",
+            ),
+        ] {
+            assert_eq!(
+                TokenRequest::parse(body).unwrap_err(),
+                problem,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 }

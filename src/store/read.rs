@@ -13,9 +13,7 @@ use super::schema::*;
 use super::{catalogue_version, Db, StoreError, Version, CHANGE_LOG_KEEP};
 use crate::catalogue::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::catalogue::*;
-use crate::domain::reference::{
-    Adequacy, Attribute, Country, Reference, Scope, Sensitivity, Texts,
-};
+use crate::domain::reference::Reference;
 
 /// Beyond this many touched entries one whole read is cheaper than reading them one set at a
 /// time (and SQLite bounds the parameters of one statement).
@@ -145,7 +143,7 @@ macro_rules! rows {
 }
 
 fn load(db: &mut Db, now: DateTime<Utc>) -> Result<Snapshot, StoreError> {
-    let reference = load_reference(db)?;
+    let reference = super::lookups::reference(db)?;
     let vendors = read_vendors(db, None)?;
     let sub_processors = read_sub_processors(db, None)?;
     let ids: Vec<String> = services::table
@@ -404,92 +402,6 @@ fn read_services(
         services.push(ServiceRecord::new(service, stamp, now, reference));
     }
     Ok(services)
-}
-
-fn load_reference(db: &mut Db) -> Result<Reference, StoreError> {
-    let links: Vec<(String, String)> = scope_attributes::table
-        .inner_join(attributes::table.on(attributes::name.eq(scope_attributes::attribute_name)))
-        .order((scope_attributes::scope, attributes::position))
-        .select((scope_attributes::scope, scope_attributes::attribute_name))
-        .load(db)?;
-    let scopes_rows: Vec<ScopeRow> = oidc_scopes::table.order(oidc_scopes::position).load(db)?;
-    let scope_order: HashMap<&str, i32> = scopes_rows
-        .iter()
-        .map(|s| (s.scope.as_str(), s.position))
-        .collect();
-    let attributes = attributes::table
-        .order(attributes::position)
-        .load::<AttributeRow>(db)?
-        .into_iter()
-        .map(|r| {
-            let mut oidc_scopes: Vec<String> = links
-                .iter()
-                .filter(|(_, a)| *a == r.name)
-                .map(|(s, _)| s.clone())
-                .collect();
-            oidc_scopes.sort_by_key(|s| scope_order.get(s.as_str()).copied());
-            Ok(Attribute {
-                sensitivity: Sensitivity::parse(&r.sensitivity).ok_or_else(|| {
-                    StoreError::Corrupt(format!("attributes.sensitivity `{}`", r.sensitivity))
-                })?,
-                name: r.name,
-                oid: r.oid,
-                category: r.category,
-                multi_valued: r.multi_valued,
-                oidc_scopes,
-                description: Texts {
-                    nb: r.description_nb,
-                    nn: r.description_nn,
-                    en: r.description_en,
-                },
-                source: r.source,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let scopes = scopes_rows
-        .into_iter()
-        .map(|r| Scope {
-            attributes: links
-                .iter()
-                .filter(|(s, _)| *s == r.scope)
-                .map(|(_, a)| a.clone())
-                .collect(),
-            scope: r.scope,
-            justification_required: r.justification_required,
-            description: Texts {
-                nb: r.description_nb,
-                nn: r.description_nn,
-                en: r.description_en,
-            },
-        })
-        .collect();
-    let countries = countries::table
-        .order(countries::code)
-        .load::<CountryRow>(db)?
-        .into_iter()
-        .map(|r| {
-            Ok(Country {
-                adequacy: Adequacy::parse(&r.adequacy).ok_or_else(|| {
-                    StoreError::Corrupt(format!("countries.adequacy `{}`", r.adequacy))
-                })?,
-                code: r.code,
-                name: Texts {
-                    nb: r.name_nb,
-                    nn: r.name_nn,
-                    en: r.name_en,
-                },
-                eea: r.eea,
-                eu: r.eu,
-                adequacy_decision: r.adequacy_decision,
-                adequacy_note: r.adequacy_note,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Reference {
-        attributes,
-        scopes,
-        countries,
-    })
 }
 
 fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {

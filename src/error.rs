@@ -2,7 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::validate::FieldProblem;
@@ -88,7 +88,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 }
 
 /// An RFC 9457 problem document.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:feide-registry:problem:invalid-parameters",
     "title": "Invalid query parameters",
@@ -107,7 +107,7 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     /// Every offending field or parameter, for validation problems.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
 }
 

@@ -1,7 +1,7 @@
 //! Side-by-side comparison of services: one matrix a dashboard can render as is. Every row has one
 //! cell per compared service, in the order asked for; `null` where that service has nothing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::catalogue::{Role, TransferMechanism, UseLocation};
@@ -10,7 +10,7 @@ use super::flags::Flag;
 use super::reference::{Adequacy, Lang, Sensitivity};
 use crate::catalogue::{ServiceRecord, Snapshot};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "services": [
         {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS"},
@@ -39,7 +39,7 @@ pub struct Comparison {
     pub flags: Vec<FlagRow>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ComparedService {
     #[schema(example = "kikora")]
     pub id: String,
@@ -48,7 +48,7 @@ pub struct ComparedService {
     pub vendor_name: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AttributeRow {
     #[schema(example = "mail")]
     pub name: String,
@@ -61,14 +61,14 @@ pub struct AttributeRow {
     pub cells: Vec<Option<AttributeCell>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AttributeCell {
     pub justification: Option<String>,
     pub declared: bool,
     pub via_scopes: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CountryRow {
     #[schema(example = "US")]
     pub code: String,
@@ -79,7 +79,7 @@ pub struct CountryRow {
     pub cells: Vec<Option<CountryCell>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CountryCell {
     /// What happens to the data there.
     pub roles: Vec<Role>,
@@ -87,7 +87,7 @@ pub struct CountryCell {
     pub by: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SubProcessorRow {
     #[schema(example = "microsoft-azure")]
     pub id: String,
@@ -95,14 +95,14 @@ pub struct SubProcessorRow {
     pub cells: Vec<Option<SubProcessorCell>>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SubProcessorCell {
     pub purpose: Option<String>,
     pub locations: Vec<UseLocation>,
     pub transfer_mechanism: TransferMechanism,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TermRow {
     #[schema(example = "breach_notice_hours")]
     pub term: String,
@@ -110,7 +110,7 @@ pub struct TermRow {
     pub values: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlagRow {
     pub flag: Flag,
     pub rule: String,
@@ -236,7 +236,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         .iter()
         .map(|&flag| FlagRow {
             flag,
-            rule: flag.rule(),
+            rule: flag.rule().to_owned(),
             cells: services
                 .iter()
                 .map(|r| r.derived.flags.contains(&flag))

@@ -86,7 +86,7 @@ impl Hasher for FxHasher {
 }
 
 /// One value of a facet and how many services of the filtered set have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FacetCount {
     #[schema(example = "mail")]
     pub value: String,

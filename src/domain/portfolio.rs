@@ -24,7 +24,7 @@ pub struct PortfolioRequest {
     pub services: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "services": ["kikora", "glupus"], "unknown": ["no-such-service"],
     "countries": [{"code": "NO", "name": "Norge", "eea": true, "adequacy": "eea", "services": ["kikora", "glupus"]},
@@ -51,7 +51,7 @@ pub struct PortfolioReport {
 }
 
 /// A country and the services whose data reaches it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CountryExposure {
     #[schema(example = "US")]
     pub code: String,
@@ -62,7 +62,7 @@ pub struct CountryExposure {
 }
 
 /// One flow of data to a country outside the EEA.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Transfer {
     pub service: String,
     /// `vendor`, or the sub-processor's id.
@@ -74,34 +74,34 @@ pub struct Transfer {
     pub transfer_mechanism: Option<TransferMechanism>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SubProcessorExposure {
     pub id: String,
     pub name: String,
     pub services: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SensitiveAttribute {
     #[schema(example = "norEduPersonNIN")]
     pub name: String,
     pub services: Vec<AttributeReceiver>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AttributeReceiver {
     pub service: String,
     pub justification: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlaggedServices {
     pub flag: Flag,
     pub services: Vec<String>,
 }
 
 /// The weakest terms across the portfolio, with the services that have them.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct WeakestTerms {
     /// The longest time data is kept after the agreement ends.
     pub longest_deletion: Option<DaysAndServices>,
@@ -113,7 +113,7 @@ pub struct WeakestTerms {
     pub shortest_change_notice: Option<DaysAndServices>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DaysAndServices {
     pub days: i32,
     pub services: Vec<String>,

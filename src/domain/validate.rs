@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::catalogue::{Catalogue, Service, SubProcessor, TransferMechanism, Vendor, FORMAT};
@@ -11,7 +11,7 @@ use super::ids::{check_country_shape, check_slug, OrgNumber};
 use super::reference::Reference;
 
 /// One offending field and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldProblem {
     /// JSON Pointer (RFC 6901) to the field, or the query parameter's name.
     #[schema(example = "/services/0/attributes/2/name")]

@@ -6,7 +6,7 @@ pub mod caller;
 mod countries;
 mod entry_locks;
 pub mod headers;
-mod history;
+pub mod history;
 pub mod metrics;
 pub mod negotiate;
 pub mod openapi;

@@ -1,9 +1,17 @@
 //! The public read API through real HTTP, on SQLite and PostgreSQL, over the seeded catalogue.
 
-mod common;
+use feide_registry::domain::catalogue::{Status, TransferMechanism};
+use feide_registry::domain::facets::Facet;
+use feide_registry::domain::flags::Flag;
+use feide_registry::domain::reference::{Adequacy, Sensitivity};
+use feide_registry::http::views::{
+    AttributeDetail, AttributeList, CountryDetail, CountryList, ScopeList, ServiceList,
+    ServiceProfile, SubProcessorView, VendorView,
+};
+use reqwest::Method;
 
-use common::TestApp;
-use serde_json::Value;
+use crate::helpers::views::{Health, Root};
+use crate::helpers::{Answer, TestApp};
 
 const SEEDED: [&str; 5] = [
     "alle-teller",
@@ -13,25 +21,21 @@ const SEEDED: [&str; 5] = [
     "sykkeldyktig",
 ];
 
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|x| x.as_str().unwrap().to_owned())
-        .collect()
+/// A GET with extra request headers.
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut rb = app.request(Method::GET, path);
+    for (name, value) in headers {
+        rb = rb.header(*name, *value);
+    }
+    Answer::of(rb).await
 }
 
 async fn the_five_seeded_services_are_listed_with_their_vendors(app: TestApp) {
-    let body = app.json("/api/v1/services").await;
-    let items = body["items"].as_array().unwrap();
-    let pairs: Vec<(&str, &str)> = items
+    let list: ServiceList = app.read("/api/v1/services").await;
+    let pairs: Vec<(&str, &str)> = list
+        .items
         .iter()
-        .map(|i| {
-            (
-                i["id"].as_str().unwrap(),
-                i["vendor"]["id"].as_str().unwrap(),
-            )
-        })
+        .map(|i| (i.id.as_str(), i.vendor.id.as_str()))
         .collect();
     assert_eq!(
         pairs,
@@ -43,65 +47,59 @@ async fn the_five_seeded_services_are_listed_with_their_vendors(app: TestApp) {
             ("sykkeldyktig", "trygg-trafikk"),
         ]
     );
-    assert!(body["next_cursor"].is_null());
-    assert!(items.iter().all(|i| i["status"] == "active"));
+    assert!(list.next_cursor.is_none());
+    assert!(list.items.iter().all(|i| i.status == Status::Active));
 }
 
 async fn kikora_sends_data_outside_the_eea_under_privacy_shield(app: TestApp) {
-    let p = app.json("/api/v1/services/kikora").await;
-    assert_eq!(p["vendor"]["name"], "Eldur Learning AS");
-    let third = strs(&p["third_countries"]);
+    let p: ServiceProfile = app.read("/api/v1/services/kikora").await;
+    assert_eq!(p.vendor.name, "Eldur Learning AS");
+    let third = &p.third_countries;
     assert!(
         third.contains(&"US".to_owned()) && third.contains(&"NZ".to_owned()),
         "{third:?}"
     );
-    let flags = strs(&p["flags"]);
     for f in [
-        "third_country_transfer",
-        "invalid_transfer_mechanism",
-        "no_attribute_declaration",
+        Flag::ThirdCountryTransfer,
+        Flag::InvalidTransferMechanism,
+        Flag::NoAttributeDeclaration,
     ] {
-        assert!(flags.contains(&f.to_owned()), "kikora lacks {f}: {flags:?}");
+        assert!(p.flags.contains(&f), "kikora lacks {f:?}: {:?}", p.flags);
     }
-    assert_eq!(p["terms"]["breach_notice_hours"], 24);
-    assert!(!flags.contains(&"no_breach_deadline".to_owned()));
-    let shield: Vec<&str> = p["sub_processors"]
-        .as_array()
-        .unwrap()
+    assert_eq!(p.terms.breach_notice_hours, Some(24));
+    assert!(!p.flags.contains(&Flag::NoBreachDeadline));
+    let shield: Vec<&str> = p
+        .sub_processors
         .iter()
-        .filter(|u| u["transfer_mechanism"] == "privacy_shield")
-        .map(|u| u["id"].as_str().unwrap())
+        .filter(|u| u.transfer_mechanism == TransferMechanism::PrivacyShield)
+        .map(|u| u.id.as_str())
         .collect();
-    assert!(!shield.is_empty(), "no Privacy Shield sub-processor in {p}");
-    assert_eq!(p["sources"][0]["date"], "2018-12-18");
-    assert_eq!(p["attributes"], serde_json::json!([]));
+    assert!(
+        !shield.is_empty(),
+        "no Privacy Shield sub-processor in kikora"
+    );
+    assert_eq!(p.sources[0].date.as_deref(), Some("2018-12-18"));
+    assert!(p.attributes.is_empty());
 }
 
 async fn glupus_scopes_are_resolved_to_the_attributes_they_release(app: TestApp) {
-    let p = app.json("/api/v1/services/glupus").await;
-    let attrs = p["attributes"].as_array().unwrap();
+    let p: ServiceProfile = app.read("/api/v1/services/glupus").await;
     let find = |name: &str| {
-        attrs
+        p.attributes
             .iter()
-            .find(|a| a["name"] == name)
-            .unwrap_or_else(|| panic!("glupus lacks {name}: {p}"))
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("glupus lacks {name}"))
     };
-    assert_eq!(strs(&find("mail")["via_scopes"]), vec!["email"]);
-    assert_eq!(find("mail")["declared"], false);
+    assert_eq!(find("mail").via_scopes, vec!["email"]);
+    assert!(!find("mail").declared);
     assert_eq!(
-        strs(&find("eduPersonPrincipalName")["via_scopes"]),
+        find("eduPersonPrincipalName").via_scopes,
         vec!["userid-feide"]
     );
-    assert!(find("displayName")["via_scopes"]
-        .as_array()
-        .unwrap()
-        .contains(&Value::from("userinfo-name")));
-    let scopes: Vec<&str> = p["oidc_scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["scope"].as_str().unwrap())
-        .collect();
+    assert!(find("displayName")
+        .via_scopes
+        .contains(&"userinfo-name".to_owned()));
+    let scopes: Vec<&str> = p.oidc_scopes.iter().map(|s| &*s.scope).collect();
     for s in [
         "userinfo-name",
         "userid-feide",
@@ -119,8 +117,8 @@ async fn outside_eea_lists_only_services_with_third_countries(app: TestApp) {
     assert_eq!(outside, vec!["kikora"]);
     assert_eq!(inside.len() + outside.len(), SEEDED.len());
     for id in &inside {
-        let p = app.json(&format!("/api/v1/services/{id}")).await;
-        assert_eq!(p["third_countries"], serde_json::json!([]), "{id}");
+        let p: ServiceProfile = app.read(&format!("/api/v1/services/{id}")).await;
+        assert!(p.third_countries.is_empty(), "{id}");
     }
 }
 
@@ -198,13 +196,11 @@ async fn sensitivity_filter_finds_services_receiving_high_sensitivity_attributes
     let flagged = app.ids("/api/v1/services?flag=sensitive_attributes").await;
     assert_eq!(high, flagged);
     for id in &high {
-        let p = app.json(&format!("/api/v1/services/{id}")).await;
+        let p: ServiceProfile = app.read(&format!("/api/v1/services/{id}")).await;
         assert!(
-            p["attributes"]
-                .as_array()
-                .unwrap()
+            p.attributes
                 .iter()
-                .any(|a| a["sensitivity"] == "high"),
+                .any(|a| a.sensitivity == Sensitivity::High),
             "{id}"
         );
     }
@@ -218,18 +214,13 @@ async fn pages_follow_cursors_and_link_headers_without_gaps_or_repeats(app: Test
         let mut path = format!("/api/v1/services?limit=2&sort={sort}");
         let mut pages = 0;
         loop {
-            let res = app.get(&path).await;
-            assert_eq!(res.status(), 200, "{path}");
-            let link = res
-                .headers()
-                .get("link")
-                .map(|v| v.to_str().unwrap().to_owned());
-            let body: Value = res.json().await.unwrap();
-            let items = body["items"].as_array().unwrap();
-            assert!(items.len() <= 2);
-            seen.extend(items.iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+            let answer = app.get(&path).await;
+            let link = answer.header("link").map(str::to_owned);
+            let page: ServiceList = answer.ok();
+            assert!(page.items.len() <= 2);
+            seen.extend(page.items.into_iter().map(|i| i.id));
             pages += 1;
-            match body["next_cursor"].as_str() {
+            match page.next_cursor {
                 None => {
                     assert!(link.is_none(), "last page with a Link header");
                     break;
@@ -272,45 +263,25 @@ async fn an_unchanged_resource_answers_304_to_its_etag(app: TestApp) {
         "/api/v1/services?outside_eea=true",
         "/api/v1/attributes",
     ] {
-        let first = app.get(path).await;
-        let etag = first
-            .headers()
-            .get("etag")
-            .expect("ETag")
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let again = app
-            .client
-            .get(app.url(path))
-            .header("If-None-Match", &etag)
-            .send()
-            .await
-            .unwrap();
+        let etag = app.etag(path).await;
+        let again = get_with(&app, path, &[("If-None-Match", &etag.0)]).await;
         assert_eq!(again.status(), 304, "{path}");
-        assert!(again.bytes().await.unwrap().is_empty());
-        let other = app
-            .client
-            .get(app.url(path))
-            .header("If-None-Match", "\"stale\"")
-            .send()
-            .await
-            .unwrap();
+        assert!(again.body.is_empty());
+        let other = get_with(&app, path, &[("If-None-Match", "\"stale\"")]).await;
         assert_eq!(other.status(), 200, "{path}");
     }
 }
 
 async fn lists_answer_csv_for_spreadsheets(app: TestApp) {
-    let res = app
-        .client
-        .get(app.url("/api/v1/services?outside_eea=true"))
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
+    let res = get_with(
+        &app,
+        "/api/v1/services?outside_eea=true",
+        &[("Accept", "text/csv")],
+    )
+    .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let text = res.text().await.unwrap();
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = res.text();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -332,24 +303,11 @@ async fn lists_answer_csv_for_spreadsheets(app: TestApp) {
         "/api/v1/countries",
         "/api/v1/oidc-scopes",
     ] {
-        let res = app
-            .client
-            .get(app.url(path))
-            .header("Accept", "text/csv")
-            .send()
-            .await
-            .unwrap();
+        let res = get_with(&app, path, &[("Accept", "text/csv")]).await;
         assert_eq!(res.status(), 200, "{path}");
-        let text = res.text().await.unwrap();
-        assert!(text.lines().count() > 1, "{path}: {text}");
+        assert!(res.text().lines().count() > 1, "{path}: {}", res.text());
     }
-    let refused = app
-        .client
-        .get(app.url("/api/v1/services"))
-        .header("Accept", "application/xml")
-        .send()
-        .await
-        .unwrap();
+    let refused = get_with(&app, "/api/v1/services", &[("Accept", "application/xml")]).await;
     assert_eq!(refused.status(), 406);
 }
 
@@ -357,20 +315,10 @@ async fn texts_follow_accept_language(app: TestApp) {
     let get = |lang: &'static str| {
         let app = &app;
         async move {
-            let res = app
-                .client
-                .get(app.url("/api/v1/countries/DE"))
-                .header("Accept-Language", lang)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 200);
-            let content_language = res.headers()["content-language"]
-                .to_str()
-                .unwrap()
-                .to_owned();
-            let body: Value = res.json().await.unwrap();
-            (content_language, body["name"].as_str().unwrap().to_owned())
+            let res = get_with(app, "/api/v1/countries/DE", &[("Accept-Language", lang)]).await;
+            let country: CountryDetail = res.ok();
+            let content_language = res.header("content-language").unwrap().to_owned();
+            (content_language, country.country.name)
         }
     };
     assert_eq!(get("en").await, ("en".to_owned(), "Germany".to_owned()));
@@ -381,33 +329,23 @@ async fn texts_follow_accept_language(app: TestApp) {
     assert_eq!(get("fr, nn;q=0.8, en;q=0.5").await.0, "nn");
     assert_eq!(get("fr").await.0, "nb");
 
-    let en = app
-        .client
-        .get(app.url("/api/v1/attributes/mail"))
-        .header("Accept-Language", "en")
-        .send()
-        .await
-        .unwrap();
-    let en: Value = en.json().await.unwrap();
-    let nb = app.json("/api/v1/attributes/mail").await;
-    assert_ne!(en["description"], nb["description"]);
-    assert!(en["description"]
-        .as_str()
-        .unwrap()
-        .to_lowercase()
-        .contains("mail"));
+    let en: AttributeDetail = get_with(
+        &app,
+        "/api/v1/attributes/mail",
+        &[("Accept-Language", "en")],
+    )
+    .await
+    .ok();
+    let nb: AttributeDetail = app.read("/api/v1/attributes/mail").await;
+    assert_ne!(en.attribute.description, nb.attribute.description);
+    assert!(en.attribute.description.to_lowercase().contains("mail"));
 }
 
 async fn bad_parameters_are_answered_with_every_problem_listed(app: TestApp) {
     let p = app
         .problem("/api/v1/services?outside_eea=maybe&colour=red&limit=0&cursor=forged&sort=size&attribute=notAnAttribute&country=no&status=active&status=retired", 400)
         .await;
-    let pointers: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
     for name in [
         "outside_eea",
         "colour",
@@ -418,7 +356,7 @@ async fn bad_parameters_are_answered_with_every_problem_listed(app: TestApp) {
         "country",
         "status",
     ] {
-        assert!(pointers.contains(&name), "{name} missing from {p}");
+        assert!(pointers.contains(&name), "{name} missing from {p:?}");
     }
     for (path, name) in [
         ("/api/v1/services?limit=501", "limit"),
@@ -438,11 +376,11 @@ async fn bad_parameters_are_answered_with_every_problem_listed(app: TestApp) {
         ("/api/v1/services/kikora?verbose=true", "verbose"),
     ] {
         let p = app.problem(path, 400).await;
-        assert_eq!(p["errors"][0]["pointer"], name, "{path}: {p}");
+        assert_eq!(p.errors[0].pointer, name, "{path}: {p:?}");
     }
     // a cursor issued for one sort is refused under another
-    let page = app.json("/api/v1/services?limit=1&sort=name").await;
-    let cursor = page["next_cursor"].as_str().unwrap();
+    let page: ServiceList = app.read("/api/v1/services?limit=1&sort=name").await;
+    let cursor = page.next_cursor.unwrap();
     app.problem(
         &format!("/api/v1/services?limit=1&sort=id&cursor={cursor}"),
         400,
@@ -461,87 +399,66 @@ async fn unknown_resources_are_404_problems_and_wrong_methods_405(app: TestApp) 
     ] {
         app.problem(path, 404).await;
     }
-    let res = app
-        .client
-        .delete(app.url("/api/v1/attributes"))
-        .send()
-        .await
-        .unwrap();
+    let res = Answer::of(app.request(Method::DELETE, "/api/v1/attributes")).await;
     assert_eq!(res.status(), 405);
 }
 
 async fn the_attribute_catalogue_lists_feide_attributes_with_scopes_and_sensitivity(app: TestApp) {
-    let all = app.json("/api/v1/attributes?limit=500").await;
-    let items = all["items"].as_array().unwrap();
-    assert!(items.len() >= 44, "{}", items.len());
+    let all: AttributeList = app.read("/api/v1/attributes?limit=500").await;
+    assert!(all.items.len() >= 44, "{}", all.items.len());
     let by_name = |n: &str| {
-        items
+        all.items
             .iter()
-            .find(|a| a["name"] == n)
+            .find(|a| a.name == n)
             .unwrap_or_else(|| panic!("no {n}"))
-            .clone()
     };
     for high in ["norEduPersonNIN", "norEduPersonBirthDate", "jpegPhoto"] {
-        assert_eq!(by_name(high)["sensitivity"], "high", "{high}");
+        assert_eq!(by_name(high).sensitivity, Sensitivity::High, "{high}");
     }
-    assert_eq!(strs(&by_name("mail")["oidc_scopes"]), vec!["email"]);
-    assert_eq!(by_name("norEduPersonNIN")["oid"], "1.3.6.1.4.1.2428.90.1.5");
+    assert_eq!(by_name("mail").oidc_scopes, vec!["email"]);
+    assert_eq!(
+        by_name("norEduPersonNIN").oid.as_deref(),
+        Some("1.3.6.1.4.1.2428.90.1.5")
+    );
 
-    let names = app.json("/api/v1/attributes?scope=userinfo-name").await;
-    let names: Vec<&str> = names["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
+    let names: AttributeList = app.read("/api/v1/attributes?scope=userinfo-name").await;
+    let names: Vec<&str> = names.items.iter().map(|a| a.name.as_str()).collect();
     for n in ["cn", "displayName", "givenName", "sn"] {
         assert!(names.contains(&n), "{names:?}");
     }
-    let high = app.json("/api/v1/attributes?sensitivity=high").await;
-    assert!(high["items"]
-        .as_array()
-        .unwrap()
+    let high: AttributeList = app.read("/api/v1/attributes?sensitivity=high").await;
+    assert!(high
+        .items
         .iter()
-        .all(|a| a["sensitivity"] == "high"));
+        .all(|a| a.sensitivity == Sensitivity::High));
 
-    let scopes = app.json("/api/v1/oidc-scopes").await;
-    let email = scopes["items"]
-        .as_array()
-        .unwrap()
+    let scopes: ScopeList = app.read("/api/v1/oidc-scopes").await;
+    let email = scopes.items.iter().find(|s| s.scope == "email").unwrap();
+    assert_eq!(email.attributes, vec!["mail"]);
+    let nin = scopes
+        .items
         .iter()
-        .find(|s| s["scope"] == "email")
-        .unwrap()
-        .clone();
-    assert_eq!(strs(&email["attributes"]), vec!["mail"]);
-    let nin = scopes["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["scope"] == "userid-nin")
-        .unwrap()
-        .clone();
-    assert_eq!(nin["justification_required"], true);
+        .find(|s| s.scope == "userid-nin")
+        .unwrap();
+    assert!(nin.justification_required);
 }
 
 async fn an_attribute_lists_every_service_receiving_it_and_why(app: TestApp) {
-    let mail = app.json("/api/v1/attributes/mail").await;
-    let uses = mail["services"].as_array().unwrap();
+    let mail: AttributeDetail = app.read("/api/v1/attributes/mail").await;
+    let uses = &mail.services;
     let glupus = uses
         .iter()
-        .find(|u| u["service"]["id"] == "glupus")
+        .find(|u| u.service.id == "glupus")
         .expect("glupus receives mail via email");
-    assert_eq!(glupus["declared"], false);
-    assert_eq!(strs(&glupus["via_scopes"]), vec!["email"]);
+    assert!(!glupus.declared);
+    assert_eq!(glupus.via_scopes, vec!["email"]);
     let learning = uses
         .iter()
-        .find(|u| u["service"]["id"] == "learning-id")
+        .find(|u| u.service.id == "learning-id")
         .expect("learning-id declares mail");
-    assert_eq!(learning["declared"], true);
+    assert!(learning.declared);
     let listed = app.ids("/api/v1/services?attribute=mail").await;
-    let mut from_attribute: Vec<String> = uses
-        .iter()
-        .map(|u| u["service"]["id"].as_str().unwrap().to_owned())
-        .collect();
+    let mut from_attribute: Vec<String> = uses.iter().map(|u| u.service.id.clone()).collect();
     from_attribute.sort();
     assert_eq!(from_attribute, listed);
 }
@@ -558,9 +475,9 @@ async fn vendors_carry_org_numbers_and_their_services(app: TestApp) {
             "trygg-trafikk"
         ]
     );
-    let eldur = app.json("/api/v1/vendors/eldur-learning").await;
-    assert_eq!(eldur["org_number"], "918781293");
-    assert_eq!(eldur["services"][0]["id"], "kikora");
+    let eldur: VendorView = app.read("/api/v1/vendors/eldur-learning").await;
+    assert_eq!(eldur.org_number.as_deref(), Some("918781293"));
+    assert_eq!(eldur.services[0].id, "kikora");
     let by_org = app.ids("/api/v1/vendors?org_number=970%20133%20410").await;
     assert_eq!(by_org, vec!["trygg-trafikk"]);
     assert_eq!(
@@ -570,118 +487,105 @@ async fn vendors_carry_org_numbers_and_their_services(app: TestApp) {
 }
 
 async fn sub_processors_list_the_services_using_them(app: TestApp) {
-    let azure = app.json("/api/v1/sub-processors/microsoft-azure").await;
-    let uses = azure["services"].as_array().unwrap();
-    let sykkel = uses
+    let azure: SubProcessorView = app.read("/api/v1/sub-processors/microsoft-azure").await;
+    let sykkel = azure
+        .services
         .iter()
-        .find(|u| u["service"]["id"] == "sykkeldyktig")
+        .find(|u| u.service.id == "sykkeldyktig")
         .expect("sykkeldyktig uses Azure");
-    assert!(sykkel["locations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|l| l["country"] == "NL"));
-    assert!(strs(&azure["countries"]).contains(&"NL".to_owned()));
+    assert!(sykkel.locations.iter().any(|l| l.country == "NL"));
+    assert!(azure.countries.contains(&"NL".to_owned()));
     let us = app.ids("/api/v1/sub-processors?country=US").await;
     assert!(!us.is_empty());
     for id in &us {
-        let p = app.json(&format!("/api/v1/sub-processors/{id}")).await;
-        assert!(strs(&p["countries"]).contains(&"US".to_owned()), "{id}");
+        let p: SubProcessorView = app.read(&format!("/api/v1/sub-processors/{id}")).await;
+        assert!(p.countries.contains(&"US".to_owned()), "{id}");
     }
-    let proisp = app.json("/api/v1/sub-processors/proisp").await;
-    assert_eq!(proisp["org_number"], "896907662");
+    let proisp: SubProcessorView = app.read("/api/v1/sub-processors/proisp").await;
+    assert_eq!(
+        proisp.sub_processor.org_number.as_deref(),
+        Some("896907662")
+    );
 }
 
 async fn countries_carry_eea_and_adequacy_and_who_uses_them(app: TestApp) {
-    let us = app.json("/api/v1/countries/US").await;
-    assert_eq!(us["eea"], false);
-    assert_eq!(us["adequacy"], "partial");
-    assert!(us["adequacy_note"]
-        .as_str()
+    let us: CountryDetail = app.read("/api/v1/countries/US").await;
+    assert!(!us.country.eea);
+    assert_eq!(us.country.adequacy, Adequacy::Partial);
+    assert!(us
+        .country
+        .adequacy_note
+        .as_deref()
         .unwrap()
         .contains("Data Privacy Framework"));
-    assert!(us["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|u| u["service"]["id"] == "kikora"));
-    let no = app.json("/api/v1/countries/NO").await;
+    assert!(us.services.iter().any(|u| u.service.id == "kikora"));
+    let no: CountryDetail = app.read("/api/v1/countries/NO").await;
     assert_eq!(
-        (no["eea"].clone(), no["eu"].clone(), no["adequacy"].clone()),
-        (true.into(), false.into(), "eea".into())
+        (no.country.eea, no.country.eu, no.country.adequacy),
+        (true, false, Adequacy::Eea)
     );
-    let nz = app.json("/api/v1/countries/NZ").await;
-    assert_eq!(nz["adequacy"], "full");
+    let nz: CountryDetail = app.read("/api/v1/countries/NZ").await;
+    assert_eq!(nz.country.adequacy, Adequacy::Full);
 
-    let eea = app.json("/api/v1/countries?eea=true&limit=500").await;
-    assert_eq!(eea["items"].as_array().unwrap().len(), 30);
-    let all = app.json("/api/v1/countries?limit=500").await;
-    assert_eq!(all["items"].as_array().unwrap().len(), 249);
-    let in_use = app.json("/api/v1/countries?in_use=true&eea=false").await;
-    let codes: Vec<&str> = in_use["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
+    let eea: CountryList = app.read("/api/v1/countries?eea=true&limit=500").await;
+    assert_eq!(eea.items.len(), 30);
+    let all: CountryList = app.read("/api/v1/countries?limit=500").await;
+    assert_eq!(all.items.len(), 249);
+    let in_use: CountryList = app.read("/api/v1/countries?in_use=true&eea=false").await;
+    let codes: Vec<&str> = in_use.items.iter().map(|c| c.code.as_str()).collect();
     assert!(codes.contains(&"US") && codes.contains(&"NZ"), "{codes:?}");
 }
 
 async fn facets_count_each_value_over_the_whole_filtered_set(app: TestApp) {
-    let all = app
-        .json("/api/v1/services?facets=attribute,country,sub_processor,flag,vendor&limit=1")
+    let all: ServiceList = app
+        .read("/api/v1/services?facets=attribute,country,sub_processor,flag,vendor&limit=1")
         .await;
     assert_eq!(
-        all["items"].as_array().unwrap().len(),
+        all.items.len(),
         1,
         "the page is one item, the counts cover all"
     );
-    let facets = all["facets"].as_object().unwrap();
+    let facets = all.facets.expect("facets");
     let filters = [
-        ("attribute", "attribute"),
-        ("country", "country"),
-        ("sub_processor", "sub_processor"),
-        ("flag", "flag"),
-        ("vendor", "vendor"),
+        (Facet::Attribute, "attribute"),
+        (Facet::Country, "country"),
+        (Facet::SubProcessor, "sub_processor"),
+        (Facet::Flag, "flag"),
+        (Facet::Vendor, "vendor"),
     ];
     for (facet, filter) in filters {
-        let values = facets[facet]
-            .as_array()
-            .unwrap_or_else(|| panic!("no {facet} facet: {all}"));
-        assert!(!values.is_empty(), "{facet}");
-        let counts: Vec<u64> = values
-            .iter()
-            .map(|v| v["count"].as_u64().unwrap())
-            .collect();
+        let values = facets
+            .get(&facet)
+            .unwrap_or_else(|| panic!("no {facet:?} facet"));
+        assert!(!values.is_empty(), "{facet:?}");
+        let counts: Vec<usize> = values.iter().map(|v| v.count).collect();
         assert!(
             counts.windows(2).all(|w| w[0] >= w[1]),
-            "{facet} not most frequent first: {counts:?}"
+            "{facet:?} not most frequent first: {counts:?}"
         );
         for v in values {
-            let value = v["value"].as_str().unwrap();
             let listed = app
-                .ids(&format!("/api/v1/services?{filter}={value}&limit=500"))
+                .ids(&format!("/api/v1/services?{filter}={}&limit=500", v.value))
                 .await;
-            assert_eq!(
-                v["count"].as_u64().unwrap() as usize,
-                listed.len(),
-                "{facet}={value}"
-            );
+            assert_eq!(v.count, listed.len(), "{facet:?}={}", v.value);
         }
     }
     // counts follow the filters
-    let outside = app
-        .json("/api/v1/services?outside_eea=true&facets=vendor")
+    let outside: ServiceList = app
+        .read("/api/v1/services?outside_eea=true&facets=vendor")
         .await;
-    assert_eq!(
-        outside["facets"]["vendor"],
-        serde_json::json!([{"value": "eldur-learning", "count": 1}])
-    );
-    assert!(app.json("/api/v1/services").await.get("facets").is_none());
+    let vendors: Vec<(&str, usize)> = outside.facets.as_ref().unwrap()[&Facet::Vendor]
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
+    assert_eq!(vendors, [("eldur-learning", 1)]);
+    // the raw shape: no `facets` key at all unless asked for
+    let plain: serde_json::Value = app.read("/api/v1/services").await;
+    assert!(plain.get("facets").is_none());
     let p = app
         .problem("/api/v1/services?facets=country,colour", 400)
         .await;
-    assert_eq!(p["errors"][0]["pointer"], "facets");
+    assert_eq!(p.errors[0].pointer, "facets");
 }
 
 async fn free_text_results_are_ranked_by_relevance(app: TestApp) {
@@ -704,8 +608,8 @@ async fn free_text_results_are_ranked_by_relevance(app: TestApp) {
         Vec::<String>::new()
     );
     // relevance pages like any other sort
-    let first = app.json("/api/v1/services?q=learning&limit=1").await;
-    let cursor = first["next_cursor"].as_str().unwrap();
+    let first: ServiceList = app.read("/api/v1/services?q=learning&limit=1").await;
+    let cursor = first.next_cursor.unwrap();
     assert_eq!(
         app.ids(&format!(
             "/api/v1/services?q=learning&limit=1&cursor={cursor}"
@@ -717,10 +621,11 @@ async fn free_text_results_are_ranked_by_relevance(app: TestApp) {
 }
 
 async fn health_and_readiness_answer(app: TestApp) {
-    assert_eq!(app.json("/healthz").await["status"], "ok");
-    assert_eq!(app.json("/readyz").await["status"], "ok");
+    assert_eq!(app.read::<Health>("/healthz").await.status, "ok");
+    assert_eq!(app.read::<Health>("/readyz").await.status, "ok");
     app.get("/api/v1/services/nope").await;
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.get("/metrics").await;
+    let metrics = metrics.text();
     let count = |class: &str| -> u64 {
         let prefix = format!("feide_registry_http_requests_total{{class=\"{class}\"}} ");
         metrics
@@ -734,41 +639,10 @@ async fn health_and_readiness_answer(app: TestApp) {
     assert!(count("4xx") >= 1, "{metrics}");
 }
 
-on_both_engines!(
-    the_five_seeded_services_are_listed_with_their_vendors,
-    kikora_sends_data_outside_the_eea_under_privacy_shield,
-    glupus_scopes_are_resolved_to_the_attributes_they_release,
-    outside_eea_lists_only_services_with_third_countries,
-    each_filter_narrows_the_list_to_the_services_it_names,
-    repeated_attribute_filters_must_all_match,
-    the_free_text_search_matches_norwegian_letters_in_any_case,
-    sensitivity_filter_finds_services_receiving_high_sensitivity_attributes,
-    pages_follow_cursors_and_link_headers_without_gaps_or_repeats,
-    an_unchanged_resource_answers_304_to_its_etag,
-    lists_answer_csv_for_spreadsheets,
-    texts_follow_accept_language,
-    bad_parameters_are_answered_with_every_problem_listed,
-    unknown_resources_are_404_problems_and_wrong_methods_405,
-    the_attribute_catalogue_lists_feide_attributes_with_scopes_and_sensitivity,
-    an_attribute_lists_every_service_receiving_it_and_why,
-    vendors_carry_org_numbers_and_their_services,
-    sub_processors_list_the_services_using_them,
-    countries_carry_eea_and_adequacy_and_who_uses_them,
-    health_and_readiness_answer,
-    facets_count_each_value_over_the_whole_filtered_set,
-    free_text_results_are_ranked_by_relevance,
-    every_read_answers_head_with_the_headers_of_get,
-    the_root_links_the_docs_and_every_collection,
-);
-
 /// A newcomer at `/` finds the documentation and the collections, and every link works.
 async fn the_root_links_the_docs_and_every_collection(app: TestApp) {
-    let root = app.json("/").await;
-    let mut links = vec![
-        root["docs"].as_str().unwrap().to_owned(),
-        root["openapi"].as_str().unwrap().to_owned(),
-    ];
-    let collections = root["collections"].as_object().unwrap();
+    let root: Root = app.read("/").await;
+    let mut links = vec![root.docs, root.openapi];
     for name in [
         "services",
         "vendors",
@@ -776,9 +650,9 @@ async fn the_root_links_the_docs_and_every_collection(app: TestApp) {
         "countries",
         "attributes",
     ] {
-        assert!(collections.contains_key(name), "{name} is not linked");
+        assert!(root.collections.contains_key(name), "{name} is not linked");
     }
-    links.extend(collections.values().map(|v| v.as_str().unwrap().to_owned()));
+    links.extend(root.collections.into_values());
     for link in links {
         assert_eq!(app.get(&link).await.status(), 200, "{link}");
     }
@@ -808,18 +682,42 @@ async fn every_read_answers_head_with_the_headers_of_get(app: TestApp) {
     ] {
         let get = app.get(path).await;
         assert_eq!(get.status(), 200, "GET {path}");
-        let head = app.client.head(app.url(path)).send().await.unwrap();
+        let head = app.head(path).await;
         assert_eq!(head.status(), 200, "HEAD {path}");
         for name in ["etag", "content-type", "content-length"] {
             assert_eq!(
-                head.headers().get(name),
-                get.headers().get(name),
+                head.headers.get(name),
+                get.headers.get(name),
                 "HEAD {path}: {name}"
             );
         }
-        assert!(
-            head.bytes().await.unwrap().is_empty(),
-            "HEAD {path}: a body"
-        );
+        assert!(head.body.is_empty(), "HEAD {path}: a body");
     }
 }
+
+on_both_engines!(
+    the_five_seeded_services_are_listed_with_their_vendors,
+    kikora_sends_data_outside_the_eea_under_privacy_shield,
+    glupus_scopes_are_resolved_to_the_attributes_they_release,
+    outside_eea_lists_only_services_with_third_countries,
+    each_filter_narrows_the_list_to_the_services_it_names,
+    repeated_attribute_filters_must_all_match,
+    the_free_text_search_matches_norwegian_letters_in_any_case,
+    sensitivity_filter_finds_services_receiving_high_sensitivity_attributes,
+    pages_follow_cursors_and_link_headers_without_gaps_or_repeats,
+    an_unchanged_resource_answers_304_to_its_etag,
+    lists_answer_csv_for_spreadsheets,
+    texts_follow_accept_language,
+    bad_parameters_are_answered_with_every_problem_listed,
+    unknown_resources_are_404_problems_and_wrong_methods_405,
+    the_attribute_catalogue_lists_feide_attributes_with_scopes_and_sensitivity,
+    an_attribute_lists_every_service_receiving_it_and_why,
+    vendors_carry_org_numbers_and_their_services,
+    sub_processors_list_the_services_using_them,
+    countries_carry_eea_and_adequacy_and_who_uses_them,
+    health_and_readiness_answer,
+    facets_count_each_value_over_the_whole_filtered_set,
+    free_text_results_are_ranked_by_relevance,
+    every_read_answers_head_with_the_headers_of_get,
+    the_root_links_the_docs_and_every_collection,
+);

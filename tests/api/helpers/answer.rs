@@ -1,0 +1,76 @@
+//! An HTTP answer read whole: status, headers and body, decoded on demand into the server's own
+//! view types.
+
+use feide_registry::error::Problem;
+use reqwest::header::HeaderMap;
+use reqwest::{RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::ETag;
+
+pub struct Answer {
+    status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Answer {
+    /// Sends `request` and reads the whole answer.
+    pub async fn of(request: RequestBuilder) -> Answer {
+        let res = request.send().await.expect("request");
+        Answer {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: res.bytes().await.expect("answer body"),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn etag(&self) -> ETag {
+        ETag(self.header("etag").expect("an ETag").to_owned())
+    }
+
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("a UTF-8 body")
+    }
+
+    /// The body decoded as `T`, whatever the status.
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not a {} ({e}): {}",
+                std::any::type_name::<T>(),
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The body of a 200 answer, decoded as `T`.
+    pub fn ok<T: DeserializeOwned>(&self) -> T {
+        assert_eq!(self.status, 200, "{}", String::from_utf8_lossy(&self.body));
+        self.json()
+    }
+
+    /// The problem document (RFC 9457) this answer must be: its media type, and its status the
+    /// answer's.
+    pub fn problem(&self) -> Problem {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}: {}",
+            self.status,
+            String::from_utf8_lossy(&self.body)
+        );
+        let p: Problem = self.json();
+        assert_eq!(p.status, self.status.as_u16(), "{p:?}");
+        p
+    }
+}

@@ -1,0 +1,25 @@
+//! What every test needs, and nothing else:
+//!
+//! - [`spawn`] starts the real registry on loopback over a fresh SQLite file or PostgreSQL
+//!   database ([`TestApp`]); [`on_both_engines!`] and [`per_engine!`] run a test on each engine.
+//! - Callers are values ([`Actor`]): `app.anonymous()`, `app.vendor("trygg-trafikk").await`,
+//!   `app.admin().await`, each with `get`, `post`, `put`, `patch` and `delete`; a change names its
+//!   precondition ([`IfMatch`]).
+//! - Every request gives an [`Answer`], read whole, that decodes into the server's own view types
+//!   (`feide_registry::http::views`, `http::history`, `domain::compare`, `domain::portfolio`,
+//!   `error::Problem`).
+//! - Request bodies a test sends ([`new_service`]) and the few answers whose server types cannot be
+//!   decoded ([`views`]).
+
+#[macro_use]
+mod engines;
+mod actor;
+mod answer;
+mod documents;
+mod spawn;
+pub mod views;
+
+pub use actor::{Actor, ETag, IfMatch};
+pub use answer::Answer;
+pub use documents::{new_service, new_service_introducing};
+pub use spawn::{fresh_database, seed_file, spawn, spawn_with, Engine, Process, TestApp, TEST_KEY};

@@ -1,0 +1,9 @@
+//! Every integration test, in one binary: each module is one area of the registry, tested over
+//! HTTP against the real server on SQLite and on PostgreSQL (`scripts/test`). Start with
+//! `helpers` (spawning, actors, typed answers); a new test is an `async fn(app: TestApp)` added to
+//! its module's `on_both_engines!` list.
+
+#[macro_use]
+mod helpers;
+
+mod read_api;

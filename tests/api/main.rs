@@ -7,5 +7,6 @@
 mod helpers;
 
 mod abuse;
+mod bad_input;
 mod read_api;
 mod writes;

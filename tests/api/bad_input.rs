@@ -2,18 +2,21 @@
 //! wherever the request got past HTTP parsing), the server keeps serving, and the catalogue is
 //! unchanged afterwards.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::TestApp;
-use serde_json::{json, Value};
+use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::domain::portfolio::PortfolioReport;
+use feide_registry::http::views::ServiceList;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{Answer, TestApp};
 
 /// Sends raw bytes as one HTTP/1.1 request; returns the status line's code and the whole answer.
 fn raw(app: &TestApp, request: &[u8]) -> (u16, String) {
-    let addr = app.base.trim_start_matches("http://");
+    let addr = app.base().trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     s.write_all(request).unwrap();
@@ -29,14 +32,14 @@ fn raw(app: &TestApp, request: &[u8]) -> (u16, String) {
 }
 
 /// The catalogue as the export gives it: compared before and after the corpus.
-fn catalogue(app: &TestApp) -> Value {
-    serde_json::to_value(feide_registry::app::export(&app.store).unwrap()).unwrap()
+fn catalogue(app: &TestApp) -> Catalogue {
+    feide_registry::app::export(&app.store).unwrap()
 }
 
 async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
     let before = catalogue(&app);
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
-    let admin = app.token("admin", None).await;
+    let vendor = app.vendor("trygg-trafikk").await;
+    let admin = app.admin().await;
 
     // query strings: huge, negative and junk limits, forged cursors, duplicates, bad UTF-8
     let forged_json = {
@@ -72,15 +75,9 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
     ];
     for q in queries {
         let res = app.get(q).await;
-        let status = res.status().as_u16();
-        assert_eq!(status, 400, "{q}");
-        assert_eq!(
-            res.headers()["content-type"],
-            "application/problem+json",
-            "{q}"
-        );
-        let p: Value = res.json().await.unwrap();
-        assert!(!p["errors"].as_array().unwrap().is_empty(), "{q}: {p}");
+        assert_eq!(res.status(), 400, "{q}");
+        let p = res.problem();
+        assert!(!p.errors.is_empty(), "{q}: {p:?}");
     }
     // injection attempts in free-text filters are just text: no match, no error
     for q in [
@@ -89,8 +86,8 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
         "/api/v1/services?q=%27%20OR%201%3D1%20--",
         "/api/v1/services?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     ] {
-        let body = app.json(q).await;
-        assert_eq!(body["items"].as_array().unwrap().len(), 0, "{q}");
+        let list: ServiceList = app.read(q).await;
+        assert_eq!(list.items.len(), 0, "{q}");
     }
     // paths: unknown, overlong, bad UTF-8, NUL
     for path in [
@@ -105,22 +102,18 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
         let res = app.get(path).await;
         let status = res.status().as_u16();
         assert!(status == 404 || status == 400, "{path}: {status}");
-        assert_eq!(
-            res.headers()["content-type"],
-            "application/problem+json",
-            "{path}"
-        );
+        res.problem();
     }
 
     // bodies: malformed, truncated, wrong type, nested, invalid UTF-8, oversized
     let path = "/api/v1/services";
     let send = |body: Vec<u8>, ct: &'static str| {
-        app.client
-            .post(app.url(path))
-            .bearer_auth(&token)
-            .header("Content-Type", ct)
-            .body(body)
-            .send()
+        Answer::of(
+            vendor
+                .request(Method::POST, path)
+                .header("Content-Type", ct)
+                .body(body),
+        )
     };
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let nested_obj = format!("{}1{}", "{\"a\":".repeat(30_000), "}".repeat(30_000));
@@ -151,17 +144,13 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
     ];
     for (body, ct, want) in bodies {
         let shown = String::from_utf8_lossy(&body[..body.len().min(30)]).into_owned();
-        let res = send(body, ct).await.unwrap();
+        let res = send(body, ct).await;
         assert_eq!(res.status().as_u16(), want, "{shown} as {ct}");
-        assert_eq!(
-            res.headers()["content-type"],
-            "application/problem+json",
-            "{shown}"
-        );
+        res.problem();
     }
 
     // overlong texts, control characters and markup in every kind of field
-    let svc = app.json("/api/v1/services/sykkeldyktig").await;
+    let svc = app.get("/api/v1/services/sykkeldyktig").await.body;
     let etag = app.etag("/api/v1/services/sykkeldyktig").await;
     let patch = json!({
         "name": "x".repeat(20_000),
@@ -170,23 +159,12 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
         "terms": {"venue": "y".repeat(10_001)},
         "attributes": [{"name": "cn'; DROP TABLE services; --", "justification": "<script>alert(1)</script>"}]
     });
-    let res = app
-        .write(
-            "PATCH",
-            "/api/v1/services/sykkeldyktig",
-            Some(&token),
-            Some(&etag),
-            Some(&patch),
-        )
+    let res = vendor
+        .patch("/api/v1/services/sykkeldyktig", &etag, &patch)
         .await;
     assert_eq!(res.status(), 422);
-    let p: Value = res.json().await.unwrap();
-    let pointers: Vec<&str> = p["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let p = res.problem();
+    let pointers: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
     for want in [
         "/name",
         "/description",
@@ -196,34 +174,24 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
     ] {
         assert!(pointers.contains(&want), "{want} not in {pointers:?}");
     }
-    assert_eq!(app.json("/api/v1/services/sykkeldyktig").await, svc);
-    let res = app
-        .client
-        .get(app.url("/api/v1/audit?client_id=a%00b"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(app.get("/api/v1/services/sykkeldyktig").await.body, svc);
+    let res = admin.get("/api/v1/audit?client_id=a%00b").await;
     assert_eq!(res.status(), 400);
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials&client_id=a%00b&client_secret=x")
-        .send()
-        .await
-        .unwrap();
+    let res = Answer::of(
+        app.request(Method::POST, "/api/v1/auth/token")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials&client_id=a%00b&client_secret=x"),
+    )
+    .await;
     assert_eq!(res.status(), 401, "no client has a NUL in its id");
-    let res = app
-        .client
-        .post(app.url("/api/v1/reports/portfolio"))
-        .json(&json!({"services": ["kikora", "' OR 1=1 --", "<script>", "a\u{0000}b"]}))
-        .send()
+    let report: PortfolioReport = app
+        .post(
+            "/api/v1/reports/portfolio",
+            json!({"services": ["kikora", "' OR 1=1 --", "<script>", "a\u{0000}b"]}),
+        )
         .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let report: Value = res.json().await.unwrap();
-    assert_eq!(report["unknown"].as_array().unwrap().len(), 3);
+        .ok();
+    assert_eq!(report.unknown.len(), 3);
 
     // bearer tokens that are not tokens
     for t in [
@@ -234,13 +202,8 @@ async fn hostile_input_is_refused_and_changes_nothing(app: TestApp) {
         "eyJhbGciOiJub25lIn0.e30.",
     ] {
         let res = app
-            .write(
-                "PATCH",
-                "/api/v1/services/sykkeldyktig",
-                Some(t),
-                Some(&etag),
-                Some(&json!({})),
-            )
+            .bearer(t)
+            .patch("/api/v1/services/sykkeldyktig", &etag, json!({}))
             .await;
         assert_eq!(res.status(), 401, "{t:.20}");
     }

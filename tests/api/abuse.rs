@@ -4,7 +4,6 @@
 use std::time::{Duration, Instant};
 
 use feide_registry::domain::auth::ClientRole;
-use feide_registry::error::Problem;
 use feide_registry::http::history::ChangeFeed;
 use feide_registry::http::views::VendorView;
 use reqwest::Method;

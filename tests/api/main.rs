@@ -7,6 +7,7 @@
 mod helpers;
 
 mod abuse;
+mod abuse_reads;
 mod bad_input;
 mod read_api;
 mod writes;

@@ -9,7 +9,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::views::Token;
+use super::views::{Page, Token};
 use super::Answer;
 use feide_registry::error::Problem;
 
@@ -102,11 +102,6 @@ impl Actor {
         format!("{}{path}", self.base)
     }
 
-    /// The bearer token this caller presents, if any.
-    pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
-    }
-
     /// A request with this caller's credentials, to finish by hand (headers, raw bodies) and send
     /// with [`Answer::of`].
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -185,6 +180,24 @@ impl Actor {
     pub async fn ids(&self, path: &str) -> Vec<String> {
         let list: Ids = self.read(path).await;
         list.items.into_iter().map(|i| i.id).collect()
+    }
+
+    /// Every item of a list, following `next_cursor` from `path` (which has a query already).
+    pub async fn every_page<T: DeserializeOwned>(&self, path: &str) -> Vec<T> {
+        let mut all = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let url = match &next {
+                None => path.to_owned(),
+                Some(c) => format!("{path}&cursor={c}"),
+            };
+            let page: Page<T> = self.read(&url).await;
+            all.extend(page.items);
+            match page.next_cursor {
+                Some(c) => next = Some(c),
+                None => return all,
+            }
+        }
     }
 
     /// A token request (client credentials in the form).

@@ -32,3 +32,11 @@ pub struct Root {
     pub openapi: String,
     pub collections: BTreeMap<String, String>,
 }
+
+/// The envelope every list answer shares (the server declares one per item type): a page of
+/// `T`, the server's own item view.
+#[derive(Debug, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

@@ -3,112 +3,29 @@
 //! huge revisions, a vendor filling the disk with revisions, and an answer cache flooded with
 //! header spellings (issue 11, rows 4, 15 and 16).
 
-mod common;
-
-use std::net::TcpListener;
-use std::time::Duration;
-
-use common::{Engine, TestApp, TEST_KEY};
-use feide_registry::app::{self, ServerOptions};
-use feide_registry::store::Store;
-use serde::Deserialize;
+use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::http::history::{ChangeFeed, Revision};
+use feide_registry::http::views::{
+    CountryDetail, CountryList, CountryView, ServiceSummary, SubProcessorList, SubProcessorView,
+};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-/// A list answer: its items and where the next page starts.
-#[derive(Deserialize)]
-struct Page<T> {
-    items: Vec<T>,
-    next_cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Ref {
-    id: String,
-}
-
-#[derive(Deserialize)]
-struct SubProcessorUse {
-    service: Ref,
-}
-
-#[derive(Deserialize)]
-struct SubProcessor {
-    id: String,
-    countries: Vec<String>,
-    services: Vec<SubProcessorUse>,
-    services_total: usize,
-    services_href: String,
-}
-
-#[derive(Deserialize)]
-struct CountryUse {
-    service: Ref,
-}
-
-#[derive(Deserialize)]
-struct Country {
-    code: String,
-    service_count: usize,
-}
-
-#[derive(Deserialize)]
-struct CountryDetail {
-    service_count: usize,
-    services: Vec<CountryUse>,
-    services_total: usize,
-    services_href: String,
-}
-
-#[derive(Deserialize)]
-struct Revision {
-    revision: i32,
-    actor: String,
-}
-
-#[derive(Deserialize)]
-struct Change {
-    cursor: String,
-    id: String,
-}
-
-#[derive(Deserialize)]
-struct ChangeFeed {
-    items: Vec<Change>,
-    next_cursor: String,
-}
+use crate::helpers::views::Page;
+use crate::helpers::{new_service, spawn_with, Actor, Answer, Engine, IfMatch, TestApp};
 
 /// A GET that must answer 200 JSON: the body's size and the decoded answer.
-async fn sized<T: serde::de::DeserializeOwned>(app_base: &str, path: &str) -> (usize, T) {
-    let res = reqwest::get(format!("{app_base}{path}")).await.unwrap();
-    assert_eq!(res.status(), 200, "GET {path}");
-    let bytes = res.bytes().await.unwrap();
-    let answer = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("GET {path}: {e}: {}", String::from_utf8_lossy(&bytes)));
-    (bytes.len(), answer)
+async fn sized<T: DeserializeOwned>(who: &Actor, path: &str) -> (usize, T) {
+    let answer = who.get(path).await;
+    (answer.body.len(), answer.ok())
 }
 
-/// Every item of a list, following `next_cursor` from `path` (which has a query already).
-async fn every_page<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> Vec<T> {
-    let mut all = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let url = match &next {
-            None => path.to_owned(),
-            Some(c) => format!("{path}&cursor={c}"),
-        };
-        let (_, page): (usize, Page<T>) = sized(&app.base, &url).await;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(c) => next = Some(c),
-            None => return all,
-        }
-    }
-}
-
-/// The generated catalogue: a few sub-processors used by hundreds of services each.
-async fn widely_used(app: &TestApp) {
-    let catalogue = common::generated_catalogue(400, 3);
-    app.import(&catalogue).await;
+/// A generated catalogue imported: a few sub-processors used by hundreds of services each.
+fn widely_used(app: &TestApp) -> Catalogue {
+    let catalogue = feide_registry::domain::generate::catalogue(400, 3);
+    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    catalogue
 }
 
 const EMBEDDED: usize = 100;
@@ -118,9 +35,11 @@ const EMBEDDED_IN_LISTS: usize = 10;
 /// count and a link that lists them all; a page of one costs one entry, and `limit=1` pages
 /// reach every sub-processor.
 async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest(app: TestApp) {
-    widely_used(&app).await;
-    let (one_size, one): (usize, SubProcessor) =
-        sized(&app.base, "/api/v1/sub-processors/gen-sub-00").await;
+    let catalogue = widely_used(&app);
+    // the generator's first sub-processor is its most used hyperscaler
+    let top = &catalogue.sub_processors[0].id;
+    let (one_size, one): (usize, SubProcessorView) =
+        sized(&app, &format!("/api/v1/sub-processors/{top}")).await;
     assert!(one.services_total > EMBEDDED, "{}", one.services_total);
     assert_eq!(one.services.len(), EMBEDDED);
     assert!(
@@ -129,22 +48,24 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
     );
     assert_eq!(
         one.services_href,
-        "/api/v1/services?sub_processor=gen-sub-00"
+        format!("/api/v1/services?sub_processor={top}")
     );
-    let all: Vec<Ref> = every_page(&app, &format!("{}&limit=500", one.services_href)).await;
+    let all: Vec<ServiceSummary> = app
+        .every_page(&format!("{}&limit=500", one.services_href))
+        .await;
     assert_eq!(all.len(), one.services_total, "the link lists every user");
     let embedded: Vec<&str> = one.services.iter().map(|u| u.service.id.as_str()).collect();
     let first: Vec<&str> = all.iter().take(EMBEDDED).map(|s| s.id.as_str()).collect();
     assert_eq!(embedded, first, "the embedded ones are the first by id");
 
-    let (whole_size, whole): (usize, Page<SubProcessor>) =
-        sized(&app.base, "/api/v1/sub-processors?limit=500").await;
+    let (whole_size, whole): (usize, SubProcessorList) =
+        sized(&app, "/api/v1/sub-processors?limit=500").await;
     assert!(whole.next_cursor.is_none());
     for p in &whole.items {
         assert!(
             p.services.len() <= EMBEDDED_IN_LISTS,
             "{}: {}",
-            p.id,
+            p.sub_processor.id,
             p.services.len()
         );
         assert!(p.services_total >= p.services.len());
@@ -153,13 +74,17 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
         whole_size < 128 * 1024,
         "a page of every sub-processor is {whole_size} bytes"
     );
-    let (size, first_page): (usize, Page<SubProcessor>) =
-        sized(&app.base, "/api/v1/sub-processors?limit=1").await;
+    let (size, first_page): (usize, SubProcessorList) =
+        sized(&app, "/api/v1/sub-processors?limit=1").await;
     assert_eq!(first_page.items.len(), 1);
     assert!(size < 64 * 1024, "a page of one is {size} bytes");
-    println!("gen-sub-00: {one_size} bytes; limit=500: {whole_size} bytes; limit=1: {size} bytes");
-    let walked: Vec<SubProcessor> = every_page(&app, "/api/v1/sub-processors?limit=1").await;
-    let ids = |v: &[SubProcessor]| v.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    println!("{top}: {one_size} bytes; limit=500: {whole_size} bytes; limit=1: {size} bytes");
+    let walked: Vec<SubProcessorView> = app.every_page("/api/v1/sub-processors?limit=1").await;
+    let ids = |v: &[SubProcessorView]| {
+        v.iter()
+            .map(|p| p.sub_processor.id.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         ids(&walked),
         ids(&whole.items),
@@ -167,17 +92,22 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
     );
 
     // the country filter still holds, and is paged the same way
-    let in_us: Vec<SubProcessor> =
-        every_page(&app, "/api/v1/sub-processors?country=US&limit=2").await;
-    assert!(in_us.iter().any(|p| p.id == "gen-sub-00"));
+    let in_us: Vec<SubProcessorView> = app
+        .every_page("/api/v1/sub-processors?country=US&limit=2")
+        .await;
+    assert!(in_us.iter().any(|p| p.sub_processor.id == *top));
     for p in &in_us {
-        assert!(p.countries.contains(&"US".to_owned()), "{}", p.id);
+        assert!(
+            p.countries.contains(&"US".to_owned()),
+            "{}",
+            p.sub_processor.id
+        );
     }
     let expected: Vec<String> = whole
         .items
         .iter()
         .filter(|p| p.countries.contains(&"US".to_owned()))
-        .map(|p| p.id.clone())
+        .map(|p| p.sub_processor.id.clone())
         .collect();
     assert_eq!(ids(&in_us), expected);
 }
@@ -185,29 +115,34 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
 /// Row 4: a country whose data reaches hundreds of services embeds the uses of at most 100 of
 /// them, with the count and a link to them all; the list pages the same.
 async fn a_widely_used_country_embeds_a_bounded_list_and_links_to_the_rest(app: TestApp) {
-    widely_used(&app).await;
-    let (size, us): (usize, CountryDetail) = sized(&app.base, "/api/v1/countries/US").await;
+    widely_used(&app);
+    let (size, us): (usize, CountryDetail) = sized(&app, "/api/v1/countries/US").await;
     assert!(us.services_total > EMBEDDED, "{}", us.services_total);
-    assert_eq!(us.services_total, us.service_count);
+    assert_eq!(us.services_total, us.country.service_count);
     let mut distinct: Vec<&str> = us.services.iter().map(|u| u.service.id.as_str()).collect();
     distinct.dedup();
     assert_eq!(distinct.len(), EMBEDDED);
     assert!(size < 64 * 1024, "one country is {size} bytes");
     assert_eq!(us.services_href, "/api/v1/services?country=US");
-    let all: Vec<Ref> = every_page(&app, &format!("{}&limit=500", us.services_href)).await;
+    let all: Vec<ServiceSummary> = app
+        .every_page(&format!("{}&limit=500", us.services_href))
+        .await;
     assert_eq!(all.len(), us.services_total, "the link lists every service");
     let first: Vec<&str> = all.iter().take(EMBEDDED).map(|s| s.id.as_str()).collect();
     assert_eq!(distinct, first);
 
-    let whole: Vec<Country> = every_page(&app, "/api/v1/countries?in_use=true&limit=500").await;
-    let walked: Vec<Country> = every_page(&app, "/api/v1/countries?in_use=true&limit=1").await;
-    let codes = |v: &[Country]| v.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
+    let whole: Vec<CountryView> = app
+        .every_page("/api/v1/countries?in_use=true&limit=500")
+        .await;
+    let walked: Vec<CountryView> = app
+        .every_page("/api/v1/countries?in_use=true&limit=1")
+        .await;
+    let codes = |v: &[CountryView]| v.iter().map(|c| c.code.clone()).collect::<Vec<_>>();
     assert_eq!(codes(&walked), codes(&whole));
     assert!(whole.iter().all(|c| c.service_count > 0));
     let listed_us = whole.iter().find(|c| c.code == "US").unwrap();
-    assert_eq!(listed_us.service_count, us.service_count);
-    let (_, all_countries): (usize, Page<Country>) =
-        sized(&app.base, "/api/v1/countries?limit=500").await;
+    assert_eq!(listed_us.service_count, us.country.service_count);
+    let (_, all_countries): (usize, CountryList) = sized(&app, "/api/v1/countries?limit=500").await;
     assert_eq!(all_countries.items.len(), 249);
 }
 
@@ -226,16 +161,9 @@ enum Writes {
     Replace { first_tag: usize },
 }
 
-/// Changes `path`'s personal data `n` times with lists of `kb` items; returns the statuses.
-async fn write_lists(
-    app_base: &str,
-    client: &reqwest::Client,
-    token: &str,
-    path: &str,
-    how: Writes,
-    n: usize,
-    kb: usize,
-) -> Vec<u16> {
+/// `who` changes `path`'s personal data `n` times with lists of `kb` items, whatever the current
+/// state; returns the statuses.
+async fn write_lists(who: &Actor, path: &str, how: Writes, n: usize, kb: usize) -> Vec<u16> {
     let mut statuses = Vec::new();
     for i in 0..n {
         let list = match how {
@@ -243,31 +171,17 @@ async fn write_lists(
             Writes::Toggle => large_list(kb, i),
             Writes::Replace { first_tag } => large_list(kb, first_tag + i),
         };
-        let res = client
-            .patch(format!("{app_base}{path}"))
-            .bearer_auth(token)
-            .header("If-Match", "*")
-            .header("Content-Type", "application/merge-patch+json")
-            .body(json!({ "personal_data": list }).to_string())
-            .send()
-            .await
-            .unwrap();
+        let res = who
+            .patch(path, IfMatch::Any, json!({ "personal_data": list }))
+            .await;
         statuses.push(res.status().as_u16());
     }
     statuses
 }
 
-async fn create(app: &TestApp, token: &str, id: &str) {
-    let res = app
-        .write(
-            "POST",
-            "/api/v1/services",
-            Some(token),
-            None,
-            Some(&common::new_service(id)),
-        )
-        .await;
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+async fn create(who: &Actor, id: &str) {
+    let res = who.post("/api/v1/services", new_service(id)).await;
+    assert_eq!(res.status(), 201, "{}", res.text());
 }
 
 const MIB: usize = 1 << 20;
@@ -276,36 +190,22 @@ const MIB: usize = 1 << 20;
 /// the change feed and of the history stays under a megabyte whatever its `limit`, and
 /// `next_cursor` reaches every revision, one by one when one alone is larger than a page.
 async fn history_and_feed_pages_stay_under_a_megabyte_and_reach_everything(engine: Engine) {
-    let mut options = ServerOptions::with_key(TEST_KEY.to_vec());
-    options.max_body = 2 * MIB;
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
-    let (_, start): (usize, ChangeFeed) = sized(&app.base, "/api/v1/changes?limit=500").await;
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
-    create(&app, &token, "stor-liste").await;
+    let app = spawn_with(engine, |o| o.max_body = 2 * MIB).await;
+    let (_, start): (usize, ChangeFeed) = sized(&app, "/api/v1/changes?limit=500").await;
+    let vendor = app.vendor("trygg-trafikk").await;
+    create(&vendor, "stor-liste").await;
     let path = "/api/v1/services/stor-liste";
     // 16 revisions of about 90 KB, then one of 550 KB and two of 1.1 MB: 4 MB in all
-    let statuses = write_lists(
-        &app.base,
-        &app.client,
-        &token,
-        path,
-        Writes::Toggle,
-        16,
-        100,
-    )
-    .await;
+    let statuses = write_lists(&vendor, path, Writes::Toggle, 16, 100).await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     for tag in [100, 101, 102] {
-        let res = app
-            .client
-            .patch(app.url(path))
-            .bearer_auth(&token)
-            .header("If-Match", "*")
-            .header("Content-Type", "application/merge-patch+json")
-            .body(json!({ "personal_data": large_list(600, tag) }).to_string())
-            .send()
-            .await
-            .unwrap();
+        let res = vendor
+            .patch(
+                path,
+                IfMatch::Any,
+                json!({ "personal_data": large_list(600, tag) }),
+            )
+            .await;
         assert_eq!(res.status(), 200);
     }
 
@@ -313,11 +213,8 @@ async fn history_and_feed_pages_stay_under_a_megabyte_and_reach_everything(engin
     let mut since = start.next_cursor.clone();
     let mut seen: Vec<i64> = Vec::new();
     loop {
-        let (size, page): (usize, ChangeFeed) = sized(
-            &app.base,
-            &format!("/api/v1/changes?since={since}&limit=500"),
-        )
-        .await;
+        let (size, page): (usize, ChangeFeed) =
+            sized(&app, &format!("/api/v1/changes?since={since}&limit=500")).await;
         if page.items.is_empty() {
             assert_eq!(page.next_cursor, since, "the end keeps the poller's place");
             break;
@@ -357,7 +254,7 @@ async fn history_and_feed_pages_stay_under_a_megabyte_and_reach_everything(engin
             None => format!("{path}/history?limit=500"),
             Some(c) => format!("{path}/history?limit=500&cursor={c}"),
         };
-        let (size, page): (usize, Page<Revision>) = sized(&app.base, &url).await;
+        let (size, page): (usize, Page<Revision>) = sized(&app, &url).await;
         assert!(size < MIB || page.items.len() == 1, "{size} bytes");
         history_pages.push((page.items.len(), size));
         revisions.extend(page.items.iter().map(|r| r.revision));
@@ -368,7 +265,7 @@ async fn history_and_feed_pages_stay_under_a_megabyte_and_reach_everything(engin
     }
     assert_eq!(revisions, (1..=20).collect::<Vec<_>>(), "{history_pages:?}");
     let (size, first): (usize, Page<Revision>) =
-        sized(&app.base, &format!("{path}/history?limit=1")).await;
+        sized(&app, &format!("{path}/history?limit=1")).await;
     assert_eq!(first.items.len(), 1);
     assert_eq!(first.items[0].actor, "vendor:trygg-trafikk");
     assert!(first.next_cursor.is_some() && size < 4096, "{size}");
@@ -379,11 +276,8 @@ async fn history_and_feed_pages_stay_under_a_megabyte_and_reach_everything(engin
 async fn feed_end(app: &TestApp) -> String {
     let mut since = "0".to_owned();
     loop {
-        let (_, page): (usize, ChangeFeed) = sized(
-            &app.base,
-            &format!("/api/v1/changes?since={since}&limit=500"),
-        )
-        .await;
+        let (_, page): (usize, ChangeFeed) =
+            sized(app, &format!("/api/v1/changes?since={since}&limit=500")).await;
         if page.items.is_empty() {
             return since;
         }
@@ -391,36 +285,28 @@ async fn feed_end(app: &TestApp) -> String {
     }
 }
 
-/// A second registry process on `app`'s database with `options`; its base URL.
-fn second_process(app: &TestApp, options: ServerOptions) -> (String, actix_web::dev::ServerHandle) {
-    let store = Store::open(&app.database_url, 2, Duration::from_secs(3)).expect("open store");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
-    let server = app::server(listener, store, options).expect("server");
-    let handle = server.handle();
-    tokio::spawn(server);
-    (base, handle)
-}
-
 /// Row 15 (c): a vendor within its write rate toggling a large list is stopped by its daily
 /// budget of revision bytes with 429 and Retry-After, across two processes; the refused write
 /// leaves nothing behind; administrators are not limited by it.
 async fn a_vendor_past_its_daily_revision_bytes_gets_429_and_stores_nothing(engine: Engine) {
-    let mut options = ServerOptions::with_key(TEST_KEY.to_vec());
-    options.revision_bytes_per_day = 1_000_000;
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options.clone()).await;
-    let (other, _handle) = second_process(&app, options);
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
-    create(&app, &token, "stor-liste").await;
+    let app = spawn_with(engine, |o| o.revision_bytes_per_day = 1_000_000).await;
+    let other = app.another_process();
+    let vendor = app.vendor("trygg-trafikk").await;
+    let vendor_at_other = vendor.at(&other.base);
+    create(&vendor, "stor-liste").await;
     let path = "/api/v1/services/stor-liste";
     // about 90 KB, then 180 KB a revision, alternating between the two processes
     let mut statuses = Vec::new();
     for round in 0..6 {
-        let base = if round % 2 == 0 { &app.base } else { &other };
+        let who = if round % 2 == 0 {
+            &vendor
+        } else {
+            &vendor_at_other
+        };
         let how = Writes::Replace {
             first_tag: 2 * round,
         };
-        statuses.extend(write_lists(base, &app.client, &token, path, how, 2, 100).await);
+        statuses.extend(write_lists(who, path, how, 2, 100).await);
     }
     let accepted = statuses.iter().take_while(|s| **s == 200).count();
     assert!(
@@ -432,34 +318,23 @@ async fn a_vendor_past_its_daily_revision_bytes_gets_429_and_stores_nothing(engi
         "{statuses:?}"
     );
 
-    let history_before: Vec<Revision> =
-        every_page(&app, &format!("{path}/history?limit=500")).await;
+    let history_before: Vec<Revision> = app.every_page(&format!("{path}/history?limit=500")).await;
     let feed_before = feed_end(&app).await;
     let etag = app.etag(path).await;
-    let res = app
-        .client
-        .patch(app.url(path))
-        .bearer_auth(&token)
-        .header("If-Match", &etag)
-        .header("Content-Type", "application/merge-patch+json")
-        .body(json!({ "personal_data": large_list(100, 999) }).to_string())
-        .send()
-        .await
-        .unwrap();
+    let res = vendor
+        .patch(
+            path,
+            &etag,
+            json!({ "personal_data": large_list(100, 999) }),
+        )
+        .await;
     assert_eq!(res.status(), 429);
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = res.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=24 * 3600).contains(&retry), "{retry}");
-    assert_eq!(
-        res.headers()["content-type"].to_str().unwrap(),
-        "application/problem+json"
-    );
+    res.problem();
     // nothing of the refused write remains
     assert_eq!(app.etag(path).await, etag);
-    let history_after: Vec<Revision> = every_page(&app, &format!("{path}/history?limit=500")).await;
+    let history_after: Vec<Revision> = app.every_page(&format!("{path}/history?limit=500")).await;
     assert_eq!(history_after.len(), history_before.len());
     assert_eq!(history_after.len(), 1 + accepted);
     assert_eq!(
@@ -469,19 +344,21 @@ async fn a_vendor_past_its_daily_revision_bytes_gets_429_and_stores_nothing(engi
     );
     // the other process refuses too: the budget is counted in the database
     let how = Writes::Replace { first_tag: 500 };
-    let statuses = write_lists(&other, &app.client, &token, path, how, 1, 100).await;
+    let statuses = write_lists(&vendor_at_other, path, how, 1, 100).await;
     assert_eq!(statuses, [429]);
     // an administrator is exempt
-    let admin = app.token("admin", None).await;
+    let admin = app.admin().await;
     let how = Writes::Replace { first_tag: 600 };
-    let statuses = write_lists(&app.base, &app.client, &admin, path, how, 3, 100).await;
+    let statuses = write_lists(&admin, path, how, 3, 100).await;
     assert_eq!(statuses, [200, 200, 200]);
 }
 
 /// A counter or gauge from `/metrics`.
 async fn metric(app: &TestApp, name: &str) -> u64 {
-    let text = app.get("/metrics").await.text().await.unwrap();
-    text.lines()
+    let metrics = app.get("/metrics").await;
+    metrics
+        .text()
+        .lines()
         .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
         .unwrap_or_else(|| panic!("no {name} in /metrics"))
 }
@@ -489,14 +366,12 @@ async fn metric(app: &TestApp, name: &str) -> u64 {
 const HITS: &str = "feide_registry_answer_cache_total{result=\"hit\"}";
 const ENTRIES: &str = "feide_registry_answer_cache_entries";
 
-async fn get_with(app: &TestApp, path: &str, language: &str) -> reqwest::Response {
-    let res = app
-        .client
-        .get(app.url(path))
-        .header("Accept-Language", language)
-        .send()
-        .await
-        .unwrap();
+async fn get_with(app: &TestApp, path: &str, language: &str) -> Answer {
+    let res = Answer::of(
+        app.request(Method::GET, path)
+            .header("Accept-Language", language),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     res
 }
@@ -504,9 +379,7 @@ async fn get_with(app: &TestApp, path: &str, language: &str) -> reqwest::Respons
 /// Row 16: 1,500 spellings of `Accept-Language` share the one answer they negotiate to, and
 /// a cache filled with one-off answers still keeps new ones.
 async fn the_answer_cache_keys_by_what_was_negotiated_and_evicts_when_full(engine: Engine) {
-    let mut options = ServerOptions::with_key(TEST_KEY.to_vec());
-    options.answer_cache_bytes = 64 * 1024;
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
+    let app = spawn_with(engine, |o| o.answer_cache_bytes = 64 * 1024).await;
     let hits = metric(&app, HITS).await;
     let path = "/api/v1/services?limit=3";
     for i in 0..1500 {
@@ -526,12 +399,8 @@ async fn the_answer_cache_keys_by_what_was_negotiated_and_evicts_when_full(engin
     // ... and a new answer is still kept and served
     let hits = metric(&app, HITS).await;
     let path = "/api/v1/compare?services=kikora,sykkeldyktig";
-    let first = get_with(&app, path, "en-GB").await.bytes().await.unwrap();
-    let again = get_with(&app, path, "en-US;q=0.8")
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let first = get_with(&app, path, "en-GB").await.body;
+    let again = get_with(&app, path, "en-US;q=0.8").await.body;
     assert_eq!(first, again);
     assert_eq!(
         metric(&app, HITS).await - hits,

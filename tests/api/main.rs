@@ -10,4 +10,5 @@ mod abuse;
 mod abuse_reads;
 mod bad_input;
 mod read_api;
+mod reports;
 mod writes;

@@ -11,4 +11,5 @@ mod abuse_reads;
 mod bad_input;
 mod read_api;
 mod reports;
+mod snapshots;
 mod writes;

@@ -3,22 +3,18 @@
 //! B has every answer cached before them and catches up entry by entry, and C starts afterwards
 //! and reads everything once.
 
-mod common;
-
-use common::TestApp;
+use feide_registry::http::views::{ServiceList, ServiceProfile, SubProcessorView, VendorList};
 use serde_json::{json, Value};
 
+use crate::helpers::{new_service_introducing, spawn_with, Actor, ETag, Engine, IfMatch, TestApp};
+
 /// Everything a reader sees: each list, and each profile with its ETag.
-async fn everything(client: &reqwest::Client, base: &str) -> Vec<(String, String, Value)> {
-    let get = |path: String| {
-        let client = client.clone();
-        let url = format!("{base}{path}");
-        async move {
-            let res = client.get(&url).send().await.unwrap();
-            assert_eq!(res.status(), 200, "GET {url}");
-            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
-            (path, etag, res.json::<Value>().await.unwrap())
-        }
+async fn everything(reader: &Actor) -> Vec<(String, ETag, Value)> {
+    let get = |path: String| async move {
+        let answer = reader.get(&path).await;
+        assert_eq!(answer.status(), 200, "GET {path}");
+        let etag = answer.etag();
+        (path, etag, answer.json::<Value>())
     };
     let mut seen = Vec::new();
     for list in [
@@ -30,37 +26,21 @@ async fn everything(client: &reqwest::Client, base: &str) -> Vec<(String, String
     ] {
         seen.push(get(list.to_owned()).await);
     }
-    let ids: Vec<String> = seen[0].2["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
-    for id in &ids {
-        seen.push(get(format!("/api/v1/services/{id}")).await);
+    let services: ServiceList = serde_json::from_value(seen[0].2.clone()).unwrap();
+    for s in &services.items {
+        seen.push(get(format!("/api/v1/services/{}", s.id)).await);
     }
-    let vendors: Vec<String> = seen[3].2["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
-    for id in &vendors {
-        seen.push(get(format!("/api/v1/vendors/{id}")).await);
+    let vendors: VendorList = serde_json::from_value(seen[3].2.clone()).unwrap();
+    for v in &vendors.items {
+        seen.push(get(format!("/api/v1/vendors/{}", v.id)).await);
     }
     seen
 }
 
 /// How a process built its snapshots so far: (whole catalogue read, caught up from the log).
-async fn snapshot_reads(client: &reqwest::Client, base: &str) -> (u64, u64) {
-    let text = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+async fn snapshot_reads(reader: &Actor) -> (u64, u64) {
+    let metrics = reader.get("/metrics").await;
+    let text = metrics.text();
     let value = |how: &str| {
         let line = format!("feide_registry_snapshot_reads_total{{how=\"{how}\"}} ");
         text.lines()
@@ -72,91 +52,51 @@ async fn snapshot_reads(client: &reqwest::Client, base: &str) -> (u64, u64) {
     (value("whole"), value("caught_up"))
 }
 
-async fn json_at(client: &reqwest::Client, url: &str) -> Value {
-    client.get(url).send().await.unwrap().json().await.unwrap()
-}
-
-fn service_doc(id: &str, sub: &str) -> Value {
-    json!({
-        "id": id, "name": format!("Tjeneste {id}"), "vendor": "trygg-trafikk",
-        "description": "Trafikkopplæring", "website": null, "status": "active",
-        "purposes": ["Levere opplæring i trafikk"], "data_subjects": ["pupils"], "personal_data": [],
-        "attributes": [{"name": "mail", "justification": "Sender kvittering til eleven"}],
-        "oidc_scopes": [],
-        "locations": [{"country": "NO", "role": "storage", "facility": null}],
-        "sub_processors": [{"id": sub, "purpose": "Drift", "locations": [{"country": "SE", "role": "storage"}], "transfer_mechanism": "eea"}],
-        "terms": {"deletion_days_after_end": 90},
-        "sources": []
-    })
-}
-
 async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
-    let (b, b_handle) = app.another_process();
-    let before = everything(&app.client, &b).await;
-    let (whole_at_start, caught_up_at_start) = snapshot_reads(&app.client, &b).await;
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
-    let admin = app.token("admin", None).await;
+    let b_process = app.another_process();
+    let b = app.anonymous().at(&b_process.base);
+    let before = everything(&b).await;
+    let (whole_at_start, caught_up_at_start) = snapshot_reads(&b).await;
+    let vendor = app.vendor("trygg-trafikk").await;
+    let admin = app.admin().await;
 
     // a vendor rename: B must show it in the profiles and rows of the vendor's services, which it
     // had rendered and kept before
     let etag = app.etag("/api/v1/vendors/trygg-trafikk").await;
-    let res = app
-        .write(
-            "PATCH",
+    let res = admin
+        .patch(
             "/api/v1/vendors/trygg-trafikk",
-            Some(&admin),
-            Some(&etag),
-            Some(&json!({"name": "Trygg Trafikk (nytt navn)"})),
+            &etag,
+            json!({"name": "Trygg Trafikk (nytt navn)"}),
         )
         .await;
     assert_eq!(res.status(), 200);
-    app.caught_up(&b).await;
-    let profile = json_at(&app.client, &format!("{b}/api/v1/services/sykkeldyktig")).await;
-    assert_eq!(profile["vendor"]["name"], "Trygg Trafikk (nytt navn)");
+    let profile: ServiceProfile = b.read("/api/v1/services/sykkeldyktig").await;
+    assert_eq!(profile.vendor.name, "Trygg Trafikk (nytt navn)");
 
     // a new service introducing a new shared sub-processor
-    let mut doc = service_doc("ny-prove", "nordic-hosting");
-    doc["new_sub_processors"] = json!([{"id": "nordic-hosting", "name": "Nordic Hosting AB", "legal_name": null,
-        "org_number": "970 133 410", "registration_number": null, "country": "SE", "address": null, "website": null}]);
-    let res = app
-        .write("POST", "/api/v1/services", Some(&token), None, Some(&doc))
-        .await;
+    let doc = new_service_introducing("ny-prove", "nordic-hosting");
+    let res = vendor.post("/api/v1/services", &doc).await;
     assert_eq!(res.status(), 201);
-    app.caught_up(&b).await;
-    let users = json_at(
-        &app.client,
-        &format!("{b}/api/v1/sub-processors/nordic-hosting"),
-    )
-    .await;
-    assert_eq!(users["services"][0]["service"]["id"], "ny-prove");
+    let users: SubProcessorView = b.read("/api/v1/sub-processors/nordic-hosting").await;
+    assert_eq!(users.services[0].service.id, "ny-prove");
 
     // a patch and a retirement
     let etag = app.etag("/api/v1/services/sykkeldyktig").await;
-    let res = app
-        .write(
-            "PATCH",
+    let res = vendor
+        .patch(
             "/api/v1/services/sykkeldyktig",
-            Some(&token),
-            Some(&etag),
-            Some(&json!({"description": "Ny beskrivelse", "terms": {"breach_notice_hours": 48}})),
+            &etag,
+            json!({"description": "Ny beskrivelse", "terms": {"breach_notice_hours": 48}}),
         )
         .await;
     assert_eq!(res.status(), 200);
     let etag = app.etag("/api/v1/services/ny-prove").await;
-    let res = app
-        .write(
-            "DELETE",
-            "/api/v1/services/ny-prove",
-            Some(&token),
-            Some(&etag),
-            None,
-        )
-        .await;
+    let res = vendor.delete("/api/v1/services/ny-prove", &etag).await;
     assert!(res.status().is_success(), "{}", res.status());
 
     // B caught up from the change log for each of those writes, and never read everything
-    app.caught_up(&b).await;
-    let (whole, caught_up) = snapshot_reads(&app.client, &b).await;
+    let (whole, caught_up) = snapshot_reads(&b).await;
     assert_eq!(whole, whole_at_start, "no whole read for logged writes");
     assert!(
         caught_up > caught_up_at_start,
@@ -174,24 +114,18 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         )
         .unwrap();
     }
-    app.caught_up(&b).await;
-    let glupus = json_at(&app.client, &format!("{b}/api/v1/services/glupus")).await;
-    assert_eq!(glupus["name"], "Endret for hånd");
-    assert_eq!(snapshot_reads(&app.client, &b).await.0, whole + 1);
+    let glupus: ServiceProfile = b.read("/api/v1/services/glupus").await;
+    assert_eq!(glupus.name, "Endret for hånd");
+    assert_eq!(snapshot_reads(&b).await.0, whole + 1);
 
     // an import (the change log cannot name what it touched): B reads everything anew
-    let generated = common::generated_catalogue(12, 5);
-    app.import(&generated).await;
-    app.caught_up(&b).await;
+    let generated = feide_registry::domain::generate::catalogue(12, 5);
+    feide_registry::app::import(&app.store, &generated, "test").expect("import");
 
-    let caught_up = everything(&app.client, &b).await;
-    assert_eq!(
-        snapshot_reads(&app.client, &b).await.0,
-        whole + 2,
-        "the import"
-    );
-    let (c, c_handle) = app.another_process();
-    let fresh = everything(&app.client, &c).await;
+    let caught_up = everything(&b).await;
+    assert_eq!(snapshot_reads(&b).await.0, whole + 2, "the import");
+    let c_process = app.another_process();
+    let fresh = everything(&app.anonymous().at(&c_process.base)).await;
     assert_eq!(caught_up.len(), fresh.len());
     for (mine, theirs) in caught_up.iter().zip(&fresh) {
         assert_eq!(mine.0, theirs.0);
@@ -210,15 +144,15 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         .iter()
         .find(|(p, _, _)| p == "/api/v1/services/sykkeldyktig")
         .unwrap();
-    assert_eq!(profile.2["description"], "Ny beskrivelse");
-    assert_eq!(profile.2["terms"]["breach_notice_hours"], 48);
-    b_handle.stop(false).await;
-    c_handle.stop(false).await;
+    let profile: ServiceProfile = serde_json::from_value(profile.2.clone()).unwrap();
+    assert_eq!(profile.description.as_deref(), Some("Ny beskrivelse"));
+    assert_eq!(profile.terms.breach_notice_hours, Some(48));
 }
 
 /// A metric line's value from `/metrics`.
 async fn metric(app: &TestApp, line: &str) -> u64 {
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.get("/metrics").await;
+    let text = metrics.text();
     text.lines()
         .find_map(|l| l.strip_prefix(line)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("no {line} in {text}"))
@@ -228,20 +162,17 @@ async fn metric(app: &TestApp, line: &str) -> u64 {
 
 /// Kept profiles and list rows stay within `RENDER_CACHE_MB` however many are read, answer like
 /// fresh renderings when read again, and outlive writes to other entries.
-async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
+async fn kept_renderings_stay_within_their_budget(engine: Engine) {
     let budget = 64 * 1024;
-    let mut options = feide_registry::app::ServerOptions::with_key(vec![7; 32]);
-    options.render_cache_bytes = budget;
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
-    let catalogue = common::generated_catalogue(300, 3);
-    app.import(&catalogue).await;
+    let app = spawn_with(engine, |o| o.render_cache_bytes = budget).await;
+    let catalogue = feide_registry::domain::generate::catalogue(300, 3);
+    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
     let read_all = || async {
         let mut seen = Vec::new();
         for s in &catalogue.services {
             let res = app.get(&format!("/api/v1/services/{}", s.id)).await;
             assert_eq!(res.status(), 200);
-            let etag = res.headers()["etag"].to_str().unwrap().to_owned();
-            seen.push((etag, res.bytes().await.unwrap()));
+            seen.push((res.etag(), res.body));
         }
         seen
     };
@@ -259,20 +190,18 @@ async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
 
     // a write to one service leaves another's kept profile in place
     let kikora = "/api/v1/services/kikora";
-    let before = app.get(kikora).await.bytes().await.unwrap();
+    let before = app.get(kikora).await.body;
     let hits = metric(&app, "feide_registry_render_cache_total{result=\"hit\"}").await;
-    let token = app.token("admin", None).await;
-    let patched = app
-        .write(
-            "PATCH",
+    let admin = app.admin().await;
+    let patched = admin
+        .patch(
             "/api/v1/services/sykkeldyktig",
-            Some(&token),
-            Some("*"),
-            Some(&json!({"description": "Ny beskrivelse"})),
+            IfMatch::Any,
+            json!({"description": "Ny beskrivelse"}),
         )
         .await;
     assert_eq!(patched.status(), 200);
-    assert_eq!(app.get(kikora).await.bytes().await.unwrap(), before);
+    assert_eq!(app.get(kikora).await.body, before);
     let after = metric(&app, "feide_registry_render_cache_total{result=\"hit\"}").await;
     assert_eq!(
         after,
@@ -280,25 +209,23 @@ async fn kept_renderings_stay_within_their_budget(engine: common::Engine) {
         "kikora's profile was kept across the write"
     );
     // and the written one shows the write
-    let written: Value = app.json("/api/v1/services/sykkeldyktig").await;
-    assert_eq!(written["description"], "Ny beskrivelse");
+    let written: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
+    assert_eq!(written.description.as_deref(), Some("Ny beskrivelse"));
 }
 
 /// Renderings of entries that were written over go with them: thirty writes to one service,
 /// each followed by a read of its profile, leave about one rendering of it kept, not thirty.
 async fn renderings_of_written_entries_are_dropped(app: TestApp) {
     let path = "/api/v1/services/sykkeldyktig";
-    let size = app.get(path).await.bytes().await.unwrap().len();
+    let size = app.get(path).await.body.len();
     let kept_before = metric(&app, "feide_registry_render_cache_bytes").await;
-    let token = app.token("admin", None).await;
+    let admin = app.admin().await;
     for n in 0..30 {
         let body = json!({"description": format!("Beskrivelse {n}")});
-        let res = app
-            .write("PATCH", path, Some(&token), Some("*"), Some(&body))
-            .await;
+        let res = admin.patch(path, IfMatch::Any, body).await;
         assert_eq!(res.status(), 200);
-        let read: Value = app.json(path).await;
-        assert_eq!(read["description"], format!("Beskrivelse {n}"));
+        let read: ServiceProfile = app.read(path).await;
+        assert_eq!(read.description, Some(format!("Beskrivelse {n}")));
     }
     let kept_after = metric(&app, "feide_registry_render_cache_bytes").await;
     assert!(

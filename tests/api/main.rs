@@ -13,3 +13,4 @@ mod read_api;
 mod reports;
 mod snapshots;
 mod writes;
+mod openapi;

@@ -14,3 +14,4 @@ mod reports;
 mod snapshots;
 mod writes;
 mod openapi;
+mod guard_rails;

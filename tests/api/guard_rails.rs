@@ -1,11 +1,13 @@
 //! The operator's side of writes: the client command line, rate limits and CORS.
 
-mod common;
-
 use std::process::Command;
 
-use common::{Engine, TestApp};
-use serde_json::{json, Value};
+use feide_registry::domain::auth::ClientRole;
+use feide_registry::http::views::VendorView;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{spawn, spawn_with, Answer, Engine, TestApp};
 
 fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_feide-registry"))
@@ -129,11 +131,12 @@ on_both_engines!(
 
 /// Past its budget a client gets 429 with Retry-After; other clients are not affected.
 async fn writes_and_token_requests_are_rate_limited(engine: Engine) {
-    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
-    options.write_rate_per_minute = 2;
-    options.token_rate_per_minute = 3;
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
-    let (id, secret) = app.create_client("vendor", Some("trygg-trafikk"));
+    let app = spawn_with(engine, |o| {
+        o.write_rate_per_minute = 2;
+        o.token_rate_per_minute = 3;
+    })
+    .await;
+    let (id, secret) = app.create_client(ClientRole::Vendor, Some("trygg-trafikk"));
     let mut statuses = Vec::new();
     for _ in 0..4 {
         statuses.push(token_status(&app, &id, "wrong secret").await);
@@ -145,59 +148,34 @@ async fn writes_and_token_requests_are_rate_limited(engine: Engine) {
     );
     // the right secret is never refused for someone's failures (issue 11, row 13)
     assert_eq!(token_status(&app, &id, &secret).await, 200);
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", id.as_str()),
-            ("client_secret", "still wrong"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = app.token_request(&id, "still wrong").await;
     assert_eq!(res.status(), 429);
-    assert!(
-        res.headers()["retry-after"]
-            .to_str()
-            .unwrap()
-            .parse::<u64>()
-            .unwrap()
-            >= 1
-    );
+    assert!(res.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
 
-    let token = app.token("vendor", Some("trygg-trafikk")).await;
-    let other = app.token("vendor", Some("eldur-learning")).await;
+    let vendor = app.vendor("trygg-trafikk").await;
+    let other = app.vendor("eldur-learning").await;
     let path = "/api/v1/vendors/trygg-trafikk";
     let mut statuses = Vec::new();
     for i in 0..3 {
         let etag = app.etag(path).await;
-        let res = app
-            .write(
-                "PATCH",
-                path,
-                Some(&token),
-                Some(&etag),
-                Some(&json!({"address": format!("Gate {i}")})),
-            )
+        let res = vendor
+            .patch(path, &etag, json!({"address": format!("Gate {i}")}))
             .await;
         statuses.push(res.status().as_u16());
         if res.status() == 429 {
-            assert!(res.headers().contains_key("retry-after"));
-            let p: Value = res.json().await.unwrap();
-            assert_eq!(p["status"], 429);
+            assert!(res.headers.contains_key("retry-after"));
+            assert_eq!(res.problem().status, 429);
         }
     }
     assert_eq!(statuses, [200, 200, 429]);
-    assert_eq!(app.json(path).await["address"], "Gate 1");
+    let trygg: VendorView = app.read(path).await;
+    assert_eq!(trygg.address.as_deref(), Some("Gate 1"));
     let etag = app.etag("/api/v1/vendors/eldur-learning").await;
-    let res = app
-        .write(
-            "PATCH",
+    let res = other
+        .patch(
             "/api/v1/vendors/eldur-learning",
-            Some(&other),
-            Some(&etag),
-            Some(&json!({"address": "Oslo"})),
+            &etag,
+            json!({"address": "Oslo"}),
         )
         .await;
     assert_eq!(res.status(), 200, "each client has its own budget");
@@ -205,23 +183,24 @@ async fn writes_and_token_requests_are_rate_limited(engine: Engine) {
 
 /// Browser dashboards on configured origins may read; nobody may write cross-origin.
 async fn cors_lets_configured_origins_read_only(engine: Engine) {
-    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
-    options.cors_origins = vec!["https://dashboard.kommune.test".into()];
-    let app = common::spawn_configured(engine, Some(common::seed_file()), options).await;
-    let res = app
-        .client
-        .get(app.url("/api/v1/services"))
-        .header("Origin", "https://dashboard.kommune.test")
-        .send()
-        .await
-        .unwrap();
+    let app = spawn_with(engine, |o| {
+        o.cors_origins = vec!["https://dashboard.kommune.test".into()]
+    })
+    .await;
+    let from = |origin: &str| {
+        Answer::of(
+            app.request(Method::GET, "/api/v1/services")
+                .header("Origin", origin),
+        )
+    };
+    let res = from("https://dashboard.kommune.test").await;
     assert_eq!(res.status(), 200);
     assert_eq!(
-        res.headers()["access-control-allow-origin"],
-        "https://dashboard.kommune.test"
+        res.header("access-control-allow-origin"),
+        Some("https://dashboard.kommune.test")
     );
-    let exposed = res.headers()["access-control-expose-headers"]
-        .to_str()
+    let exposed = res
+        .header("access-control-expose-headers")
         .unwrap()
         .to_lowercase();
     assert!(
@@ -229,33 +208,25 @@ async fn cors_lets_configured_origins_read_only(engine: Engine) {
         "{exposed}"
     );
 
-    let res = app
-        .client
-        .get(app.url("/api/v1/services"))
-        .header("Origin", "https://evil.test")
-        .send()
-        .await
-        .unwrap();
-    assert!(!res.headers().contains_key("access-control-allow-origin"));
+    let res = from("https://evil.test").await;
+    assert!(!res.headers.contains_key("access-control-allow-origin"));
 
     let preflight = |method: &'static str| {
-        app.client
-            .request(reqwest::Method::OPTIONS, app.url("/api/v1/services/kikora"))
-            .header("Origin", "https://dashboard.kommune.test")
-            .header("Access-Control-Request-Method", method)
-            .send()
+        Answer::of(
+            app.request(Method::OPTIONS, "/api/v1/services/kikora")
+                .header("Origin", "https://dashboard.kommune.test")
+                .header("Access-Control-Request-Method", method),
+        )
     };
-    let ok = preflight("GET").await.unwrap();
+    let ok = preflight("GET").await;
     assert_eq!(ok.status(), 200);
     assert_eq!(
-        ok.headers()["access-control-allow-origin"],
-        "https://dashboard.kommune.test"
+        ok.header("access-control-allow-origin"),
+        Some("https://dashboard.kommune.test")
     );
-    let refused = preflight("PATCH").await.unwrap();
+    let refused = preflight("PATCH").await;
     assert!(refused.status().is_client_error(), "{}", refused.status());
-    assert!(!refused
-        .headers()
-        .contains_key("access-control-allow-origin"));
+    assert!(!refused.headers.contains_key("access-control-allow-origin"));
 }
 
 per_engine!(

@@ -15,3 +15,4 @@ mod snapshots;
 mod writes;
 mod openapi;
 mod guard_rails;
+mod external_issuer;

@@ -2,17 +2,18 @@
 //! its JWKS, and the registry must accept only what that issuer really signed, for the vendor
 //! whose organisation number the token names, and follow the issuer's key rotation.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Engine, TestApp};
+use feide_registry::http::history::HistoryList;
+use feide_registry::http::views::ServiceProfile;
 use feide_registry::issuer::IssuerConfig;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
+
+use crate::helpers::{spawn_with, Engine, TestApp};
 
 const ISSUER: &str = "https://maskinporten.test/";
 const TRYGG_TRAFIKK: &str = "970133410";
@@ -76,19 +77,21 @@ async fn fake_issuer(keys: Vec<Jwk>) -> FakeIssuer {
 }
 
 async fn registry(engine: Engine, issuer: &FakeIssuer) -> TestApp {
-    let mut options = feide_registry::app::ServerOptions::with_key(common::TEST_KEY.to_vec());
-    options.external = Some(IssuerConfig {
-        issuer: ISSUER.into(),
-        jwks_url: issuer.url.clone(),
-        audience: "feide-registry".into(),
-        vendor_scope: "feide:registry.vendor".into(),
-        admin_scope: "feide:registry.admin".into(),
-        cache_for: Duration::from_secs(3600),
-        min_refetch: Duration::from_millis(500),
-    });
-    // refusals of unidentified callers are tallied per window: a short one for the audit check
-    options.refusal_window = Duration::from_secs(1);
-    common::spawn_configured(engine, Some(common::seed_file()), options).await
+    spawn_with(engine, |options| {
+        options.external = Some(IssuerConfig {
+            issuer: ISSUER.into(),
+            jwks_url: issuer.url.clone(),
+            audience: "feide-registry".into(),
+            vendor_scope: "feide:registry.vendor".into(),
+            admin_scope: "feide:registry.admin".into(),
+            cache_for: Duration::from_secs(3600),
+            min_refetch: Duration::from_millis(500),
+        });
+        // refusals of unidentified callers are tallied per window: a short one for the audit
+        // check
+        options.refusal_window = Duration::from_secs(1);
+    })
+    .await
 }
 
 /// Claims as Maskinporten issues them; `edit` changes any of them.
@@ -114,13 +117,8 @@ async fn patch_sykkeldyktig(app: &TestApp, token: &str, description: &str) -> u1
     let path = "/api/v1/services/sykkeldyktig";
     let etag = app.etag(path).await;
     let res = app
-        .write(
-            "PATCH",
-            path,
-            Some(token),
-            Some(&etag),
-            Some(&json!({"description": description})),
-        )
+        .bearer(token)
+        .patch(path, &etag, json!({ "description": description }))
         .await;
     res.status().as_u16()
 }
@@ -135,9 +133,9 @@ async fn external_tokens_map_to_vendors_and_forgeries_fail(engine: Engine) {
         patch_sykkeldyktig(&app, &good, "Endret av Maskinporten-klient").await,
         200
     );
-    let history = app.json("/api/v1/services/sykkeldyktig/history").await;
+    let history: HistoryList = app.read("/api/v1/services/sykkeldyktig/history").await;
     assert_eq!(
-        history["items"].as_array().unwrap().last().unwrap()["actor"],
+        history.items.last().unwrap().actor,
         "vendor:trygg-trafikk"
     );
     assert_eq!(issuer.fetches.load(Ordering::SeqCst), 1);
@@ -221,21 +219,22 @@ async fn external_tokens_map_to_vendors_and_forgeries_fail(engine: Engine) {
         401,
         "HS/RS confusion"
     );
-    let s = app.json("/api/v1/services/sykkeldyktig").await;
+    let s: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
     assert_eq!(
-        s["description"], "Endret av Maskinporten-klient",
+        s.description.as_deref(),
+        Some("Endret av Maskinporten-klient"),
         "no refused token changed anything"
     );
 
     // every refusal is audited: those of unidentified callers tallied (the first of a kind at
     // once, the rest with their number when the window ends)
-    let admin = app.token("admin", None).await;
-    let refusals: i64 = app
-        .audited_attempts(&admin, "action=service.patch", 3 + 9 + 1)
+    let admin = app.admin().await;
+    let refusals: i64 = admin
+        .audited_attempts("action=service.patch", 3 + 9 + 1)
         .await
         .iter()
         .filter(|e| e.target == "/api/v1/services/sykkeldyktig" && e.outcome != 200)
-        .map(|e| e.count)
+        .map(|e| i64::from(e.count))
         .sum();
     assert_eq!(refusals, 3 + 9);
 }
@@ -276,10 +275,8 @@ async fn the_registry_follows_key_rotation_without_hammering_the_issuer(engine: 
         patch_sykkeldyktig(&app, &signed(1, &claims(TRYGG_TRAFIKK, |_| {})), "x y z").await,
         401
     );
-    assert_eq!(
-        app.json("/api/v1/services/sykkeldyktig").await["description"],
-        "Andre"
-    );
+    let s: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
+    assert_eq!(s.description.as_deref(), Some("Andre"));
 }
 
 per_engine!(

@@ -134,10 +134,7 @@ async fn external_tokens_map_to_vendors_and_forgeries_fail(engine: Engine) {
         200
     );
     let history: HistoryList = app.read("/api/v1/services/sykkeldyktig/history").await;
-    assert_eq!(
-        history.items.last().unwrap().actor,
-        "vendor:trygg-trafikk"
-    );
+    assert_eq!(history.items.last().unwrap().actor, "vendor:trygg-trafikk");
     assert_eq!(issuer.fetches.load(Ordering::SeqCst), 1);
 
     // another vendor's organisation, an unknown one, and a token without the registry's scope

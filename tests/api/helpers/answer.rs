@@ -17,12 +17,18 @@ pub struct Answer {
 impl Answer {
     /// Sends `request` and reads the whole answer.
     pub async fn of(request: RequestBuilder) -> Answer {
-        let res = request.send().await.expect("request");
-        Answer {
+        Answer::try_of(request).await.expect("an answer")
+    }
+
+    /// Sends `request` and reads the whole answer, or says why there was none (the server is
+    /// gone, or took too long).
+    pub async fn try_of(request: RequestBuilder) -> Result<Answer, reqwest::Error> {
+        let res = request.send().await?;
+        Ok(Answer {
             status: res.status(),
             headers: res.headers().clone(),
-            body: res.bytes().await.expect("answer body"),
-        }
+            body: res.bytes().await?,
+        })
     }
 
     pub fn status(&self) -> StatusCode {

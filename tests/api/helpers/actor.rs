@@ -53,12 +53,7 @@ pub struct Actor {
     token: Option<String>,
 }
 
-/// A list answer's item ids, whatever the list.
-#[derive(serde::Deserialize)]
-struct Ids {
-    items: Vec<Id>,
-}
-
+/// A list item's id, whatever the list.
 #[derive(serde::Deserialize)]
 struct Id {
     id: String,
@@ -178,7 +173,7 @@ impl Actor {
 
     /// Ids of the items of a list answer.
     pub async fn ids(&self, path: &str) -> Vec<String> {
-        let list: Ids = self.read(path).await;
+        let list: Page<Id> = self.read(path).await;
         list.items.into_iter().map(|i| i.id).collect()
     }
 

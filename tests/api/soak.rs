@@ -3,15 +3,16 @@
 //! Ignored in the normal test run; `scripts/soak` runs it on a release build
 //! (`SOAK_SECS`, `SOAK_CONCURRENCY`, `SOAK_ENGINE` = sqlite or postgres).
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use feide_registry::store::Store;
-use serde_json::{json, Value};
+use serde_json::json;
+
+use crate::helpers::views::Token;
+use crate::helpers::{fresh_database, new_service, Engine};
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -72,13 +73,13 @@ async fn soak() {
     let secs: u64 = env_or("SOAK_SECS", 60);
     let concurrency: usize = env_or("SOAK_CONCURRENCY", 32);
     let engine = match std::env::var("SOAK_ENGINE").as_deref() {
-        Ok("postgres") => common::Engine::Postgres,
-        _ => common::Engine::Sqlite,
+        Ok("postgres") => Engine::Postgres,
+        _ => Engine::Sqlite,
     };
     let dir = tempfile::tempdir().unwrap();
     let url = match engine {
-        common::Engine::Sqlite => dir.path().join("registry.db").display().to_string(),
-        common::Engine::Postgres => common::fresh_database(engine).0,
+        Engine::Sqlite => dir.path().join("registry.db").display().to_string(),
+        Engine::Postgres => fresh_database(engine).0,
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -100,6 +101,7 @@ async fn soak() {
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
+    // a load driver, not an actor: its own pool and timeout, and every connection error counted
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .timeout(Duration::from_secs(30))
@@ -124,12 +126,10 @@ async fn soak() {
         .send()
         .await
         .unwrap()
-        .json::<Value>()
+        .json::<Token>()
         .await
-        .unwrap()["access_token"]
-        .as_str()
         .unwrap()
-        .to_owned();
+        .access_token;
     // tokens live 5 minutes; a soak longer than that renews its token through the same client
     let token = Arc::new(std::sync::RwLock::new(token));
 
@@ -156,24 +156,29 @@ async fn soak() {
                 if t % 4 == 0 {
                     let bearer = token.read().unwrap().clone();
                     if !created {
-                        let body = json!({
-                            "id": service, "name": format!("Soak {t}"), "vendor": "trygg-trafikk",
-                            "description": null, "website": null, "status": "active",
-                            "purposes": ["Test"], "data_subjects": ["pupils"], "personal_data": [],
-                            "attributes": [{"name": "eduPersonPrincipalName", "justification": "Identifiserer eleven"}],
-                            "oidc_scopes": [], "locations": [{"country": "NO", "role": "storage", "facility": null}],
-                            "sub_processors": [], "terms": {}, "sources": []
-                        });
-                        let r = client.post(format!("{base}/api/v1/services")).bearer_auth(&bearer).json(&body).send().await;
+                        let body = new_service(&service);
+                        let r = client
+                            .post(format!("{base}/api/v1/services"))
+                            .bearer_auth(&bearer)
+                            .json(&body)
+                            .send()
+                            .await;
                         created = tally.count(r.map(|r| r.status().as_u16())) == Some(201);
                         continue;
                     }
-                    let r = client.get(format!("{base}/api/v1/services/{service}")).send().await;
+                    let r = client
+                        .get(format!("{base}/api/v1/services/{service}"))
+                        .send()
+                        .await;
                     let Ok(r) = r else {
                         tally.count(r.map(|r| r.status().as_u16()));
                         continue;
                     };
-                    let etag = r.headers().get("etag").map(|e| e.to_str().unwrap().to_owned()).unwrap_or_default();
+                    let etag = r
+                        .headers()
+                        .get("etag")
+                        .map(|e| e.to_str().unwrap().to_owned())
+                        .unwrap_or_default();
                     tally.count(Ok(r.status().as_u16()));
                     let r = client
                         .patch(format!("{base}/api/v1/services/{service}"))
@@ -198,7 +203,7 @@ async fn soak() {
         tokio::time::sleep(Duration::from_secs(5).min(Duration::from_secs(secs))).await;
         samples.push((started.elapsed().as_secs(), rss_kib(pid)));
         if renewed.elapsed() > Duration::from_secs(200) {
-            let fresh: Value = client
+            let fresh: Token = client
                 .post(format!("{base}/api/v1/auth/token"))
                 .basic_auth(&c.client_id, Some(&c.secret))
                 .form(&[("grant_type", "client_credentials")])
@@ -208,7 +213,7 @@ async fn soak() {
                 .json()
                 .await
                 .unwrap();
-            *token.write().unwrap() = fresh["access_token"].as_str().unwrap().to_owned();
+            *token.write().unwrap() = fresh.access_token;
             renewed = Instant::now();
         }
     }

@@ -1,14 +1,13 @@
 //! The two engines' migrations give the same schema, and the reference data they load equals the
 //! cited JSON files in data/.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{fresh_database, Engine};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use feide_registry::store::Store;
+
+use crate::helpers::{fresh_database, Engine};
 
 #[derive(QueryableByName, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Column {

@@ -1,13 +1,12 @@
 //! The seed catalogue, `import` and `export`: lossless round trips, and a bad file changes nothing.
 
-mod common;
-
-use common::{fresh_database, seed_file, Engine};
 use feide_registry::app;
 use feide_registry::domain::catalogue::Catalogue;
 use feide_registry::store::Store;
 use std::process::Command;
 use std::time::Duration;
+
+use crate::helpers::{fresh_database, seed_file, Engine};
 
 fn open(engine: Engine) -> (Store, String, Option<tempfile::TempDir>) {
     let (url, dir) = fresh_database(engine);

@@ -10,6 +10,24 @@
 //!   `error::Problem`).
 //! - Request bodies a test sends ([`new_service`]) and the few answers whose server types cannot be
 //!   decoded ([`views`]).
+//!
+//! A test reads like the user's question:
+//!
+//! ```ignore
+//! async fn a_vendor_renames_itself(app: TestApp) {
+//!     let vendor = app.vendor("trygg-trafikk").await;
+//!     let path = "/api/v1/vendors/trygg-trafikk";
+//!     let etag = app.etag(path).await;
+//!     let res = vendor.patch(path, &etag, json!({"name": "Trygg Trafikk AS"})).await;
+//!     assert_eq!(res.status(), 200);
+//!     let renamed: VendorView = app.read(path).await;
+//!     assert_eq!(renamed.name, "Trygg Trafikk AS");
+//! }
+//! on_both_engines!(a_vendor_renames_itself);
+//! ```
+//!
+//! Run one module on both engines with `./scripts/test --test api writes::`, or its SQLite half
+//! without PostgreSQL with `cargo test --test api writes:: -- --skip postgres`.
 
 #[macro_use]
 mod engines;

@@ -2,7 +2,7 @@
 """Writes the reference-data migration from data/attributes.json and data/countries.json.
 
 The JSON files are the cited sources of truth; this turns them into plain SQL INSERTs that run
-unchanged on SQLite and PostgreSQL. A test (tests/reference.rs) checks that what the migration
+unchanged on SQLite and PostgreSQL. A test (tests/api/schema.rs) checks that what the migration
 loads equals the JSON, so the two cannot drift. Run after editing either file:
 
     python3 scripts/gen-reference-migration.py

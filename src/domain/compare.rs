@@ -236,7 +236,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         .iter()
         .map(|&flag| FlagRow {
             flag,
-            rule: flag.rule().to_owned(),
+            rule: flag.rule(),
             cells: services
                 .iter()
                 .map(|r| r.derived.flags.contains(&flag))

@@ -22,9 +22,9 @@ async fn sized<T: DeserializeOwned>(who: &Actor, path: &str) -> (usize, T) {
 }
 
 /// A generated catalogue imported: a few sub-processors used by hundreds of services each.
-fn widely_used(app: &TestApp) -> Catalogue {
+async fn widely_used(app: &TestApp) -> Catalogue {
     let catalogue = feide_registry::domain::generate::catalogue(400, 3);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     catalogue
 }
 
@@ -35,7 +35,7 @@ const EMBEDDED_IN_LISTS: usize = 10;
 /// count and a link that lists them all; a page of one costs one entry, and `limit=1` pages
 /// reach every sub-processor.
 async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest(app: TestApp) {
-    let catalogue = widely_used(&app);
+    let catalogue = widely_used(&app).await;
     // the generator's first sub-processor is its most used hyperscaler
     let top = &catalogue.sub_processors[0].id;
     let (one_size, one): (usize, SubProcessorView) =
@@ -115,7 +115,7 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
 /// Row 4: a country whose data reaches hundreds of services embeds the uses of at most 100 of
 /// them, with the count and a link to them all; the list pages the same.
 async fn a_widely_used_country_embeds_a_bounded_list_and_links_to_the_rest(app: TestApp) {
-    widely_used(&app);
+    widely_used(&app).await;
     let (size, us): (usize, CountryDetail) = sized(&app, "/api/v1/countries/US").await;
     assert!(us.services_total > EMBEDDED, "{}", us.services_total);
     assert_eq!(us.services_total, us.country.service_count);

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use feide_registry::domain::catalogue::Catalogue;
 use feide_registry::domain::portfolio::PortfolioReport;
+use feide_registry::error::Problem;
 use feide_registry::http::views::ServiceList;
 use reqwest::Method;
 use serde_json::json;
@@ -239,20 +240,18 @@ on_both_engines!(hostile_input_is_refused_and_changes_nothing);
 /// A query parameter whose value is not UTF-8 is named in the problem, each once; the query as a
 /// whole only when the parameter's name itself is not text.
 async fn a_query_parameter_that_is_not_utf8_is_named(app: TestApp) {
-    let pointers = |p: &common::Problem| -> Vec<String> {
-        p.errors.iter().map(|e| e.pointer.clone()).collect()
-    };
-    let res = app
-        .get("/api/v1/services?q=%FF%FE&status=active&vendor=%C3%28&q=%FE")
+    let pointers =
+        |p: &Problem| -> Vec<String> { p.errors.iter().map(|e| e.pointer.clone()).collect() };
+    let p = app
+        .problem(
+            "/api/v1/services?q=%FF%FE&status=active&vendor=%C3%28&q=%FE",
+            400,
+        )
         .await;
-    assert_eq!(res.status(), 400);
-    let p: common::Problem = res.json().await.unwrap();
     assert_eq!(pointers(&p), ["q", "vendor"], "{p:?}");
     assert!(p.errors.iter().all(|e| e.detail.contains("UTF-8")), "{p:?}");
 
-    let res = app.get("/api/v1/services?%FF=1").await;
-    assert_eq!(res.status(), 400);
-    let p: common::Problem = res.json().await.unwrap();
+    let p = app.problem("/api/v1/services?%FF=1", 400).await;
     assert_eq!(pointers(&p), ["query"], "{p:?}");
 }
 

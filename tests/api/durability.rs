@@ -1,6 +1,8 @@
 //! The registry as an operating-system process: killed with SIGKILL under concurrent writes it
 //! loses no acknowledged write and leaves nothing half-written; SIGTERM lets requests in flight
-//! finish; a PostgreSQL outage gives quick 503s and the registry recovers by itself.
+//! finish; two processes on one database see each other's writes within a second; a PostgreSQL
+//! outage leaves reads answering from memory (marked with `Age`), gives quick 503s for what needs
+//! the database, and the registry recovers by itself.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -9,12 +11,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use feide_registry::http::history::ChangeEntry;
-use feide_registry::http::views::{ServiceList, ServiceSummary};
+use feide_registry::http::views::{ServiceList, ServiceProfile, ServiceSummary};
 use feide_registry::store::Store;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
 
-use crate::helpers::{fresh_database, new_service, Actor, Answer, Engine};
+use crate::helpers::{fresh_database, new_service, Actor, Answer, Engine, IfMatch};
 
 /// The registry binary serving `database_url` on a free loopback port, and a caller without
 /// credentials speaking to it.
@@ -277,9 +280,57 @@ async fn sigterm_lets_requests_in_flight_finish(engine: Engine) {
     assert!(code.success(), "exit status {code:?}");
 }
 
+/// The name a service shows to `reader`.
+async fn service_name(reader: &Actor, id: &str) -> String {
+    let service: ServiceProfile = reader.read(&format!("/api/v1/services/{id}")).await;
+    service.name
+}
+
+async fn a_write_shows_at_once_in_its_process_and_within_a_second_in_another(engine: Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _keep) = match engine {
+        Engine::Sqlite => (dir.path().join("registry.db").display().to_string(), None),
+        Engine::Postgres => fresh_database(engine),
+    };
+    let writer = start(&url, dir.path(), free_port()).await;
+    let reader = start(&url, dir.path(), free_port()).await;
+    let vendor = vendor(&url, &writer).await;
+    // both processes hold the catalogue before the writes
+    assert_eq!(
+        service_name(&reader.anonymous, "sykkeldyktig").await,
+        "Sykkeldyktig.no"
+    );
+    let mut slowest = Duration::ZERO;
+    for round in 0..5 {
+        let name = format!("Sykkeldyktig {round}");
+        let res = vendor
+            .patch(
+                "/api/v1/services/sykkeldyktig",
+                IfMatch::Any,
+                json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text());
+        let written = Instant::now();
+        // its own process: the very next read
+        assert_eq!(service_name(&writer.anonymous, "sykkeldyktig").await, name);
+        // the other process: within a second, without any request to it in between
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(
+            service_name(&reader.anonymous, "sykkeldyktig").await,
+            name,
+            "round {round}: another process did not show the write after {:?}",
+            written.elapsed()
+        );
+        slowest = slowest.max(written.elapsed());
+    }
+    assert!(slowest < Duration::from_secs(3), "{slowest:?}");
+}
+
 per_engine!(
     sigkill_under_writes_loses_no_acknowledged_write,
-    sigterm_lets_requests_in_flight_finish
+    sigterm_lets_requests_in_flight_finish,
+    a_write_shows_at_once_in_its_process_and_within_a_second_in_another
 );
 
 /// A PostgreSQL cluster of this test's own, so that stopping it disturbs no other test.
@@ -377,7 +428,7 @@ impl Drop for Cluster {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
+async fn a_postgresql_outage_keeps_reads_from_memory_gives_quick_503s_and_recovers() {
     let cluster = Cluster::start();
     let dir = tempfile::tempdir().unwrap();
     let registry = start(&cluster.url(), dir.path(), free_port()).await;
@@ -391,12 +442,39 @@ async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
     };
     assert_eq!(get("/api/v1/services").await.unwrap().status(), 200);
 
+    let vendor = vendor(&cluster.url(), &registry).await;
+    let fresh = get("/api/v1/services/kikora").await.unwrap();
+    assert!(fresh.header("age").is_none(), "fresh answers carry no Age");
+    // compared whole with what the registry answers from memory later
+    let kikora: Value = fresh.ok();
+
     cluster.down();
+    // reads of the catalogue answer from memory, saying how long it has gone unconfirmed
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for path in ["/api/v1/services", "/api/v1/services/kikora"] {
+        let started = Instant::now();
+        let res = get(path).await.expect("an answer");
+        assert!(started.elapsed() < Duration::from_millis(500), "{path}");
+        assert_eq!(res.status(), 200, "{path}");
+        let age: u64 = res.header("age").unwrap().parse().unwrap();
+        assert!((2..60).contains(&age), "{path}: Age {age}");
+        if path.ends_with("kikora") {
+            assert_eq!(res.json::<Value>(), kikora);
+        }
+    }
+    // what needs the database says so at once
+    let write = vendor
+        .patch(
+            "/api/v1/services/sykkeldyktig",
+            IfMatch::Any,
+            json!({"name": "Under utfall"}),
+        )
+        .await;
+    assert_eq!(write.status(), 503, "a write needs the database");
     for path in [
         "/readyz",
-        "/api/v1/services",
-        "/api/v1/services/kikora",
         "/api/v1/changes",
+        "/api/v1/services/kikora/history",
     ] {
         for _ in 0..3 {
             let started = Instant::now();
@@ -428,6 +506,18 @@ async fn a_postgresql_outage_gives_quick_503s_and_the_registry_recovers() {
         assert!(Instant::now() < deadline, "the registry did not recover");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let list: ServiceList = get("/api/v1/services").await.unwrap().ok();
+    let res = get("/api/v1/services").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while get("/api/v1/services")
+        .await
+        .unwrap()
+        .headers
+        .contains_key("age")
+    {
+        assert!(Instant::now() < deadline, "still marked old after recovery");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let list: ServiceList = res.ok();
     assert_eq!(list.items.len(), 5);
 }

@@ -7,7 +7,7 @@ use feide_registry::http::views::VendorView;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{spawn, spawn_with, Answer, Engine, TestApp};
+use crate::helpers::{spawn_with, Answer, Engine, TestApp};
 
 fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_feide-registry"))

@@ -143,7 +143,7 @@ async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
         required: Vec<String>,
         properties: std::collections::BTreeMap<String, Field>,
     }
-    let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let doc: Value = app.read("/openapi.json").await;
     let form: FormSchema =
         serde_json::from_value(doc["components"]["schemas"]["TokenRequest"].clone()).unwrap();
     assert_eq!(form.required, ["grant_type"]);

@@ -294,7 +294,7 @@ async fn bad_portfolio_requests_are_refused_with_problems(app: TestApp) {
 /// list: the paged walk (which stops after each page) agrees with the full filter-and-sort.
 async fn filtered_pages_add_up_to_the_whole_filtered_list(app: TestApp) {
     let catalogue = feide_registry::domain::generate::catalogue(GENERATED, 11);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     let top = format!("sub_processor={}", catalogue.sub_processors[0].id);
     for (filter, sort) in [
         ("outside_eea=true", "id"),
@@ -323,7 +323,7 @@ const GENERATED: usize = 300;
 
 async fn reports_over_a_generated_catalogue_count_every_service(app: TestApp) {
     let catalogue = feide_registry::domain::generate::catalogue(GENERATED, 7);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     let chosen: Vec<String> = catalogue
         .services
         .iter()
@@ -519,7 +519,40 @@ async fn repeated_requests_get_the_same_answer(app: TestApp) {
     assert_eq!(report.services.len(), 3, "{report:?}");
 }
 
+/// The portfolio report takes its body as the write endpoints take theirs: the same media types
+/// are refused with the same problem document, and the same spellings of JSON accepted.
+async fn the_portfolio_takes_json_as_the_writes_do(app: TestApp) {
+    let vendor = app.vendor("trygg-trafikk").await;
+    let post = |path: &'static str, ct: &'static str| {
+        Answer::of(
+            vendor
+                .request(Method::POST, path)
+                .header("Content-Type", ct)
+                .body(r#"{"services": ["kikora"]}"#),
+        )
+    };
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/jsonx",
+    ] {
+        let report = post("/api/v1/reports/portfolio", ct).await;
+        let write = post("/api/v1/services", ct).await;
+        assert_eq!(report.status(), 415, "{ct}");
+        assert_eq!(write.status(), 415, "{ct}");
+        // the very same document, field for field
+        assert_eq!(report.json::<Value>(), write.json::<Value>(), "{ct}");
+    }
+    let res = post(
+        "/api/v1/reports/portfolio",
+        "Application/JSON; charset=utf-8",
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
 on_both_engines!(
+    the_portfolio_takes_json_as_the_writes_do,
     repeated_requests_get_the_same_answer,
     kikora_and_sykkeldyktig_compared_side_by_side,
     glupus_and_learning_id_differ_in_what_they_receive,

@@ -71,6 +71,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 200);
+    app.caught_up(&b).await;
     let profile: ServiceProfile = b.read("/api/v1/services/sykkeldyktig").await;
     assert_eq!(profile.vendor.name, "Trygg Trafikk (nytt navn)");
 
@@ -78,6 +79,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     let doc = new_service_introducing("ny-prove", "nordic-hosting");
     let res = vendor.post("/api/v1/services", &doc).await;
     assert_eq!(res.status(), 201);
+    app.caught_up(&b).await;
     let users: SubProcessorView = b.read("/api/v1/sub-processors/nordic-hosting").await;
     assert_eq!(users.services[0].service.id, "ny-prove");
 
@@ -96,6 +98,7 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     assert!(res.status().is_success(), "{}", res.status());
 
     // B caught up from the change log for each of those writes, and never read everything
+    app.caught_up(&b).await;
     let (whole, caught_up) = snapshot_reads(&b).await;
     assert_eq!(whole, whole_at_start, "no whole read for logged writes");
     assert!(
@@ -114,13 +117,15 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
         )
         .unwrap();
     }
+    app.caught_up(&b).await;
     let glupus: ServiceProfile = b.read("/api/v1/services/glupus").await;
     assert_eq!(glupus.name, "Endret for hånd");
     assert_eq!(snapshot_reads(&b).await.0, whole + 1);
 
     // an import (the change log cannot name what it touched): B reads everything anew
     let generated = feide_registry::domain::generate::catalogue(12, 5);
-    feide_registry::app::import(&app.store, &generated, "test").expect("import");
+    app.import(&generated).await;
+    app.caught_up(&b).await;
 
     let caught_up = everything(&b).await;
     assert_eq!(snapshot_reads(&b).await.0, whole + 2, "the import");
@@ -166,7 +171,7 @@ async fn kept_renderings_stay_within_their_budget(engine: Engine) {
     let budget = 64 * 1024;
     let app = spawn_with(engine, |o| o.render_cache_bytes = budget).await;
     let catalogue = feide_registry::domain::generate::catalogue(300, 3);
-    feide_registry::app::import(&app.store, &catalogue, "generated").unwrap();
+    app.import(&catalogue).await;
     let read_all = || async {
         let mut seen = Vec::new();
         for s in &catalogue.services {

@@ -5,11 +5,12 @@ use std::net::TcpListener;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use feide_registry::app::{self, ServerOptions};
 use feide_registry::domain::auth::ClientRole;
+use feide_registry::domain::catalogue::Catalogue;
 use feide_registry::store::Store;
 
 use super::Actor;
@@ -145,6 +146,41 @@ impl TestApp {
     pub fn create_client(&self, role: ClientRole, vendor: Option<&str>) -> (String, String) {
         let c = app::create_client(&self.store, role, vendor, Some("test")).expect("client");
         (c.client_id, c.secret)
+    }
+
+    /// Imports `catalogue` straight into the database, as the `import` command run beside the
+    /// server does, and waits until the server answers from it.
+    pub async fn import(&self, catalogue: &Catalogue) {
+        app::import(&self.store, catalogue, "test").expect("import");
+        self.caught_up(&self.anonymous).await;
+    }
+
+    /// Waits until the registry `reader` speaks to answers from the database's latest commit: a
+    /// server hears of writes made elsewhere (another process, or straight into the database)
+    /// within a second, not at once.
+    pub async fn caught_up(&self, reader: &Actor) {
+        let target = feide_registry::store::catalogue_version(&mut self.store.conn().unwrap())
+            .unwrap()
+            .0;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let metrics = reader.get("/metrics").await;
+            let held: i64 = metrics
+                .text()
+                .lines()
+                .find_map(|l| l.strip_prefix("feide_registry_snapshot_version "))
+                .and_then(|n| n.parse().ok())
+                .expect("snapshot version metric");
+            if held >= target {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} holds version {held}, the database {target}",
+                reader.base()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// A second registry process on the same database with the same options, as behind a load

@@ -17,6 +17,7 @@ pub struct Token {
 #[derive(Debug, Deserialize)]
 pub struct OAuthError {
     pub error: String,
+    pub error_description: String,
 }
 
 /// `/healthz` and `/readyz`, `http::ops::Health`.

@@ -62,9 +62,9 @@ impl Facet {
     }
 }
 
-/// A fast non-cryptographic hash (the multiply-rotate of rustc's FxHasher) for counting: SipHash
-/// was half of a facet count's time in `perf`. The keys are catalogue values, not attacker-chosen
-/// per request, so flooding resistance is not needed here.
+/// A fast non-cryptographic hash (the multiply-rotate of rustc's FxHasher) for counting, where
+/// SipHash dominated. The keys are catalogue values, not attacker-chosen per request, so
+/// flooding resistance is not needed here.
 #[derive(Default)]
 struct FxHasher(u64);
 

@@ -2,12 +2,17 @@
 //! An import takes the agreements as they are (a missing justification is a fact worth a flag);
 //! a vendor's own write is held to more: every attribute justified, every transfer out of the
 //! EEA given a basis.
+//!
+//! `Document` is what the one write course (`http::write_course`) asks of each kind of entry;
+//! the rules themselves are the plain functions below it.
 
 use std::collections::HashSet;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::catalogue::{Service, SubProcessor, TransferMechanism, Vendor};
+use super::auth::{may, Actor, Target};
+use super::catalogue::{Service, Status, SubProcessor, TransferMechanism, Vendor};
 use super::ids::OrgNumber;
 use super::names::confusable_with;
 use super::patch::merge_patch;
@@ -15,6 +20,195 @@ use super::validate::{
     pointer_to, validate_service, validate_sub_processor, validate_vendor, FieldProblem,
 };
 use crate::catalogue::Snapshot;
+
+/// The kinds of catalogue entry that keep revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Service,
+    Vendor,
+    SubProcessor,
+}
+
+impl EntityKind {
+    /// The name in revisions, the change feed and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Service => "service",
+            EntityKind::Vendor => "vendor",
+            EntityKind::SubProcessor => "sub_processor",
+        }
+    }
+}
+
+/// Why an actor may not make a write (answered as 403).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+/// What a caller writes for one kind of entry: how it is read from a body, checked over the
+/// catalogue, and who may write it.
+pub trait Document: Sized {
+    /// The entry as the catalogue stores it.
+    type Entry: Clone + PartialEq + Serialize;
+    const KIND: EntityKind;
+
+    /// Reads the document from a JSON object; an error names what is wrong with its shape.
+    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem>;
+    fn entry(&self) -> &Self::Entry;
+    fn id(&self) -> &str;
+    /// Shared sub-processors the write introduces along with the entry.
+    fn introduces(&self) -> &[SubProcessor] {
+        &[]
+    }
+    /// The stored entry `id` and its revision.
+    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Self::Entry, i32)>;
+    /// Writes identifiers in their stored form (organisation numbers without spaces).
+    fn normalise(&mut self);
+    /// Every problem with writing this over the catalogue in `snap`; `path_id` is the id in the
+    /// URL (None when creating).
+    fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem>;
+    /// The document that retires `entry`, for a kind whose entries are kept when withdrawn
+    /// (municipalities' records of processing may still cite them); None for a kind that is
+    /// never retired.
+    fn retiring(entry: &Self::Entry) -> Option<Self>;
+    /// True when writing this would store `entry` again as it is.
+    fn changes_nothing(&self, entry: &Self::Entry) -> bool;
+    /// Whether `actor` may create entries of this kind at all, before any body is read.
+    fn may_create(actor: &Actor) -> Result<(), Refused>;
+    /// Whether `actor` may change the stored `entry`.
+    fn may_change(actor: &Actor, entry: &Self::Entry) -> Result<(), Refused>;
+    /// Whether `actor` may write this over `stored` (None when creating).
+    fn may_write(&self, actor: &Actor, stored: Option<&Self::Entry>) -> Result<(), Refused>;
+}
+
+/// Reads a document of kind `D` from a body, with the problems found in its texts (checked
+/// before parsing, so that they are listed with every other problem); when its shape is wrong,
+/// every problem found.
+pub fn read<D: Document>(
+    body: Map<String, Value>,
+) -> Result<(D, Vec<FieldProblem>), Vec<FieldProblem>> {
+    let mut problems = text_problems(&body);
+    match D::read(body) {
+        Ok(doc) => Ok((doc, problems)),
+        Err(p) => {
+            problems.push(p);
+            Err(problems)
+        }
+    }
+}
+
+fn only_own_entries(actor: &Actor) -> Refused {
+    Refused(format!(
+        "{} may change only its own vendor entry and services.",
+        actor.label()
+    ))
+}
+
+fn may_not(actor: &Actor, what: &str) -> Refused {
+    Refused(format!("{} may not {what}.", actor.label()))
+}
+
+impl Document for ServiceDocument {
+    type Entry = Service;
+    const KIND: EntityKind = EntityKind::Service;
+
+    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
+        service_document(body)
+    }
+    fn entry(&self) -> &Service {
+        &self.service
+    }
+    fn id(&self) -> &str {
+        &self.service.id
+    }
+    fn introduces(&self) -> &[SubProcessor] {
+        &self.new_sub_processors
+    }
+    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Service, i32)> {
+        snap.service(id).map(|r| (&r.service, r.stamp.revision))
+    }
+    fn normalise(&mut self) {
+        normalise_sub_processors(&mut self.new_sub_processors);
+    }
+    fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem> {
+        check_service(self, snap, path_id)
+    }
+    fn retiring(entry: &Service) -> Option<Self> {
+        let mut service = entry.clone();
+        service.status = Status::Retired;
+        Some(ServiceDocument {
+            service,
+            new_sub_processors: Vec::new(),
+        })
+    }
+    fn changes_nothing(&self, entry: &Service) -> bool {
+        self.service == *entry && self.new_sub_processors.is_empty()
+    }
+    fn may_create(_: &Actor) -> Result<(), Refused> {
+        // whose service it is, the document says (`may_write`)
+        Ok(())
+    }
+    fn may_change(actor: &Actor, entry: &Service) -> Result<(), Refused> {
+        may(actor, Target::ServiceOf(&entry.vendor))
+            .then_some(())
+            .ok_or_else(|| only_own_entries(actor))
+    }
+    fn may_write(&self, actor: &Actor, _: Option<&Service>) -> Result<(), Refused> {
+        may(actor, Target::ServiceOf(&self.service.vendor))
+            .then_some(())
+            .ok_or_else(|| only_own_entries(actor))
+    }
+}
+
+impl Document for Vendor {
+    type Entry = Vendor;
+    const KIND: EntityKind = EntityKind::Vendor;
+
+    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
+        vendor_document(body)
+    }
+    fn entry(&self) -> &Vendor {
+        self
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Vendor, i32)> {
+        snap.vendor(id).map(|r| (&r.vendor, r.stamp.revision))
+    }
+    fn normalise(&mut self) {
+        normalise_vendor(self);
+    }
+    fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem> {
+        check_vendor(self, snap, path_id)
+    }
+    fn retiring(_: &Vendor) -> Option<Self> {
+        None
+    }
+    fn changes_nothing(&self, entry: &Vendor) -> bool {
+        self == entry
+    }
+    fn may_create(actor: &Actor) -> Result<(), Refused> {
+        may(actor, Target::NewVendor)
+            .then_some(())
+            .ok_or_else(|| may_not(actor, "create vendors"))
+    }
+    fn may_change(actor: &Actor, entry: &Vendor) -> Result<(), Refused> {
+        may(actor, Target::Vendor(&entry.id))
+            .then_some(())
+            .ok_or_else(|| may_not(actor, "change another vendor's entry"))
+    }
+    fn may_write(&self, actor: &Actor, stored: Option<&Vendor>) -> Result<(), Refused> {
+        let renumbered = stored.is_some_and(|s| s.org_number != self.org_number);
+        if renumbered && !may(actor, Target::OrgNumber) {
+            return Err(may_not(
+                actor,
+                "set or change an organisation number (an administrator does, since it decides \
+                 which vendor an organisation's Maskinporten tokens act as)",
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// The member of a service document that creates shared sub-processors in the same call.
 pub const NEW_SUB_PROCESSORS: &str = "new_sub_processors";

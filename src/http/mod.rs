@@ -22,6 +22,7 @@ mod token;
 mod vendor_writes;
 mod vendors;
 pub mod views;
+mod write_course;
 
 use std::sync::Arc;
 

@@ -1,194 +1,30 @@
-//! Vendors' writes to their services: create, replace, merge-patch and retire. Each is
-//! authenticated, authorised by the domain rule, conditional on `If-Match`, validated as a whole,
-//! and stored in one transaction with its revision and audit event.
+//! Vendors' writes to their services: create, replace, merge-patch and retire, each through the
+//! one write course (`write_course`); this file says how a service is shown and documents the
+//! endpoints.
 
-use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::Value;
 
-use super::body::{check_if_match, read_body, require_json, require_merge_patch};
-use super::caller::{audited, event, record as record_event, Caller};
-use super::negotiate::etag;
+use super::caller::Caller;
 use super::services::not_found;
 use super::views::ServiceProfile;
-use super::{fresh_snapshot, parse_params, query_pairs, AppState};
+use super::write_course::{write, WriteKind, Written};
+use super::AppState;
 use crate::catalogue::Snapshot;
-use crate::domain::auth::{may, Actor, Target};
-use crate::domain::catalogue::Status;
-use crate::domain::validate::FieldProblem;
-use crate::domain::writes::{self, ServiceDocument};
+use crate::domain::writes::ServiceDocument;
 use crate::error::{AppError, Problem};
-use crate::store::changes::{Change, Expect};
-use crate::store::commit::commit_service;
 
-/// The representation `GET /api/v1/services/{id}` answers, whose ETag `If-Match` must carry.
-pub fn profile_bytes(
-    snap: &Snapshot,
-    id: &str,
-    kept: &crate::catalogue::RenderCache,
-) -> Result<Vec<u8>, AppError> {
-    let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
-    Ok(super::rendered::profile(record, snap, kept)?.bytes.to_vec())
-}
+impl Written for ServiceDocument {
+    const COLLECTION: &'static str = "/api/v1/services";
 
-/// Answers a write with the entry as it now is and its new ETag.
-pub fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> HttpResponse {
-    let mut res = HttpResponse::build(status);
-    res.insert_header((header::ETAG, etag(&bytes)));
-    if let Some(l) = location {
-        res.insert_header((header::LOCATION, l));
+    /// The profile `GET /api/v1/services/{id}` answers.
+    fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError> {
+        let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
+        Ok(
+            super::rendered::profile(record, snap, state.catalogue.renders())?
+                .bytes
+                .to_vec(),
+        )
     }
-    res.content_type("application/json").body(bytes)
-}
-
-/// The common course of a PUT or PATCH of an entry: audited, no query, the media type of the
-/// method, a JSON object body, and `apply` to it, retried under `If-Match: *`.
-pub async fn replace_or_patch<F, Fut>(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    actor: &Actor,
-    payload: web::Payload,
-    patch: bool,
-    apply: F,
-) -> Result<HttpResponse, AppError>
-where
-    F: Fn(serde_json::Map<String, Value>) -> Fut,
-    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
-{
-    audited(req, state, actor, async {
-        no_query(req)?;
-        if patch {
-            require_merge_patch(req)?;
-        } else {
-            require_json(req)?;
-        }
-        let body = object_body(state, payload).await?;
-        let _queued = state.entry_locks.lock(req.path()).await;
-        retrying(req, || apply(body.clone())).await
-    })
-    .await
-}
-
-/// With `If-Match: *` the caller asks for its change on whatever is current: a write that lost a
-/// race with another is applied again to the new state (never over it), a few times at most.
-/// With an ETag, the race is the caller's to see (412).
-pub async fn retrying<F, Fut>(req: &HttpRequest, mut attempt: F) -> Result<HttpResponse, AppError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
-{
-    let any = req
-        .headers()
-        .get(header::IF_MATCH)
-        .is_some_and(|v| v.as_bytes().trim_ascii() == b"*");
-    let mut tries = 0;
-    loop {
-        match attempt().await {
-            Err(AppError::PreconditionFailed(_)) if any && tries < 8 => tries += 1,
-            other => return other,
-        }
-    }
-}
-
-/// Refuses any query parameter: writes take none.
-pub fn no_query(req: &HttpRequest) -> Result<(), AppError> {
-    parse_params(&query_pairs(req)?, &[], &[], |_| ())
-}
-
-/// Reads a JSON object body: malformed JSON is a 400, the wrong shape a 422.
-pub async fn object_body(
-    state: &web::Data<AppState>,
-    payload: web::Payload,
-) -> Result<serde_json::Map<String, Value>, AppError> {
-    let body = read_body(
-        payload,
-        state.security.max_body,
-        state.security.body_timeout,
-    )
-    .await?;
-    writes::object(&body).map_err(|p| AppError::MalformedBody(vec![p]))
-}
-
-fn forbidden(actor: &Actor) -> AppError {
-    AppError::Forbidden(format!(
-        "{} may change only its own vendor entry and services.",
-        actor.label()
-    ))
-}
-
-/// The service document of a body, with the problems found in its texts (checked before
-/// parsing, so that they are listed with every other problem).
-fn document(
-    body: serde_json::Map<String, Value>,
-) -> Result<(ServiceDocument, Vec<FieldProblem>), AppError> {
-    let mut problems = writes::text_problems(&body);
-    match writes::service_document(body) {
-        Ok(mut doc) => {
-            writes::normalise_sub_processors(&mut doc.new_sub_processors);
-            Ok((doc, problems))
-        }
-        Err(p) => {
-            problems.push(p);
-            Err(AppError::Invalid(problems))
-        }
-    }
-}
-
-fn check(
-    doc: &ServiceDocument,
-    snap: &Snapshot,
-    path_id: Option<&str>,
-    mut problems: Vec<FieldProblem>,
-) -> Result<(), AppError> {
-    problems.extend(writes::check_service(doc, snap, path_id));
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(problems))
-    }
-}
-
-/// Stores the document and answers with the new profile.
-async fn store(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    actor: &Actor,
-    doc: ServiceDocument,
-    expect: Expect,
-    before: Option<Value>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let ev = event(req, Some(actor), status.as_u16(), None);
-    let (label, client, action) = (actor.label(), actor.client_id.clone(), ev.action.clone());
-    let daily_bytes = state.security.revision_budget(actor);
-    let db = state.store.clone();
-    let id = doc.service.id.clone();
-    web::block(move || -> Result<(), AppError> {
-        let change = Change {
-            actor: &label,
-            client_id: Some(&client),
-            action: &action,
-            before,
-            daily_bytes,
-        };
-        commit_service(
-            &mut *db.conn()?,
-            &doc.service,
-            &doc.new_sub_processors,
-            expect,
-            &change,
-            &ev,
-        )?;
-        Ok(())
-    })
-    .await??;
-    let snap = fresh_snapshot(state).await?;
-    let location = (status == StatusCode::CREATED).then(|| format!("/api/v1/services/{id}"));
-    Ok(written(
-        status,
-        profile_bytes(&snap, &id, state.catalogue.renders())?,
-        location,
-    ))
 }
 
 /// Create a service.
@@ -220,107 +56,7 @@ pub async fn create(
     Caller(actor): Caller,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        require_json(&req)?;
-        let (doc, text) = document(object_body(&state, payload).await?)?;
-        let snap = fresh_snapshot(&state).await?;
-        if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
-            return Err(forbidden(&actor));
-        }
-        check(&doc, &snap, None, text)?;
-        if snap.service(&doc.service.id).is_some() {
-            return Err(AppError::Conflict(format!(
-                "Service `{}` exists already: change it with PUT or PATCH.",
-                doc.service.id
-            )));
-        }
-        drop(snap);
-        store(
-            &req,
-            &state,
-            &actor,
-            doc,
-            Expect::New,
-            None,
-            StatusCode::CREATED,
-        )
-        .await
-    })
-    .await
-}
-
-/// The stored service `id`, if the actor may change it.
-fn owned<'a>(
-    snap: &'a Snapshot,
-    actor: &Actor,
-    id: &str,
-) -> Result<&'a crate::catalogue::ServiceRecord, AppError> {
-    let record = snap.service(id).ok_or_else(|| not_found("service", id))?;
-    if !may(actor, Target::ServiceOf(&record.service.vendor)) {
-        return Err(forbidden(actor));
-    }
-    Ok(record)
-}
-
-/// PUT (`patch` false) or PATCH of one service, through the common course of both.
-async fn write_service(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<String>,
-    payload: web::Payload,
-    patch: bool,
-) -> Result<HttpResponse, AppError> {
-    replace_or_patch(&req, &state, &actor, payload, patch, |body| {
-        change(
-            req.clone(),
-            state.clone(),
-            actor.clone(),
-            id.to_string(),
-            body,
-            patch,
-        )
-    })
-    .await
-}
-
-async fn change(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: String,
-    body: serde_json::Map<String, Value>,
-    patch: bool,
-) -> Result<HttpResponse, AppError> {
-    let snap = fresh_snapshot(&state).await?;
-    let record = owned(&snap, &actor, &id)?;
-    // The document's shape first: a malformed document is a 422 whatever the ETag.
-    let (doc, text) = document(if patch {
-        writes::patched(&record.service, body)
-    } else {
-        body
-    })?;
-    check_if_match(&req, &profile_bytes(&snap, &id, state.catalogue.renders())?)?;
-    if !may(&actor, Target::ServiceOf(&doc.service.vendor)) {
-        return Err(forbidden(&actor));
-    }
-    check(&doc, &snap, Some(&id), text)?;
-    if doc.service == record.service && doc.new_sub_processors.is_empty() {
-        // Nothing to change: no new revision, so the history shows only real changes.
-        record_event(&req, &state, Some(&actor), 200, "no change").await;
-        return Ok(written(
-            StatusCode::OK,
-            profile_bytes(&snap, &id, state.catalogue.renders())?,
-            None,
-        ));
-    }
-    let before = serde_json::to_value(&record.service).ok();
-    let expect = Expect::Revision(record.stamp.revision);
-    // Let go of the catalogue read before waiting for the write: writers queued on the database
-    // would otherwise each keep an older snapshot alive.
-    drop(snap);
-    store(&req, &state, &actor, doc, expect, before, StatusCode::OK).await
+    write::<ServiceDocument>(&req, &state, &actor, WriteKind::Create(payload)).await
 }
 
 /// Replace a service.
@@ -355,7 +91,8 @@ pub async fn replace(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    write_service(req, state, actor, id, payload, false).await
+    let kind = WriteKind::Replace(id.into_inner(), payload);
+    write::<ServiceDocument>(&req, &state, &actor, kind).await
 }
 
 /// Change part of a service (JSON Merge Patch, RFC 7396).
@@ -391,7 +128,8 @@ pub async fn patch(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    write_service(req, state, actor, id, payload, true).await
+    let kind = WriteKind::Patch(id.into_inner(), payload);
+    write::<ServiceDocument>(&req, &state, &actor, kind).await
 }
 
 /// Retire a service.
@@ -419,30 +157,8 @@ pub async fn retire(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    audited(&req, &state, &actor, async {
-        no_query(&req)?;
-        let snap = fresh_snapshot(&state).await?;
-        let record = owned(&snap, &actor, &id)?;
-        check_if_match(&req, &profile_bytes(&snap, &id, state.catalogue.renders())?)?;
-        if record.service.status == Status::Retired {
-            return Ok(written(
-                StatusCode::OK,
-                profile_bytes(&snap, &id, state.catalogue.renders())?,
-                None,
-            ));
-        }
-        let mut service = record.service.clone();
-        service.status = Status::Retired;
-        let doc = ServiceDocument {
-            service,
-            new_sub_processors: Vec::new(),
-        };
-        let before = serde_json::to_value(&record.service).ok();
-        let expect = Expect::Revision(record.stamp.revision);
-        drop(snap);
-        store(&req, &state, &actor, doc, expect, before, StatusCode::OK).await
-    })
-    .await
+    let kind = WriteKind::Retire(id.into_inner());
+    write::<ServiceDocument>(&req, &state, &actor, kind).await
 }
 
 /// The body of a service write: the service in the catalogue form, plus shared sub-processors

@@ -4,12 +4,10 @@
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::rows::enum_to_text;
 use super::schema::*;
-use super::write::{delete_children, insert_children};
 use super::{Db, StoreError};
-use crate::domain::catalogue::{Service, Vendor};
 use crate::domain::patch::diff;
+use crate::domain::writes::EntityKind;
 
 /// What the caller believes the stored revision is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +102,7 @@ pub struct RevisionRow {
 
 pub(super) fn record(
     db: &mut Db,
-    entity: &str,
+    kind: EntityKind,
     id: &str,
     revision: i32,
     change: &Change,
@@ -117,7 +115,7 @@ pub(super) fn record(
         within_budget(db, change.actor, diff_bytes, budget, at)?;
     }
     let row = NewRevision {
-        entity,
+        entity: kind.as_str(),
         entity_id: id,
         revision,
         at,
@@ -171,29 +169,45 @@ fn within_budget(
     Err(WriteError::OverBudget(u64::try_from(wait).unwrap_or(1)))
 }
 
-/// Bumps the revision of an existing row only if it is still `expected`: the check and the write
-/// are one statement, so two writers holding the same ETag cannot both succeed.
+/// An entry kept with revisions: its own row carries the revision, and the rest of the entry
+/// is written anew with each one.
+pub trait Stored: serde::Serialize {
+    const KIND: EntityKind;
+    /// The table of the entry's own row, which has `id`, `revision` and `updated_at`.
+    const TABLE: &'static str;
+    fn id(&self) -> &str;
+    /// Writes the entry's rows: a new row at revision 1 when `created`, else over the row that
+    /// `claim` raised to its next revision.
+    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError>;
+    /// What a unique index refusing the entry means, said for the caller (None: nothing the
+    /// caller chose can clash).
+    fn clash(&self) -> Option<String> {
+        None
+    }
+}
+
+#[derive(QueryableByName)]
+struct RevisionOf {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    revision: i32,
+}
+
+/// Raises the revision of an existing row only if it is still the one expected: the check and
+/// the write are one statement, so two writers holding the same ETag cannot both succeed.
+/// None when there is no row yet (and the caller may create one).
 fn claim(
     db: &mut Db,
-    table_is_service: bool,
+    table: &'static str,
     id: &str,
     expect: Expect,
     now: &str,
 ) -> Result<Option<i32>, WriteError> {
-    let current: Option<i32> = if table_is_service {
-        services::table
-            .find(id)
-            .select(services::revision)
-            .first(db)
-            .optional()?
-    } else {
-        vendors::table
-            .find(id)
-            .select(vendors::revision)
-            .first(db)
-            .optional()?
-    };
-    let Some(current) = current else {
+    use diesel::sql_types::{Integer, Text};
+    let current = diesel::sql_query(format!("SELECT revision FROM {table} WHERE id = $1"))
+        .bind::<Text, _>(id)
+        .get_result::<RevisionOf>(db)
+        .optional()?;
+    let Some(RevisionOf { revision: current }) = current else {
         return match expect {
             Expect::Revision(_) => Err(WriteError::NotFound),
             Expect::New | Expect::Any => Ok(None),
@@ -204,141 +218,34 @@ fn claim(
         Expect::Revision(r) => r,
         Expect::Any => current,
     };
-    let updated = if table_is_service {
-        diesel::update(
-            services::table
-                .filter(services::id.eq(id))
-                .filter(services::revision.eq(from)),
-        )
-        .set((
-            services::revision.eq(from + 1),
-            services::updated_at.eq(now),
-        ))
-        .execute(db)?
-    } else {
-        diesel::update(
-            vendors::table
-                .filter(vendors::id.eq(id))
-                .filter(vendors::revision.eq(from)),
-        )
-        .set((vendors::revision.eq(from + 1), vendors::updated_at.eq(now)))
-        .execute(db)?
-    };
+    let updated = diesel::sql_query(format!(
+        "UPDATE {table} SET revision = $1, updated_at = $2 WHERE id = $3 AND revision = $4"
+    ))
+    .bind::<Integer, _>(from + 1)
+    .bind::<Text, _>(now)
+    .bind::<Text, _>(id)
+    .bind::<Integer, _>(from)
+    .execute(db)?;
     if updated == 0 {
         return Err(WriteError::Stale);
     }
     Ok(Some(from + 1))
 }
 
-/// Stores the whole service and its revision row, in the caller's transaction or a new one.
-pub fn save_service(
+/// Stores the whole entry and its revision row, in the caller's transaction or a new one.
+pub fn save<E: Stored>(
     db: &mut Db,
-    s: &Service,
+    entry: &E,
     expect: Expect,
     change: &Change,
     now: &str,
 ) -> Result<Saved, WriteError> {
     db.transaction(|db| {
-        let claimed = claim(db, true, &s.id, expect, now)?;
-        let revision = match claimed {
-            Some(r) => {
-                diesel::update(services::table.find(&s.id))
-                    .set((
-                        services::vendor_id.eq(s.vendor.as_str()),
-                        services::name.eq(&s.name),
-                        services::description.eq(&s.description),
-                        services::website.eq(&s.website),
-                        services::status.eq(enum_to_text(&s.status)),
-                    ))
-                    .execute(db)?;
-                delete_children(db, &s.id)?;
-                r
-            }
-            None => {
-                let row = super::rows::ServiceRow {
-                    id: s.id.clone(),
-                    vendor_id: s.vendor.to_string(),
-                    name: s.name.clone(),
-                    description: s.description.clone(),
-                    website: s.website.clone(),
-                    status: enum_to_text(&s.status),
-                    revision: 1,
-                    created_at: now.to_owned(),
-                    updated_at: now.to_owned(),
-                };
-                diesel::insert_into(services::table)
-                    .values(&row)
-                    .execute(db)?;
-                1
-            }
-        };
-        insert_children(db, s)?;
-        let after = serde_json::to_value(s).unwrap_or_default();
-        record(db, "service", &s.id, revision, change, &after, now)?;
-        Ok(Saved {
-            revision,
-            created: claimed.is_none(),
-        })
-    })
-}
-
-/// Stores the vendor entry and its revision row.
-pub fn save_vendor(
-    db: &mut Db,
-    v: &Vendor,
-    expect: Expect,
-    change: &Change,
-    now: &str,
-) -> Result<Saved, WriteError> {
-    db.transaction(|db| {
-        let claimed = claim(db, false, &v.id, expect, now)?;
-        let contact = v
-            .contact
-            .clone()
-            .unwrap_or(crate::domain::catalogue::Contact {
-                name: None,
-                email: None,
-                phone: None,
-            });
-        let revision = match claimed {
-            Some(r) => {
-                diesel::update(vendors::table.find(&v.id))
-                    .set((
-                        vendors::name.eq(&v.name),
-                        vendors::org_number.eq(&v.org_number),
-                        vendors::country.eq(&v.country),
-                        vendors::address.eq(&v.address),
-                        vendors::contact_name.eq(&contact.name),
-                        vendors::contact_email.eq(&contact.email),
-                        vendors::contact_phone.eq(&contact.phone),
-                        vendors::website.eq(&v.website),
-                    ))
-                    .execute(db)?;
-                r
-            }
-            None => {
-                let row = super::rows::VendorRow {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    org_number: v.org_number.clone(),
-                    country: v.country.clone(),
-                    address: v.address.clone(),
-                    contact_name: contact.name,
-                    contact_email: contact.email,
-                    contact_phone: contact.phone,
-                    website: v.website.clone(),
-                    revision: 1,
-                    created_at: now.to_owned(),
-                    updated_at: now.to_owned(),
-                };
-                diesel::insert_into(vendors::table)
-                    .values(&row)
-                    .execute(db)?;
-                1
-            }
-        };
-        let after = serde_json::to_value(v).unwrap_or_default();
-        record(db, "vendor", &v.id, revision, change, &after, now)?;
+        let claimed = claim(db, E::TABLE, entry.id(), expect, now)?;
+        entry.write_rows(db, claimed.is_none(), now)?;
+        let revision = claimed.unwrap_or(1);
+        let after = serde_json::to_value(entry).unwrap_or_default();
+        record(db, E::KIND, entry.id(), revision, change, &after, now)?;
         Ok(Saved {
             revision,
             created: claimed.is_none(),

@@ -1,63 +1,53 @@
 //! A write as one transaction: the entry, the shared sub-processors it introduces, its revision
-//! row and its audit event all land together, or none of them does.
+//! row, its change-log row and its audit event all land together, or none of them does.
 
 use diesel::Connection;
 
 use super::changes::{
-    is_unique_violation, record, save_service, save_vendor, Change, Expect, Saved, WriteError,
+    is_unique_violation, record, save, Change, Expect, Saved, Stored, WriteError,
 };
 use super::clients::{audit, NewAuditEvent};
 use super::write::sub_processor_row;
 use super::{Db, Touched};
-use crate::domain::catalogue::{Service, SubProcessor, Vendor};
+use crate::domain::catalogue::SubProcessor;
+use crate::domain::writes::EntityKind;
 
-pub fn commit_service(
+/// Stores `entry` (and the sub-processors it `introduces`) over the revision `expect` names.
+pub fn commit<E: Stored>(
     db: &mut Db,
-    service: &Service,
-    new_sub_processors: &[SubProcessor],
+    entry: &E,
+    introduces: &[SubProcessor],
     expect: Expect,
     change: &Change,
     event: &NewAuditEvent,
 ) -> Result<Saved, WriteError> {
     db.transaction(|db| {
-        let touched: Vec<Touched> = new_sub_processors
+        let touched: Vec<Touched> = introduces
             .iter()
             .map(|s| Touched::SubProcessor(&s.id))
-            .chain([Touched::Service(&service.id)])
+            .chain([touched(E::KIND, entry.id())])
             .collect();
         super::bump_version(db, &touched)?;
-        for s in new_sub_processors {
+        for s in introduces {
             create_sub_processor(db, s, change, &event.at)?;
         }
-        let saved = save_service(db, service, expect, change, &event.at)?;
-        audit(db, event)?;
-        Ok(saved)
-    })
-}
-
-pub fn commit_vendor(
-    db: &mut Db,
-    vendor: &Vendor,
-    expect: Expect,
-    change: &Change,
-    event: &NewAuditEvent,
-) -> Result<Saved, WriteError> {
-    db.transaction(|db| {
-        super::bump_version(db, &[Touched::Vendor(&vendor.id)])?;
-        let saved = save_vendor(db, vendor, expect, change, &event.at).map_err(|e| {
-            if is_unique_violation(&e) {
-                // The only unique value besides the id (checked by `claim`).
-                WriteError::Clash(format!(
-                    "Organisation number {} belongs to another vendor.",
-                    vendor.org_number.as_deref().unwrap_or("")
-                ))
-            } else {
-                e
+        let saved = save(db, entry, expect, change, &event.at).map_err(|e| {
+            match entry.clash().filter(|_| is_unique_violation(&e)) {
+                Some(said) => WriteError::Clash(said),
+                None => e,
             }
         })?;
         audit(db, event)?;
         Ok(saved)
     })
+}
+
+fn touched(kind: EntityKind, id: &str) -> Touched<'_> {
+    match kind {
+        EntityKind::Service => Touched::Service(id),
+        EntityKind::Vendor => Touched::Vendor(id),
+        EntityKind::SubProcessor => Touched::SubProcessor(id),
+    }
 }
 
 /// A sub-processor a service write introduces: a plain INSERT, so that when two writers
@@ -88,5 +78,13 @@ fn create_sub_processor(
         ..*change
     };
     let after = serde_json::to_value(s).unwrap_or_default();
-    record(db, "sub_processor", &s.id, 1, &created, &after, now)
+    record(
+        db,
+        EntityKind::SubProcessor,
+        &s.id,
+        1,
+        &created,
+        &after,
+        now,
+    )
 }

@@ -1,4 +1,6 @@
 //! Row structs, one per table, fields in column order. API views are separate (`http::views`).
+//! Child rows write `None` as NULL rather than as the column's default (they have none), so
+//! that SQLite, which has no `DEFAULT` in a multi-row INSERT, takes many of them in one statement.
 
 use diesel::prelude::*;
 
@@ -99,7 +101,7 @@ pub struct TextRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = service_attributes)]
+#[diesel(table_name = service_attributes, treat_none_as_default_value = false)]
 pub struct ServiceAttributeRow {
     pub service_id: String,
     pub attribute_name: String,
@@ -108,7 +110,7 @@ pub struct ServiceAttributeRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = service_scopes)]
+#[diesel(table_name = service_scopes, treat_none_as_default_value = false)]
 pub struct ServiceScopeRow {
     pub service_id: String,
     pub scope: String,
@@ -117,7 +119,7 @@ pub struct ServiceScopeRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = service_locations)]
+#[diesel(table_name = service_locations, treat_none_as_default_value = false)]
 pub struct LocationRow {
     pub service_id: String,
     pub position: i32,
@@ -127,7 +129,7 @@ pub struct LocationRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = sub_processor_uses)]
+#[diesel(table_name = sub_processor_uses, treat_none_as_default_value = false)]
 pub struct UseRow {
     pub service_id: String,
     pub position: i32,
@@ -168,7 +170,7 @@ pub struct TermsRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = service_sources)]
+#[diesel(table_name = service_sources, treat_none_as_default_value = false)]
 pub struct SourceRow {
     pub service_id: String,
     pub position: i32,

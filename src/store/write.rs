@@ -1,14 +1,17 @@
-//! Writes the catalogue: an import upserts vendors, sub-processors and services by id, all in one
-//! transaction, so a failed import leaves nothing behind.
+//! Writes the catalogue's rows: an entry's own row and its child rows (`Stored`), and an import,
+//! which upserts vendors, sub-processors and services by id, each entry with an `import`
+//! revision, all in one transaction, so a failed import leaves nothing behind.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 
+use super::changes::{save, Change, Expect, Stored, WriteError};
 use super::rows::*;
 use super::schema::*;
 use super::{Db, StoreError};
-use crate::domain::catalogue::{Catalogue, Service, SubProcessor, Vendor};
+use crate::domain::catalogue::{Catalogue, Contact, Service, SubProcessor, Vendor};
 use crate::domain::ids::OrgNumber;
+use crate::domain::writes::EntityKind;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportSummary {
@@ -35,7 +38,11 @@ pub fn import_catalogue(
         let mut summary = ImportSummary::default();
         let now = fmt_time(now);
         for v in &catalogue.vendors {
-            if upsert_vendor(db, v, &now)? {
+            let v = Vendor {
+                org_number: normalised_org(&v.org_number),
+                ..v.clone()
+            };
+            if imported(db, &v, &now)? {
                 summary.vendors_created += 1;
             } else {
                 summary.vendors_updated += 1;
@@ -46,7 +53,7 @@ pub fn import_catalogue(
             summary.sub_processors += 1;
         }
         for s in &catalogue.services {
-            if upsert_service(db, s, &now)? {
+            if imported(db, s, &now)? {
                 summary.services_created += 1;
             } else {
                 summary.services_updated += 1;
@@ -62,49 +69,6 @@ fn normalised_org(n: &Option<String>) -> Option<String> {
             .map(|o| o.as_str().to_owned())
             .unwrap_or_else(|_| s.to_owned())
     })
-}
-
-/// Returns true when the vendor was created.
-fn upsert_vendor(db: &mut Db, v: &Vendor, now: &str) -> Result<bool, StoreError> {
-    let existing: Option<(i32, String)> = vendors::table
-        .find(&v.id)
-        .select((vendors::revision, vendors::created_at))
-        .first(db)
-        .optional()?;
-    let contact = v
-        .contact
-        .clone()
-        .unwrap_or(crate::domain::catalogue::Contact {
-            name: None,
-            email: None,
-            phone: None,
-        });
-    let row = VendorRow {
-        id: v.id.clone(),
-        name: v.name.clone(),
-        org_number: normalised_org(&v.org_number),
-        country: v.country.clone(),
-        address: v.address.clone(),
-        contact_name: contact.name,
-        contact_email: contact.email,
-        contact_phone: contact.phone,
-        website: v.website.clone(),
-        revision: existing.as_ref().map_or(1, |(r, _)| r + 1),
-        created_at: existing
-            .as_ref()
-            .map_or_else(|| now.to_owned(), |(_, c)| c.clone()),
-        updated_at: now.to_owned(),
-    };
-    if existing.is_some() {
-        diesel::update(vendors::table.find(&v.id))
-            .set(&row)
-            .execute(db)?;
-    } else {
-        diesel::insert_into(vendors::table)
-            .values(&row)
-            .execute(db)?;
-    }
-    Ok(existing.is_none())
 }
 
 pub fn sub_processor_row(s: &SubProcessor, now: &str) -> SubProcessorRow {
@@ -140,9 +104,9 @@ pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<
     Ok(())
 }
 
-/// Creates or replaces the service, recording an `import` revision. Returns true when created.
-fn upsert_service(db: &mut Db, s: &Service, now: &str) -> Result<bool, StoreError> {
-    use super::changes::{save_service, Change, Expect, WriteError};
+/// Creates or replaces an entry, recording an `import` revision as any write records its own.
+/// Returns true when created.
+fn imported<E: Stored>(db: &mut Db, entry: &E, now: &str) -> Result<bool, StoreError> {
     let change = Change {
         actor: "import",
         client_id: None,
@@ -150,10 +114,110 @@ fn upsert_service(db: &mut Db, s: &Service, now: &str) -> Result<bool, StoreErro
         before: None,
         daily_bytes: None,
     };
-    match save_service(db, s, Expect::Any, &change, now) {
+    match save(db, entry, Expect::Any, &change, now) {
         Ok(saved) => Ok(saved.created),
         Err(WriteError::Store(e)) => Err(e),
         Err(other) => Err(StoreError::Corrupt(other.to_string())),
+    }
+}
+
+impl Stored for Service {
+    const KIND: EntityKind = EntityKind::Service;
+    const TABLE: &'static str = "services";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError> {
+        let s = self;
+        if created {
+            let row = ServiceRow {
+                id: s.id.clone(),
+                vendor_id: s.vendor.to_string(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                website: s.website.clone(),
+                status: enum_to_text(&s.status),
+                revision: 1,
+                created_at: now.to_owned(),
+                updated_at: now.to_owned(),
+            };
+            diesel::insert_into(services::table)
+                .values(&row)
+                .execute(db)?;
+        } else {
+            diesel::update(services::table.find(&s.id))
+                .set((
+                    services::vendor_id.eq(s.vendor.as_str()),
+                    services::name.eq(&s.name),
+                    services::description.eq(&s.description),
+                    services::website.eq(&s.website),
+                    services::status.eq(enum_to_text(&s.status)),
+                ))
+                .execute(db)?;
+            delete_children(db, &s.id)?;
+        }
+        insert_children(db, s)
+    }
+}
+
+impl Stored for Vendor {
+    const KIND: EntityKind = EntityKind::Vendor;
+    const TABLE: &'static str = "vendors";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError> {
+        let v = self;
+        let contact = v.contact.clone().unwrap_or(Contact {
+            name: None,
+            email: None,
+            phone: None,
+        });
+        if created {
+            let row = VendorRow {
+                id: v.id.clone(),
+                name: v.name.clone(),
+                org_number: v.org_number.clone(),
+                country: v.country.clone(),
+                address: v.address.clone(),
+                contact_name: contact.name,
+                contact_email: contact.email,
+                contact_phone: contact.phone,
+                website: v.website.clone(),
+                revision: 1,
+                created_at: now.to_owned(),
+                updated_at: now.to_owned(),
+            };
+            diesel::insert_into(vendors::table)
+                .values(&row)
+                .execute(db)?;
+        } else {
+            diesel::update(vendors::table.find(&v.id))
+                .set((
+                    vendors::name.eq(&v.name),
+                    vendors::org_number.eq(&v.org_number),
+                    vendors::country.eq(&v.country),
+                    vendors::address.eq(&v.address),
+                    vendors::contact_name.eq(&contact.name),
+                    vendors::contact_email.eq(&contact.email),
+                    vendors::contact_phone.eq(&contact.phone),
+                    vendors::website.eq(&v.website),
+                ))
+                .execute(db)?;
+        }
+        Ok(())
+    }
+
+    fn clash(&self) -> Option<String> {
+        // The only unique value besides the id (which `claim` checks).
+        Some(format!(
+            "Organisation number {} belongs to another vendor.",
+            self.org_number.as_deref().unwrap_or("")
+        ))
     }
 }
 
@@ -180,6 +244,56 @@ fn pos(i: usize) -> i32 {
     i32::try_from(i).unwrap_or(i32::MAX)
 }
 
+/// How many values one statement may bind: SQLite's default limit (PostgreSQL's is higher).
+const MAX_BINDS: usize = 32_766;
+
+/// A child row written many to a statement: `COLUMNS` values each.
+trait Batched {
+    const COLUMNS: usize;
+}
+
+/// Inserts `rows` into `$table` with as few statements as the bind limit allows (one for any
+/// list a service has in practice), instead of one statement a row. Each engine runs it on its
+/// own connection type: diesel's `MultiConnection` has no multi-row INSERT for SQLite.
+macro_rules! insert_batched {
+    ($db:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        for chunk in rows.chunks(rows_per_statement(&rows)) {
+            let insert = diesel::insert_into($table).values(chunk);
+            match &mut *$db {
+                Db::Sqlite(c) => insert.execute(c)?,
+                Db::Postgres(c) => insert.execute(c)?,
+            };
+        }
+    }};
+}
+
+fn rows_per_statement<R: Batched>(_: &[R]) -> usize {
+    MAX_BINDS / R::COLUMNS
+}
+
+impl Batched for TextRow {
+    const COLUMNS: usize = 4;
+}
+impl Batched for ServiceAttributeRow {
+    const COLUMNS: usize = 4;
+}
+impl Batched for ServiceScopeRow {
+    const COLUMNS: usize = 4;
+}
+impl Batched for LocationRow {
+    const COLUMNS: usize = 5;
+}
+impl Batched for UseRow {
+    const COLUMNS: usize = 5;
+}
+impl Batched for UseLocationRow {
+    const COLUMNS: usize = 5;
+}
+impl Batched for SourceRow {
+    const COLUMNS: usize = 8;
+}
+
 pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError> {
     let id = &s.id;
     let texts = s
@@ -199,75 +313,83 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
                 .enumerate()
                 .map(|(i, t)| ("personal_data", i, t.to_string())),
         );
-    for (kind, i, text) in texts {
-        let row = TextRow {
+    let texts: Vec<TextRow> = texts
+        .map(|(kind, i, text)| TextRow {
             service_id: id.clone(),
             kind: kind.to_owned(),
             position: pos(i),
             text,
-        };
-        diesel::insert_into(service_texts::table)
-            .values(&row)
-            .execute(db)?;
-    }
-    for (i, a) in s.attributes.iter().enumerate() {
-        let row = ServiceAttributeRow {
+        })
+        .collect();
+    insert_batched!(db, service_texts::table, texts);
+    let attributes: Vec<ServiceAttributeRow> = s
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| ServiceAttributeRow {
             service_id: id.clone(),
             attribute_name: a.name.to_string(),
             position: pos(i),
             justification: a.justification.as_deref().map(str::to_owned),
-        };
-        diesel::insert_into(service_attributes::table)
-            .values(&row)
-            .execute(db)?;
-    }
-    for (i, sc) in s.oidc_scopes.iter().enumerate() {
-        let row = ServiceScopeRow {
+        })
+        .collect();
+    insert_batched!(db, service_attributes::table, attributes);
+    let scopes: Vec<ServiceScopeRow> = s
+        .oidc_scopes
+        .iter()
+        .enumerate()
+        .map(|(i, sc)| ServiceScopeRow {
             service_id: id.clone(),
             scope: sc.scope.to_string(),
             position: pos(i),
             justification: sc.justification.as_deref().map(str::to_owned),
-        };
-        diesel::insert_into(service_scopes::table)
-            .values(&row)
-            .execute(db)?;
-    }
-    for (i, l) in s.locations.iter().enumerate() {
-        let row = LocationRow {
+        })
+        .collect();
+    insert_batched!(db, service_scopes::table, scopes);
+    let locations: Vec<LocationRow> = s
+        .locations
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LocationRow {
             service_id: id.clone(),
             position: pos(i),
             country: l.country.to_string(),
             role: enum_to_text(&l.role),
             facility: l.facility.as_deref().map(str::to_owned),
-        };
-        diesel::insert_into(service_locations::table)
-            .values(&row)
-            .execute(db)?;
-    }
-    for (i, u) in s.sub_processors.iter().enumerate() {
-        let row = UseRow {
+        })
+        .collect();
+    insert_batched!(db, service_locations::table, locations);
+    let uses: Vec<UseRow> = s
+        .sub_processors
+        .iter()
+        .enumerate()
+        .map(|(i, u)| UseRow {
             service_id: id.clone(),
             position: pos(i),
             sub_processor_id: u.id.to_string(),
             purpose: u.purpose.as_deref().map(str::to_owned),
             transfer_mechanism: enum_to_text(&u.transfer_mechanism),
-        };
-        diesel::insert_into(sub_processor_uses::table)
-            .values(&row)
-            .execute(db)?;
-        for (k, l) in u.locations.iter().enumerate() {
-            let row = UseLocationRow {
-                service_id: id.clone(),
-                use_position: pos(i),
-                position: pos(k),
-                country: l.country.to_string(),
-                role: enum_to_text(&l.role),
-            };
-            diesel::insert_into(sub_processor_use_locations::table)
-                .values(&row)
-                .execute(db)?;
-        }
-    }
+        })
+        .collect();
+    insert_batched!(db, sub_processor_uses::table, uses);
+    let use_locations: Vec<UseLocationRow> = s
+        .sub_processors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| {
+            u.locations
+                .iter()
+                .enumerate()
+                .map(move |(k, l)| UseLocationRow {
+                    service_id: id.clone(),
+                    use_position: pos(i),
+                    position: pos(k),
+                    country: l.country.to_string(),
+                    role: enum_to_text(&l.role),
+                })
+        })
+        .collect();
+    insert_batched!(db, sub_processor_use_locations::table, use_locations);
     let t = &s.terms;
     let row = TermsRow {
         service_id: id.clone(),
@@ -290,8 +412,11 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
     diesel::insert_into(service_terms::table)
         .values(&row)
         .execute(db)?;
-    for (i, src) in s.sources.iter().enumerate() {
-        let row = SourceRow {
+    let sources: Vec<SourceRow> = s
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, src)| SourceRow {
             service_id: id.clone(),
             position: pos(i),
             title: src.title.clone(),
@@ -300,11 +425,9 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
             document: src.document.clone(),
             controller: src.controller.clone(),
             controller_org_number: normalised_org(&src.controller_org_number),
-        };
-        diesel::insert_into(service_sources::table)
-            .values(&row)
-            .execute(db)?;
-    }
+        })
+        .collect();
+    insert_batched!(db, service_sources::table, sources);
     Ok(())
 }
 
@@ -312,4 +435,120 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
 pub fn is_empty(db: &mut Db) -> Result<bool, StoreError> {
     Ok(services::table.count().get_result::<i64>(db)? == 0
         && vendors::table.count().get_result::<i64>(db)? == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each child row binds as many values as `COLUMNS` says, so a chunk stays within the limit.
+    #[test]
+    fn batched_rows_bind_as_many_values_as_they_say() {
+        fn sql<T, R>(table: T, rows: R) -> String
+        where
+            T: diesel::Table,
+            R: diesel::Insertable<T>,
+            diesel::query_builder::InsertStatement<T, R::Values>:
+                diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>,
+        {
+            let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(
+                &diesel::insert_into(table).values(rows),
+            )
+            .to_string();
+            sql.split("-- binds").next().unwrap_or("").to_owned()
+        }
+        fn binds<T, R>(table: T, rows: R) -> usize
+        where
+            T: diesel::Table,
+            R: diesel::Insertable<T>,
+            diesel::query_builder::InsertStatement<T, R::Values>:
+                diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite>,
+        {
+            sql(table, rows).matches('?').count()
+        }
+        let text = || TextRow {
+            service_id: "s".into(),
+            kind: "purpose".into(),
+            position: 0,
+            text: "t".into(),
+        };
+        assert_eq!(binds(service_texts::table, text()), TextRow::COLUMNS);
+        let attribute = |position| ServiceAttributeRow {
+            service_id: "s".into(),
+            attribute_name: "cn".into(),
+            position,
+            justification: None,
+        };
+        assert_eq!(
+            binds(service_attributes::table, attribute(0)),
+            ServiceAttributeRow::COLUMNS
+        );
+        let scope = ServiceScopeRow {
+            service_id: "s".into(),
+            scope: "openid".into(),
+            position: 0,
+            justification: None,
+        };
+        assert_eq!(
+            binds(service_scopes::table, scope),
+            ServiceScopeRow::COLUMNS
+        );
+        let location = LocationRow {
+            service_id: "s".into(),
+            position: 0,
+            country: "NO".into(),
+            role: "storage".into(),
+            facility: None,
+        };
+        assert_eq!(
+            binds(service_locations::table, location),
+            LocationRow::COLUMNS
+        );
+        let using = UseRow {
+            service_id: "s".into(),
+            position: 0,
+            sub_processor_id: "x".into(),
+            purpose: None,
+            transfer_mechanism: "eea".into(),
+        };
+        assert_eq!(binds(sub_processor_uses::table, using), UseRow::COLUMNS);
+        let use_location = UseLocationRow {
+            service_id: "s".into(),
+            use_position: 0,
+            position: 0,
+            country: "NO".into(),
+            role: "storage".into(),
+        };
+        assert_eq!(
+            binds(sub_processor_use_locations::table, use_location),
+            UseLocationRow::COLUMNS
+        );
+        let source = SourceRow {
+            service_id: "s".into(),
+            position: 0,
+            title: "t".into(),
+            date: None,
+            url: None,
+            document: None,
+            controller: None,
+            controller_org_number: None,
+        };
+        assert_eq!(binds(service_sources::table, source), SourceRow::COLUMNS);
+        // many rows are one statement, also on SQLite when some of their values are NULL
+        let many: Vec<_> = (0..3).map(attribute).collect();
+        let statement = diesel::debug_query::<diesel::sqlite::Sqlite, _>(
+            &diesel::insert_into(service_attributes::table).values(&many),
+        )
+        .to_string();
+        assert_eq!(statement.matches("INSERT").count(), 1, "{statement}");
+        assert_eq!(
+            statement
+                .split("-- binds")
+                .next()
+                .unwrap_or("")
+                .matches('?')
+                .count(),
+            3 * ServiceAttributeRow::COLUMNS
+        );
+    }
 }

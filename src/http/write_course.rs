@@ -1,0 +1,276 @@
+//! The one course of every write of a catalogue entry, whatever its kind (`Written`, a
+//! `Document` the registry can show) and whatever it asks (`WriteKind`): rate-limited and
+//! audited, its body read and parsed, queued behind other writes of the same entry in this
+//! process, authorised, conditional on `If-Match`, checked as a whole, and stored in one
+//! transaction with its revision, its audit event and its change-log row.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{Map, Value};
+
+use super::body::{check_if_match, read_body, require_json, require_merge_patch};
+use super::caller::{audited, event, record as record_event};
+use super::entry_locks::EntryKey;
+use super::negotiate::etag;
+use super::services::not_found;
+use super::{fresh_snapshot, parse_params, query_pairs, AppState};
+use crate::catalogue::Snapshot;
+use crate::domain::auth::Actor;
+use crate::domain::writes::{self, Document, Refused};
+use crate::error::AppError;
+use crate::store::changes::{Change, Expect, Stored};
+use crate::store::commit::commit;
+
+/// A document the registry stores and shows: what the course needs besides the domain's rules.
+pub trait Written: Document<Entry: Stored> + Send + 'static {
+    /// The collection's path; an entry is at `{COLLECTION}/{id}`.
+    const COLLECTION: &'static str;
+    /// The representation `GET {COLLECTION}/{id}` answers, whose ETag `If-Match` must carry.
+    fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError>;
+}
+
+/// What a write asks, with its body (`B`: the payload as it arrives, then the JSON object read
+/// from it).
+pub enum WriteKind<B> {
+    /// POST to the collection: the body is the new entry.
+    Create(B),
+    /// PUT: the body is the whole entry `id`.
+    Replace(String, B),
+    /// PATCH: the body is a JSON Merge Patch (RFC 7396) of entry `id`.
+    Patch(String, B),
+    /// DELETE: entry `id` is withdrawn and kept, with its history.
+    Retire(String),
+}
+
+impl<B> WriteKind<B> {
+    /// The id in the URL (None when creating).
+    fn path_id(&self) -> Option<&str> {
+        match self {
+            WriteKind::Create(_) => None,
+            WriteKind::Replace(id, _) | WriteKind::Patch(id, _) | WriteKind::Retire(id) => Some(id),
+        }
+    }
+}
+
+/// Runs write `kind` of an entry of kind `D` for `actor`.
+pub async fn write<D: Written>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    kind: WriteKind<web::Payload>,
+) -> Result<HttpResponse, AppError> {
+    audited(req, state, actor, async {
+        no_query(req)?;
+        if let WriteKind::Create(_) = kind {
+            D::may_create(actor).map_err(forbidden)?;
+        }
+        let asked = match kind {
+            WriteKind::Create(payload) => {
+                require_json(req)?;
+                WriteKind::Create(object_body(state, payload).await?)
+            }
+            WriteKind::Replace(id, payload) => {
+                require_json(req)?;
+                WriteKind::Replace(id, object_body(state, payload).await?)
+            }
+            WriteKind::Patch(id, payload) => {
+                require_merge_patch(req)?;
+                WriteKind::Patch(id, object_body(state, payload).await?)
+            }
+            WriteKind::Retire(id) => WriteKind::Retire(id),
+        };
+        let entry = match &asked {
+            WriteKind::Create(body) => body.get("id").and_then(Value::as_str),
+            other => other.path_id(),
+        };
+        let _queued = match entry.and_then(|id| EntryKey::new(D::KIND, id)) {
+            Some(key) => Some(state.entry_locks.lock(key).await),
+            // no entry can have this id: the write is refused below without storing anything
+            None => None,
+        };
+        retrying(req, || attempt::<D>(req, state, actor, &asked)).await
+    })
+    .await
+}
+
+/// With `If-Match: *` the caller asks for its change on whatever is current: a write that lost a
+/// race with another (in another process) is applied again to the new state (never over it), a
+/// few times at most. With an ETag, the race is the caller's to see (412).
+async fn retrying<F, Fut>(req: &HttpRequest, mut attempt: F) -> Result<HttpResponse, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    let any = req
+        .headers()
+        .get(header::IF_MATCH)
+        .is_some_and(|v| v.as_bytes().trim_ascii() == b"*");
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(AppError::PreconditionFailed(_)) if any && tries < 8 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+/// One attempt of the write over the catalogue as it is now.
+async fn attempt<D: Written>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    asked: &WriteKind<Map<String, Value>>,
+) -> Result<HttpResponse, AppError> {
+    let snap = fresh_snapshot(state).await?;
+    let path_id = asked.path_id();
+    let stored = match path_id {
+        None => None,
+        Some(id) => {
+            let found = D::stored(&snap, id).ok_or_else(|| not_found(D::KIND.as_str(), id))?;
+            D::may_change(actor, found.0).map_err(forbidden)?;
+            Some(found)
+        }
+    };
+    let entry = stored.map(|(e, _)| e);
+    // The document's shape first: a malformed document is a 422 whatever the ETag. A retirement
+    // sends no document: the entry it keeps was checked when it was written.
+    let (mut doc, mut problems) = match asked {
+        WriteKind::Create(body) | WriteKind::Replace(_, body) => read::<D>(body.clone())?,
+        WriteKind::Patch(_, patch) => read::<D>(writes::patched(&entry, patch.clone()))?,
+        WriteKind::Retire(_) => {
+            let retired = entry.and_then(D::retiring).ok_or_else(|| {
+                AppError::Internal(format!("a {} is not retired", D::KIND.as_str()))
+            })?;
+            (retired, Vec::new())
+        }
+    };
+    doc.normalise();
+    if let Some(id) = path_id {
+        check_if_match(req, &D::view(&snap, id, state)?)?;
+    }
+    doc.may_write(actor, entry).map_err(forbidden)?;
+    if !matches!(asked, WriteKind::Retire(_)) {
+        problems.extend(doc.problems(&snap, path_id));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let status = match (asked, entry) {
+        (WriteKind::Create(_), _) => {
+            if D::stored(&snap, doc.id()).is_some() {
+                return Err(AppError::Conflict(format!(
+                    "{} `{}` exists already: change it with PUT or PATCH.",
+                    capitalised(D::KIND.as_str()),
+                    doc.id()
+                )));
+            }
+            StatusCode::CREATED
+        }
+        (_, Some(entry)) if doc.changes_nothing(entry) => {
+            // Nothing to change: no new revision, so the history shows only real changes.
+            record_event(req, state, Some(actor), 200, "no change").await;
+            return Ok(written(
+                StatusCode::OK,
+                D::view(&snap, doc.id(), state)?,
+                None,
+            ));
+        }
+        _ => StatusCode::OK,
+    };
+    let before = entry.and_then(|e| serde_json::to_value(e).ok());
+    let expect = stored.map_or(Expect::New, |(_, revision)| Expect::Revision(revision));
+    // Let go of the catalogue read before waiting for the write: writers queued on the database
+    // would otherwise each keep an older snapshot alive.
+    drop(snap);
+    store(req, state, actor, doc, expect, before, status).await
+}
+
+/// Stores the document with its revision, audit event and change-log row, and answers with the
+/// entry as it now is.
+async fn store<D: Written>(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &Actor,
+    doc: D,
+    expect: Expect,
+    before: Option<Value>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let ev = event(req, Some(actor), status.as_u16(), None);
+    let (label, client, action) = (actor.label(), actor.client_id.clone(), ev.action.clone());
+    let daily_bytes = state.security.revision_budget(actor);
+    let db = state.store.clone();
+    let id = doc.id().to_owned();
+    web::block(move || -> Result<(), AppError> {
+        let change = Change {
+            actor: &label,
+            client_id: Some(&client),
+            action: &action,
+            before,
+            daily_bytes,
+        };
+        let introduces = doc.introduces();
+        commit(
+            &mut *db.conn()?,
+            doc.entry(),
+            introduces,
+            expect,
+            &change,
+            &ev,
+        )?;
+        Ok(())
+    })
+    .await??;
+    let snap = fresh_snapshot(state).await?;
+    let location = (status == StatusCode::CREATED).then(|| format!("{}/{id}", D::COLLECTION));
+    Ok(written(status, D::view(&snap, &id, state)?, location))
+}
+
+/// A document of kind `D` from a body, with the problems of its texts; 422 when its shape is
+/// wrong.
+fn read<D: Document>(
+    body: Map<String, Value>,
+) -> Result<(D, Vec<crate::domain::validate::FieldProblem>), AppError> {
+    writes::read::<D>(body).map_err(AppError::Invalid)
+}
+
+fn forbidden(refused: Refused) -> AppError {
+    AppError::Forbidden(refused.0)
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Answers a write with the entry as it now is and its new ETag.
+fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::ETAG, etag(&bytes)));
+    if let Some(l) = location {
+        res.insert_header((header::LOCATION, l));
+    }
+    res.content_type("application/json").body(bytes)
+}
+
+/// Refuses any query parameter: writes take none.
+fn no_query(req: &HttpRequest) -> Result<(), AppError> {
+    parse_params(&query_pairs(req)?, &[], &[], |_| ())
+}
+
+/// Reads a JSON object body: malformed JSON is a 400, the wrong shape a 422.
+async fn object_body(
+    state: &web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<Map<String, Value>, AppError> {
+    let body = read_body(
+        payload,
+        state.security.max_body,
+        state.security.body_timeout,
+    )
+    .await?;
+    writes::object(&body).map_err(|p| AppError::MalformedBody(vec![p]))
+}

@@ -649,6 +649,260 @@ async fn a_token_request_names_what_is_wrong_with_its_form(app: TestApp) {
     assert_eq!(send(unknown).await.status(), 200);
 }
 
+/// What a write that came second is told when it queued behind the first: its ETag no longer
+/// matches (not that the database caught two writes in flight at once).
+const READ_AGAIN: &str = "The resource has changed since you read it";
+
+/// Of writes sent at once with the same ETag, one succeeded and every other was refused with 412,
+/// told to read the entry again; the index of the one that succeeded.
+fn one_won_the_rest_read_again(round: usize, answers: &[Answer]) -> usize {
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    let won: Vec<usize> = (0..answers.len()).filter(|&i| statuses[i] == 200).collect();
+    assert_eq!(won.len(), 1, "round {round}: {statuses:?}");
+    for answer in answers.iter().filter(|a| a.status() != 200) {
+        assert_eq!(answer.status(), 412, "round {round}: {}", answer.text());
+        let problem = answer.problem();
+        assert!(
+            problem.detail.starts_with(READ_AGAIN),
+            "round {round}: a write was not queued behind the one before it: {problem:?}"
+        );
+    }
+    won[0]
+}
+
+/// `/api/v1/services/sykk%65ldyktig` is `sykkeldyktig`: writes through either spelling queue
+/// behind each other, so of several sent at once with the same ETag, all but the first find the
+/// ETag stale.
+async fn two_spellings_of_one_entry_queue_behind_each_other(app: TestApp) {
+    let vendor = app.vendor("trygg-trafikk").await;
+    let spellings = [SERVICE, "/api/v1/services/sykk%65ldyktig"];
+    let start: ServiceProfile = app.read(SERVICE).await;
+    let rounds = 10;
+    for round in 0..rounds {
+        let etag = app.etag(SERVICE).await;
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (vendor, etag) = (vendor.clone(), etag.clone());
+                let description = format!("Runde {round}, skriver {w}");
+                tokio::spawn(async move {
+                    let change = json!({ "description": description });
+                    (
+                        vendor.patch(spellings[w % 2], &etag, change).await,
+                        description,
+                    )
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        let mut descriptions = Vec::new();
+        for writer in writers {
+            let (answer, description) = writer.await.unwrap();
+            answers.push(answer);
+            descriptions.push(description);
+        }
+        let won = one_won_the_rest_read_again(round, &answers);
+        let now: ServiceProfile = app.read(SERVICE).await;
+        assert_eq!(
+            now.description.as_ref(),
+            Some(&descriptions[won]),
+            "round {round}"
+        );
+    }
+    // a PUT through one spelling against a PATCH through the other
+    let etag = app.etag(SERVICE).await;
+    let mut replacement = current_form(&app, "sykkeldyktig");
+    replacement["description"] = json!("Erstattet");
+    let (put, patch) = tokio::join!(
+        vendor.put(spellings[1], &etag, &replacement),
+        vendor.patch(spellings[0], &etag, json!({"description": "Endret"})),
+    );
+    let won = one_won_the_rest_read_again(rounds, &[put, patch]);
+    let end: ServiceProfile = app.read(SERVICE).await;
+    assert_eq!(
+        end.description.as_deref(),
+        Some(["Erstattet", "Endret"][won])
+    );
+    assert_eq!(
+        end.revision,
+        start.revision + rounds as i32 + 1,
+        "one revision per round"
+    );
+}
+
+/// The actions in the history of the entry at `path`, oldest first.
+async fn actions(app: &TestApp, path: &str) -> Vec<String> {
+    let history: HistoryList = app.read(&format!("{path}/history?limit=500")).await;
+    history.items.into_iter().map(|r| r.action).collect()
+}
+
+/// Retiring takes the same course as every other write: queued, conditional on the ETag, and
+/// applied whole or not at all.
+async fn a_retirement_races_like_any_other_write(app: TestApp) {
+    let vendor = app.vendor("trygg-trafikk").await;
+    for id in ["tur-a", "tur-b", "tur-c"] {
+        let res = vendor.post("/api/v1/services", new_service(id)).await;
+        assert_eq!(res.status(), 201);
+    }
+
+    // two retirements with the same ETag: one retires, the other is told to read again
+    let path = "/api/v1/services/tur-a";
+    let etag = app.etag(path).await;
+    let (a, b) = tokio::join!(vendor.delete(path, &etag), vendor.delete(path, &etag));
+    one_won_the_rest_read_again(0, &[a, b]);
+    let retired: ServiceProfile = app.read(path).await;
+    assert_eq!(retired.status, Status::Retired);
+    assert_eq!(
+        actions(&app, path).await,
+        ["service.create", "service.retire"]
+    );
+
+    // a retirement against a patch with the same ETag: one lands whole, the other not at all
+    let path = "/api/v1/services/tur-b";
+    let before: ServiceProfile = app.read(path).await;
+    let etag = app.etag(path).await;
+    let (retire, patch) = tokio::join!(
+        vendor.delete(path, &etag),
+        vendor.patch(path, &etag, json!({"description": "Endret samtidig"})),
+    );
+    let won = one_won_the_rest_read_again(1, &[retire, patch]);
+    let after: ServiceProfile = app.read(path).await;
+    let (status, description, action) = [
+        (
+            Status::Retired,
+            before.description.as_deref(),
+            "service.retire",
+        ),
+        (Status::Active, Some("Endret samtidig"), "service.patch"),
+    ][won];
+    assert_eq!(
+        (after.status, after.description.as_deref()),
+        (status, description)
+    );
+    assert_eq!(actions(&app, path).await, ["service.create", action]);
+    assert_eq!(after.revision, before.revision + 1);
+
+    // with `If-Match: *` each applies to what the other left: retired, and patched
+    let path = "/api/v1/services/tur-c";
+    let (retire, patch) = tokio::join!(
+        vendor.delete(path, IfMatch::Any),
+        vendor.patch(path, IfMatch::Any, json!({"description": "Endret uansett"})),
+    );
+    assert_eq!(
+        (retire.status().as_u16(), patch.status().as_u16()),
+        (200, 200)
+    );
+    let after: ServiceProfile = app.read(path).await;
+    assert_eq!(
+        (after.status, after.description.as_deref()),
+        (Status::Retired, Some("Endret uansett"))
+    );
+    assert_eq!(actions(&app, path).await.len(), 3);
+
+    // retiring what is retired changes nothing: the same ETag, no new revision
+    let etag = app.etag(path).await;
+    let res = vendor.delete(path, &etag).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.etag(), etag);
+    assert_eq!(actions(&app, path).await.len(), 3);
+}
+
+/// The seed import and `feide-registry import` record a revision of every vendor, as of every
+/// service: a vendor's history starts with its import, and the change feed carries vendors.
+async fn imports_give_vendors_a_history_and_a_place_in_the_feed(app: TestApp) {
+    let vendors = app.ids("/api/v1/vendors?limit=500").await;
+    assert!(!vendors.is_empty());
+    for id in &vendors {
+        let history: HistoryList = app.read(&format!("/api/v1/vendors/{id}/history")).await;
+        let first = match &history.items[..] {
+            [only] => only,
+            other => panic!("{id}: {other:?}"),
+        };
+        assert_eq!(
+            (first.revision, first.actor.as_str(), first.action.as_str()),
+            (1, "import", "import")
+        );
+        // the diff is free-form JSON: `{"field": {"from": old, "to": new}}`
+        assert_eq!(first.changes["id"]["to"], json!(id), "{id}: {first:?}");
+    }
+    let feed: ChangeFeed = app.read("/api/v1/changes?limit=500").await;
+    let mut in_feed: Vec<&str> = feed
+        .items
+        .iter()
+        .filter(|c| c.entity == "vendor")
+        .map(|c| c.id.as_str())
+        .collect();
+    in_feed.sort_unstable();
+    assert_eq!(in_feed, vendors);
+
+    // the catalogue file imported again: every vendor and service gets its next revision
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_feide-registry"))
+        .args([
+            "--database-url",
+            &app.database_url,
+            "import",
+            crate::helpers::seed_file().to_str().unwrap(),
+        ])
+        .output()
+        .expect("run feide-registry import");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.caught_up(&app.anonymous()).await;
+    let since = &feed.next_cursor;
+    let later: ChangeFeed = app
+        .read(&format!("/api/v1/changes?since={since}&limit=500"))
+        .await;
+    let mut imported: Vec<(&str, &str)> = later
+        .items
+        .iter()
+        .map(|c| {
+            let by = (c.revision.actor.as_str(), c.revision.action.as_str());
+            assert_eq!(by, ("import", "import"), "{c:?}");
+            (c.entity.as_str(), c.id.as_str())
+        })
+        .collect();
+    imported.sort_unstable();
+    let services = app.ids("/api/v1/services?limit=500").await;
+    let mut expected: Vec<(&str, &str)> = vendors
+        .iter()
+        .map(|v| ("vendor", v.as_str()))
+        .chain(services.iter().map(|s| ("service", s.as_str())))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(imported, expected);
+    let history: HistoryList = app.read(&format!("{VENDOR}/history")).await;
+    let revisions: Vec<i32> = history.items.iter().map(|r| r.revision).collect();
+    assert_eq!(revisions, [1, 2]);
+    let trygg: VendorView = app.read(VENDOR).await;
+    assert_eq!(
+        trygg.revision, 2,
+        "the entry says the revision its history ends at"
+    );
+}
+
+/// A service whose lists are longer than one statement may bind values for is stored whole and
+/// in order, created and changed.
+async fn a_service_with_very_long_lists_is_stored_whole(app: TestApp) {
+    let vendor = app.vendor("trygg-trafikk").await;
+    let purposes: Vec<String> = (0..10_000).map(|i| format!("Formål {i:05}")).collect();
+    let mut doc = new_service("lange-lister");
+    doc["purposes"] = json!(purposes);
+    assert_eq!(vendor.post("/api/v1/services", &doc).await.status(), 201);
+    let path = "/api/v1/services/lange-lister";
+    let created: ServiceProfile = app.read(path).await;
+    assert_eq!(created.purposes, purposes);
+    let reversed: Vec<String> = purposes.iter().rev().skip(1).cloned().collect();
+    let etag = app.etag(path).await;
+    let res = vendor
+        .patch(path, &etag, json!({ "purposes": reversed }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: ServiceProfile = app.read(path).await;
+    assert_eq!(changed.purposes, reversed);
+}
+
 on_both_engines!(
     a_token_request_names_what_is_wrong_with_its_form,
     a_second_registry_sees_every_write_once_caught_up,
@@ -661,4 +915,8 @@ on_both_engines!(
     history_and_change_feed_show_every_change,
     the_audit_log_records_writes_and_refusals,
     the_token_endpoint_follows_rfc_6749,
+    two_spellings_of_one_entry_queue_behind_each_other,
+    a_retirement_races_like_any_other_write,
+    imports_give_vendors_a_history_and_a_place_in_the_feed,
+    a_service_with_very_long_lists_is_stored_whole,
 );

@@ -541,4 +541,49 @@ mod tests {
         assert_eq!(p["b"], 2);
         assert_eq!(p[NEW_SUB_PROCESSORS][0]["id"], "x");
     }
+
+    #[test]
+    fn who_may_write_a_vendor_entry() {
+        use crate::domain::auth::ClientRole;
+        let actor = |role, vendor: Option<&str>| Actor {
+            client_id: "c".into(),
+            role,
+            vendor: vendor.map(str::to_owned),
+        };
+        let (admin, own, other) = (
+            actor(ClientRole::Admin, None),
+            actor(ClientRole::Vendor, Some("eldur-learning")),
+            actor(ClientRole::Vendor, Some("cerpus")),
+        );
+        let stored: Vendor = serde_json::from_value(serde_json::json!({
+            "id": "eldur-learning", "name": "Eldur Learning AS", "org_number": "918781293",
+            "country": "NO", "address": null, "contact": null, "website": null
+        }))
+        .unwrap();
+        let mut renumbered = stored.clone();
+        renumbered.org_number = Some("970133410".into());
+        let mut moved = stored.clone();
+        moved.address = Some("Oslo".into());
+        // may create vendors, may change this entry, and (once it may change it) may write a new
+        // address, a new organisation number
+        for (who, a, table) in [
+            ("admin", &admin, [true, true, true, true]),
+            ("own", &own, [false, true, true, false]),
+            ("other", &other, [false, false, true, false]),
+        ] {
+            let got = [
+                Vendor::may_create(a).is_ok(),
+                Vendor::may_change(a, &stored).is_ok(),
+                moved.may_write(a, Some(&stored)).is_ok(),
+                renumbered.may_write(a, Some(&stored)).is_ok(),
+            ];
+            assert_eq!(got, table, "{who}");
+        }
+        assert!(
+            Vendor::retiring(&stored).is_none(),
+            "vendors are not retired"
+        );
+        assert!(stored.changes_nothing(&stored.clone()));
+        assert!(!moved.changes_nothing(&stored));
+    }
 }

@@ -16,6 +16,7 @@ use super::services::not_found;
 use super::{fresh_snapshot, parse_params, query_pairs, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::auth::Actor;
+use crate::domain::validate::FieldProblem;
 use crate::domain::writes::{self, Document, Refused};
 use crate::error::AppError;
 use crate::store::changes::{Change, Expect, Stored};
@@ -228,9 +229,7 @@ async fn store<D: Written>(
 
 /// A document of kind `D` from a body, with the problems of its texts; 422 when its shape is
 /// wrong.
-fn read<D: Document>(
-    body: Map<String, Value>,
-) -> Result<(D, Vec<crate::domain::validate::FieldProblem>), AppError> {
+fn read<D: Document>(body: Map<String, Value>) -> Result<(D, Vec<FieldProblem>), AppError> {
     writes::read::<D>(body).map_err(AppError::Invalid)
 }
 

@@ -159,22 +159,15 @@ async fn external_actor(
     })
 }
 
-/// The name of what a request tries to do, for the audit log.
+/// The name of what a request tries to do, for the audit log: the name its endpoint carries in
+/// `routes`' table, or its method and path.
 pub fn action(req: &HttpRequest) -> String {
-    let pattern = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
-    let name = match (req.method().as_str(), pattern.as_str()) {
-        ("POST", "/api/v1/services") => "service.create",
-        ("PUT", "/api/v1/services/{id}") => "service.replace",
-        ("PATCH", "/api/v1/services/{id}") => "service.patch",
-        ("DELETE", "/api/v1/services/{id}") => "service.retire",
-        ("POST", "/api/v1/vendors") => "vendor.create",
-        ("PUT", "/api/v1/vendors/{id}") => "vendor.replace",
-        ("PATCH", "/api/v1/vendors/{id}") => "vendor.patch",
-        ("POST", "/api/v1/auth/token") => "token.issue",
-        ("GET", "/api/v1/audit") => "audit.read",
-        (m, _) => return format!("{} {}", m, short(req.path())),
-    };
-    name.to_owned()
+    req.match_pattern()
+        .and_then(|pattern| super::audit_name(req.method(), &pattern))
+        .map_or_else(
+            || format!("{} {}", req.method(), short(req.path())),
+            str::to_owned,
+        )
 }
 
 fn short(s: &str) -> String {

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod rate_limit;
 mod rendered;
 mod reports;
+mod routes;
 mod service_writes;
 mod services;
 mod sub_processors;
@@ -33,6 +34,9 @@ use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 use crate::store::Store;
+
+pub use routes::{audit_name, configure};
+
 pub struct AppState {
     pub store: Store,
     /// What every read answers from (`catalogue`).
@@ -45,144 +49,6 @@ pub struct AppState {
     pub upkeep_started: std::sync::atomic::AtomicBool,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,
-}
-
-/// A read route: GET, and HEAD with the same headers and no body (actix-web leaves the body out
-/// of an answer to HEAD and keeps its length).
-fn read() -> actix_web::Route {
-    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
-}
-
-/// 405 naming the methods a resource does serve.
-fn allow(methods: &'static str) -> actix_web::Route {
-    web::to(move |req: HttpRequest| async move { not_allowed(&req, methods) })
-}
-
-/// Registers every route. Resources use `web::resource` with per-method routes so that a wrong
-/// method answers 405, not 404.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/")
-            .route(read().to(ops::root))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/healthz")
-            .route(read().to(ops::healthz))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/metrics")
-            .route(read().to(metrics::metrics))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/readyz")
-            .route(read().to(ops::readyz))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/openapi.json")
-            .route(read().to(openapi::serve))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/attributes")
-            .route(read().to(attributes::list))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/attributes/{name}")
-            .route(read().to(attributes::get))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/oidc-scopes")
-            .route(read().to(attributes::scopes))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/vendors")
-            .route(read().to(vendors::list))
-            .route(web::post().to(vendor_writes::create))
-            .default_service(allow("GET, HEAD, POST")),
-    )
-    .service(
-        web::resource("/api/v1/vendors/{id}")
-            .route(read().to(vendors::get))
-            .route(web::put().to(vendor_writes::replace))
-            .route(web::patch().to(vendor_writes::patch))
-            .default_service(allow("GET, HEAD, PUT, PATCH")),
-    )
-    .service(
-        web::resource("/api/v1/vendors/{id}/history")
-            .route(read().to(history::vendor_history))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/services")
-            .route(read().to(services::list))
-            .route(web::post().to(service_writes::create))
-            .default_service(allow("GET, HEAD, POST")),
-    )
-    .service(
-        web::resource("/api/v1/services/{id}")
-            .route(read().to(services::get))
-            .route(web::put().to(service_writes::replace))
-            .route(web::patch().to(service_writes::patch))
-            .route(web::delete().to(service_writes::retire))
-            .default_service(allow("GET, HEAD, PUT, PATCH, DELETE")),
-    )
-    .service(
-        web::resource("/api/v1/services/{id}/history")
-            .route(read().to(history::service_history))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/changes")
-            .route(read().to(history::changes))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/audit")
-            .route(read().to(history::audit))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/auth/token")
-            .route(web::post().to(token::token))
-            .default_service(web::to(post_only)),
-    )
-    .service(
-        web::resource("/api/v1/sub-processors")
-            .route(read().to(sub_processors::list))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/sub-processors/{id}")
-            .route(read().to(sub_processors::get))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/compare")
-            .route(read().to(reports::compare))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/reports/portfolio")
-            .route(web::post().to(reports::portfolio))
-            .default_service(web::to(post_only)),
-    )
-    .service(
-        web::resource("/api/v1/countries")
-            .route(read().to(countries::list))
-            .default_service(web::to(method_not_allowed)),
-    )
-    .service(
-        web::resource("/api/v1/countries/{code}")
-            .route(read().to(countries::get))
-            .default_service(web::to(method_not_allowed)),
-    );
 }
 
 /// The query string as name/value pairs; a parameter that is not UTF-8 is a 400 naming it.
@@ -335,31 +201,21 @@ pub fn list_body<T: negotiate::CsvRow, L: serde::Serialize>(
     Ok(body)
 }
 
-/// 405 for a method a read-only resource does not serve.
-pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    not_allowed(&req, "GET, HEAD")
-}
-
-/// 405 for anything but POST on an action resource.
-pub async fn post_only(req: HttpRequest) -> HttpResponse {
-    not_allowed(&req, "POST")
-}
-
-fn not_allowed(req: &HttpRequest, allow: &'static str) -> HttpResponse {
+/// 405 naming the methods a resource does serve (`routes` computes them).
+fn not_allowed(req: &HttpRequest, allow: actix_web::http::header::HeaderValue) -> HttpResponse {
     let mut res = crate::error::problem_response(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
         "Method not allowed",
         format!(
-            "{} answers {allow} only.",
-            req.path().chars().take(200).collect::<String>()
+            "{} answers {} only.",
+            req.path().chars().take(200).collect::<String>(),
+            allow.to_str().unwrap_or_default()
         ),
         Vec::new(),
     );
-    res.headers_mut().insert(
-        actix_web::http::header::ALLOW,
-        actix_web::http::header::HeaderValue::from_static(allow),
-    );
+    res.headers_mut()
+        .insert(actix_web::http::header::ALLOW, allow);
     res
 }
 

@@ -1,14 +1,13 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations and the views' schemas.
+//! The OpenAPI 3.1 document, generated from the handlers' annotations (the operations of
+//! `routes`' table) and the views' schemas.
 
 use actix_web::HttpResponse;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
-use super::{
-    attributes, countries, history, metrics, ops, reports, service_writes, services,
-    sub_processors, token, vendor_writes, vendors, views,
-};
+use super::routes::Operations;
+use super::{history, ops, service_writes, token, views};
 use crate::domain::{catalogue, compare, facets, flags::Flag, portfolio, reference, validate};
 use crate::error::Problem;
 
@@ -22,19 +21,6 @@ Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link:
 answer `text/csv` when asked, and send an `ETag` for conditional requests. Errors are RFC 9457 problem documents; \
 an unknown or malformed query parameter is a 400 listing every problem.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
-    ),
-    paths(
-        attributes::list, attributes::get, attributes::scopes,
-        vendors::list, vendors::get,
-        services::list, services::get,
-        sub_processors::list, sub_processors::get,
-        countries::list, countries::get,
-        reports::compare, reports::portfolio,
-        ops::root, ops::healthz, ops::readyz, metrics::metrics,
-        token::token,
-        service_writes::create, service_writes::replace, service_writes::patch, service_writes::retire,
-        vendor_writes::create, vendor_writes::replace, vendor_writes::patch,
-        history::service_history, history::vendor_history, history::changes, history::audit,
     ),
     components(schemas(
         Problem, validate::FieldProblem, Flag, facets::Facet, facets::FacetCount,
@@ -70,7 +56,7 @@ Every write needs a bearer token, and every change to an existing entry `If-Matc
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    modifiers(&FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader),
+    modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader),
 )]
 pub struct ApiDoc;
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Answer, TestApp};
 
 const COMMITTED: &str = include_str!("../../openapi/openapi.json");
 
@@ -130,6 +130,59 @@ async fn the_docs_ui_serves_its_own_assets(app: TestApp) {
     }
 }
 
+/// Routing and the document come from one table: every documented path answers a method it
+/// does not document with a 405 problem whose `Allow` lists exactly the documented methods (HEAD
+/// with GET), and answers each documented method with something other than 404 or 405.
+async fn every_documented_path_allows_exactly_its_documented_methods(app: TestApp) {
+    let doc: Value = app.read("/openapi.json").await;
+    let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let documented: Vec<&str> = order
+            .iter()
+            .copied()
+            .filter(|m| {
+                let m = if *m == "HEAD" { "get" } else { m };
+                item.get(m.to_lowercase()).is_some()
+            })
+            .collect();
+        // a path parameter's value need not exist: routing happens before the handler looks
+        let url = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let wrong = order
+            .iter()
+            .find(|m| !documented.contains(m))
+            .unwrap_or_else(|| panic!("{path} documents every method"));
+        let res = Answer::of(app.request(wrong.parse().unwrap(), &url)).await;
+        assert_eq!(res.status(), 405, "{wrong} {path}");
+        assert_eq!(
+            res.header("allow"),
+            Some(documented.join(", ").as_str()),
+            "{path}"
+        );
+        assert_eq!(
+            res.header("content-type"),
+            Some("application/problem+json"),
+            "{path}"
+        );
+        assert!(
+            res.problem().detail.contains(&documented.join(", ")),
+            "{path}"
+        );
+        for method in &documented {
+            let res = Answer::of(app.request(method.parse().unwrap(), &url)).await;
+            let status = res.status().as_u16();
+            // 404 only as the handler's own problem (no such entry), never "no resource"
+            assert!(
+                status != 405 && (status != 404 || path.contains('{')),
+                "{method} {path}: {status}"
+            );
+        }
+    }
+}
+
 /// The token request is published as the form the endpoint reads: `grant_type` required, and
 /// each field a string (a form field is absent or text, never null).
 async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
@@ -155,6 +208,7 @@ async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
 }
 
 on_both_engines!(
+    every_documented_path_allows_exactly_its_documented_methods,
     the_token_request_is_published_as_the_form_it_is,
     the_served_document_is_the_committed_one,
     every_route_is_documented_with_errors_and_examples,

@@ -187,20 +187,6 @@ pub struct ServiceFilter {
     pub updated_since: Option<DateTime<Utc>>,
 }
 
-pub const SERVICE_FILTERS: &[&str] = &[
-    "q",
-    "vendor",
-    "sensitivity",
-    "sub_processor",
-    "country",
-    "outside_eea",
-    "transfer_mechanism",
-    "data_subject",
-    "status",
-    "updated_since",
-];
-pub const SERVICE_REPEATABLE: &[&str] = &["attribute", "flag"];
-
 impl ServiceFilter {
     pub fn parse(p: &mut Params, reference: &Reference) -> Self {
         let attributes = p

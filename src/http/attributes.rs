@@ -8,7 +8,7 @@ use super::views::{
     AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
     VendorRef,
 };
-use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::domain::derive::resolve_attributes;
 use crate::domain::reference::Sensitivity;
 use crate::error::{AppError, Problem};
@@ -42,34 +42,29 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     let snap = state.catalogue.current();
-    let (category, sensitivity, scope, page) = parse_params(
-        &pairs,
-        &["category", "sensitivity", "scope", "limit", "cursor"],
-        &[],
-        |p| {
-            let category = p.text("category").map(str::to_owned);
-            let scope = p.text("scope").map(str::to_owned);
-            if let Some(s) = &scope {
-                if snap.reference.scope(s).is_none() {
-                    p.problem(
-                        "scope",
-                        "is not a Feide OIDC scope (see /api/v1/oidc-scopes)",
-                    );
-                }
+    let (category, sensitivity, scope, page) = parse_query(&req, &pairs, |p| {
+        let category = p.text("category").map(str::to_owned);
+        let scope = p.text("scope").map(str::to_owned);
+        if let Some(s) = &scope {
+            if snap.reference.scope(s).is_none() {
+                p.problem(
+                    "scope",
+                    "is not a Feide OIDC scope (see /api/v1/oidc-scopes)",
+                );
             }
-            let sensitivity = p.parsed(
-                "sensitivity",
-                "one of low, medium, high",
-                Sensitivity::parse,
-            );
-            (
-                category,
-                sensitivity,
-                scope,
-                PageRequest::parse(p, "position"),
-            )
-        },
-    )?;
+        }
+        let sensitivity = p.parsed(
+            "sensitivity",
+            "one of low, medium, high",
+            Sensitivity::parse,
+        );
+        (
+            category,
+            sensitivity,
+            scope,
+            PageRequest::parse(p, "position"),
+        )
+    })?;
     let items: Vec<(usize, AttributeView)> = snap
         .reference
         .attributes
@@ -173,9 +168,7 @@ pub async fn scopes(
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
-        PageRequest::parse(p, "position")
-    })?;
+    let page = parse_query(&req, &pairs, |p| PageRequest::parse(p, "position"))?;
     let snap = state.catalogue.current();
     let items: Vec<(usize, ScopeView)> = snap
         .reference

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{format, language, Body};
 use super::pagination::PageRequest;
 use super::views::{CountryDetail, CountryList, CountryView};
-use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::domain::query::parse_bool;
 use crate::domain::reference::{Adequacy, Country};
 use crate::domain::usage::Usage;
@@ -38,23 +38,18 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let (eea, adequacy, in_use, page) = parse_params(
-        &pairs,
-        &["eea", "adequacy", "in_use", "limit", "cursor"],
-        &[],
-        |p| {
-            (
-                p.parsed("eea", "true or false", parse_bool),
-                p.parsed(
-                    "adequacy",
-                    "one of eea, full, partial, none",
-                    Adequacy::parse,
-                ),
-                p.parsed("in_use", "true or false", parse_bool),
-                PageRequest::parse(p, "code"),
-            )
-        },
-    )?;
+    let (eea, adequacy, in_use, page) = parse_query(&req, &pairs, |p| {
+        (
+            p.parsed("eea", "true or false", parse_bool),
+            p.parsed(
+                "adequacy",
+                "one of eea, full, partial, none",
+                Adequacy::parse,
+            ),
+            p.parsed("in_use", "true or false", parse_bool),
+            PageRequest::parse(p, "code"),
+        )
+    })?;
     let snap = state.catalogue.current();
     // filter and page on the index, then build views for the page only
     let usage = Usage::of(&snap);

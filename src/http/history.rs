@@ -10,7 +10,7 @@ use super::caller::{record_refusal, Caller};
 use super::negotiate::{format, Body, CsvRow, Format};
 use super::pagination::{next_link_named, parse_limit, PageRequest};
 use super::services::not_found;
-use super::{list_body, parse_params, query_pairs, AppState};
+use super::{list_body, parse_query, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
 use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
@@ -90,9 +90,7 @@ async fn entry_history(
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let page = parse_params(&pairs, &["limit", "cursor"], &[], |p| {
-        PageRequest::parse(p, "revision")
-    })?;
+    let page = parse_query(&req, &pairs, |p| PageRequest::parse(p, "revision"))?;
     let snap = state.catalogue.current();
     let exists = match entity {
         "service" => snap.service(&id).is_some(),
@@ -260,7 +258,7 @@ pub async fn changes(
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (after, limit) = parse_params(&pairs, &["since", "limit"], &[], |p| seq_page(p, "since"))?;
+    let (after, limit) = parse_query(&req, &pairs, |p| seq_page(p, "since"))?;
     let bound = PageBound {
         limit,
         bytes: PAGE_BYTES,
@@ -407,22 +405,17 @@ pub async fn audit(
     }
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (filter, (after, limit)) = parse_params(
-        &pairs,
-        &["client_id", "action", "outcome", "cursor", "limit"],
-        &[],
-        |p| {
-            let plain = |s: &str| (!s.chars().any(char::is_control)).then(|| s.to_owned());
-            let filter = AuditFilter {
-                client_id: p.parsed("client_id", "text without control characters", plain),
-                action: p.parsed("action", "text without control characters", plain),
-                outcome: p.parsed("outcome", "an HTTP status code", |s| {
-                    s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
-                }),
-            };
-            (filter, seq_page(p, "cursor"))
-        },
-    )?;
+    let (filter, (after, limit)) = parse_query(&req, &pairs, |p| {
+        let plain = |s: &str| (!s.chars().any(char::is_control)).then(|| s.to_owned());
+        let filter = AuditFilter {
+            client_id: p.parsed("client_id", "text without control characters", plain),
+            action: p.parsed("action", "text without control characters", plain),
+            outcome: p.parsed("outcome", "an HTTP status code", |s| {
+                s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
+            }),
+        };
+        (filter, seq_page(p, "cursor"))
+    })?;
     let store = state.store.clone();
     let rows =
         web::block(move || audit_events(&mut *store.conn()?, after, limit as i64 + 1, &filter))

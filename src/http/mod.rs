@@ -25,7 +25,8 @@ mod vendors;
 pub mod views;
 mod write_course;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -138,6 +139,55 @@ fn percent_decoded(s: &str) -> Vec<u8> {
     out
 }
 
+/// The query parameters the operation serving `req` documents in the OpenAPI document, single
+/// and repeatable (an array): what a request may send is what the document says, with no second
+/// list to keep in step. HEAD is answered as GET.
+fn documented_query(req: &HttpRequest) -> (Vec<&'static str>, Vec<&'static str>) {
+    type Table = HashMap<(String, String), (Vec<&'static str>, Vec<&'static str>)>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let doc: serde_json::Value =
+            serde_json::from_str(&openapi::document()).expect("the OpenAPI document is JSON");
+        let mut table = Table::new();
+        let paths = doc["paths"].as_object().into_iter().flatten();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let params = op["parameters"].as_array().into_iter().flatten();
+                let (mut single, mut repeatable) = (Vec::new(), Vec::new());
+                for p in params.filter(|p| p["in"] == "query") {
+                    let name: &'static str =
+                        Box::leak(p["name"].as_str().unwrap_or_default().into());
+                    if p["schema"]["type"] == "array" {
+                        repeatable.push(name);
+                    } else {
+                        single.push(name);
+                    }
+                }
+                let key = (method.to_ascii_uppercase(), path.clone());
+                table.insert(key, (single, repeatable));
+            }
+        }
+        table
+    });
+    let method = match *req.method() {
+        actix_web::http::Method::HEAD => "GET".to_owned(),
+        ref m => m.as_str().to_owned(),
+    };
+    let pattern = req.match_pattern().unwrap_or_default();
+    table.get(&(method, pattern)).cloned().unwrap_or_default()
+}
+
+/// Parses the query parameters the request's operation documents with `f`, answering 400 with
+/// every problem found (an undocumented parameter is one).
+pub fn parse_query<T>(
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+    f: impl FnOnce(&mut Params) -> T,
+) -> Result<T, AppError> {
+    let (single, repeatable) = documented_query(req);
+    parse_params(pairs, &single, &repeatable, f)
+}
+
 /// Parses parameters with `f`, answering 400 with every problem found.
 pub fn parse_params<T>(
     pairs: &[(String, String)],
@@ -158,7 +208,7 @@ pub fn one_resource(
     state: &web::Data<AppState>,
 ) -> Result<Arc<Snapshot>, AppError> {
     let pairs = query_pairs(req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
+    parse_query(req, &pairs, |_| ())?;
     negotiate::format(req.headers(), false)?;
     Ok(state.catalogue.current())
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body, Format};
-use super::{parse_params, query_pairs, AppState};
+use super::{parse_query, query_pairs, AppState};
 use crate::catalogue::ServiceRecord;
 use crate::domain::compare::{self, Comparison, MAX_SERVICES, MIN_SERVICES};
 use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
@@ -43,7 +43,7 @@ pub async fn compare(
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let chosen: Vec<&ServiceRecord> = parse_params(&pairs, &["services"], &[], |p| {
+    let chosen: Vec<&ServiceRecord> = parse_query(&req, &pairs, |p| {
         let Some(list) = p.text("services") else {
             p.problem(
                 "services",
@@ -119,7 +119,7 @@ pub async fn portfolio(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    parse_params(&pairs, &[], &[], |_| ())?;
+    parse_query(&req, &pairs, |_| ())?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     super::body::require_json(&req)?;

@@ -6,12 +6,12 @@ use super::negotiate::{self, format, language, Body};
 use super::pagination::{self, PageRequest};
 use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
-use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::catalogue::ServiceRecord;
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
 use crate::domain::facets::{self, Facet};
 use crate::domain::flags::Flag;
-use crate::domain::query::{Params, ServiceFilter, SERVICE_FILTERS, SERVICE_REPEATABLE};
+use crate::domain::query::{Params, ServiceFilter};
 use crate::domain::reference::Sensitivity;
 use crate::domain::search;
 use crate::error::{AppError, Problem};
@@ -82,12 +82,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let single: Vec<&str> = SERVICE_FILTERS
-        .iter()
-        .copied()
-        .chain(["sort", "limit", "cursor", "facets"])
-        .collect();
-    let (filter, sort, page, facets) = parse_params(&pairs, &single, SERVICE_REPEATABLE, |p| {
+    let (filter, sort, page, facets) = parse_query(&req, &pairs, |p| {
         let filter = ServiceFilter::parse(p, &snap.reference);
         let default_sort = if filter.q.is_some() {
             "relevance"

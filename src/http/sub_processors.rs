@@ -9,7 +9,7 @@ use super::services::not_found;
 use super::views::{
     SubProcessorList, SubProcessorView, EMBEDDED_SERVICES, EMBEDDED_SERVICES_IN_LISTS,
 };
-use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::domain::catalogue::SubProcessor;
 use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
@@ -37,7 +37,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let snap = state.catalogue.current();
-    let (country, page) = parse_params(&pairs, &["country", "limit", "cursor"], &[], |p| {
+    let (country, page) = parse_query(&req, &pairs, |p| {
         let country = p.text("country").map(str::to_owned);
         if country
             .as_deref()

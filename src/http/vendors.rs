@@ -6,7 +6,7 @@ use super::negotiate::{format, Body};
 use super::pagination::PageRequest;
 use super::services::not_found;
 use super::views::{VendorList, VendorView};
-use super::{list_body, one_resource, parse_params, query_pairs, AppState};
+use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::error::{AppError, Problem};
 
 /// List vendors.
@@ -29,21 +29,16 @@ use crate::error::{AppError, Problem};
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (country, org, page) = parse_params(
-        &pairs,
-        &["country", "org_number", "limit", "cursor"],
-        &[],
-        |p| {
-            let org = p.parsed("org_number", "a valid Norwegian organisation number", |s| {
-                crate::domain::ids::OrgNumber::parse(s).ok()
-            });
-            (
-                p.text("country").map(str::to_owned),
-                org,
-                PageRequest::parse(p, "id"),
-            )
-        },
-    )?;
+    let (country, org, page) = parse_query(&req, &pairs, |p| {
+        let org = p.parsed("org_number", "a valid Norwegian organisation number", |s| {
+            crate::domain::ids::OrgNumber::parse(s).ok()
+        });
+        (
+            p.text("country").map(str::to_owned),
+            org,
+            PageRequest::parse(p, "id"),
+        )
+    })?;
     let snap = state.catalogue.current();
     let matching: Vec<_> = snap
         .vendors

@@ -183,6 +183,60 @@ async fn every_documented_path_allows_exactly_its_documented_methods(app: TestAp
     }
 }
 
+/// Every GET operation accepts exactly the query parameters it documents: each documented one is
+/// taken (its value may still be refused, but never its name), and an undocumented one is a 400
+/// naming it and listing what the operation accepts.
+async fn every_operation_accepts_exactly_its_documented_query_parameters(app: TestApp) {
+    let doc: Value = app.read("/openapi.json").await;
+    let admin = app.admin().await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get").filter(|_| path.starts_with("/api/v1")) else {
+            continue;
+        };
+        let url = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "kikora" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let documented: Vec<&str> = get["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for name in &documented {
+            let res = admin.get(&format!("{url}?{name}=1")).await;
+            if res.status() == 400 {
+                let problem = res.problem();
+                assert!(
+                    problem
+                        .errors
+                        .iter()
+                        .all(|e| !e.detail.contains("unknown query parameter")),
+                    "{path} refused its documented `{name}`: {problem:?}"
+                );
+            }
+        }
+        let res = admin.get(&format!("{url}?not_documented=1")).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let problem = res.problem();
+        let named = problem
+            .errors
+            .iter()
+            .find(|e| e.pointer == "not_documented")
+            .unwrap_or_else(|| panic!("{path}: {problem:?}"));
+        assert!(named.detail.contains("unknown query parameter"), "{path}");
+        for name in &documented {
+            assert!(
+                named.detail.contains(name),
+                "{path}: {} lacks {name}",
+                named.detail
+            );
+        }
+    }
+}
+
 /// The token request is published as the form the endpoint reads: `grant_type` required, and
 /// each field a string (a form field is absent or text, never null).
 async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
@@ -209,6 +263,7 @@ async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
 
 on_both_engines!(
     every_documented_path_allows_exactly_its_documented_methods,
+    every_operation_accepts_exactly_its_documented_query_parameters,
     the_token_request_is_published_as_the_form_it_is,
     the_served_document_is_the_committed_one,
     every_route_is_documented_with_errors_and_examples,

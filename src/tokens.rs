@@ -182,12 +182,12 @@ impl TokenKeys {
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub: actor.client_id.clone(),
+            sub: actor.client_id().to_owned(),
             exp: now + self.lifetime_secs,
             iat: now,
             nbf: None,
-            role: actor.role.as_str().to_owned(),
-            vendor: actor.vendor.clone(),
+            role: actor.role().as_str().to_owned(),
+            vendor: actor.vendor().map(str::to_owned),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signs any claims")
@@ -208,11 +208,7 @@ impl TokenKeys {
         let now = chrono::Utc::now().timestamp();
         check_times(Some(c.iat), c.nbf, c.exp, now, self.lifetime_secs).ok()?;
         let role = ClientRole::parse(&data.claims.role)?;
-        Some(Actor {
-            client_id: data.claims.sub,
-            role,
-            vendor: data.claims.vendor,
-        })
+        Actor::of(data.claims.sub, role, data.claims.vendor)
     }
 }
 
@@ -251,10 +247,9 @@ mod tests {
     #[test]
     fn tokens_are_checked_for_key_issuer_audience_and_expiry() {
         let keys = TokenKeys::new(b"k1", "reg", "api", 300);
-        let actor = Actor {
-            client_id: "c".into(),
-            role: ClientRole::Vendor,
-            vendor: Some("kikora".into()),
+        let actor = Actor::Vendor {
+            client: "c".into(),
+            vendor: "kikora".into(),
         };
         let now = chrono::Utc::now().timestamp();
         assert_eq!(keys.verify(&keys.issue(&actor, now)), Some(actor.clone()));

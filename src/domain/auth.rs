@@ -27,21 +27,52 @@ impl ClientRole {
     }
 }
 
-/// An authenticated caller.
+/// An authenticated caller: an administrator, or a vendor client acting for exactly one vendor.
+/// `client` is the registry's client id, or `external:<id>` for an external issuer's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub client_id: String,
-    pub role: ClientRole,
-    /// The vendor a vendor client acts for.
-    pub vendor: Option<String>,
+pub enum Actor {
+    Admin { client: String },
+    Vendor { client: String, vendor: String },
 }
 
 impl Actor {
+    /// The actor a client record (or a token's claims) describes; None for a vendor client that
+    /// names no vendor, which could otherwise act for nobody or, worse, be shown as `admin`. An
+    /// administrator acts for no vendor, so a vendor named beside it is ignored.
+    pub fn of(client: String, role: ClientRole, vendor: Option<String>) -> Option<Actor> {
+        match (role, vendor) {
+            (ClientRole::Admin, _) => Some(Actor::Admin { client }),
+            (ClientRole::Vendor, Some(vendor)) => Some(Actor::Vendor { client, vendor }),
+            (ClientRole::Vendor, None) => None,
+        }
+    }
+
+    pub fn client_id(&self) -> &str {
+        match self {
+            Actor::Admin { client } | Actor::Vendor { client, .. } => client,
+        }
+    }
+
+    pub fn role(&self) -> ClientRole {
+        match self {
+            Actor::Admin { .. } => ClientRole::Admin,
+            Actor::Vendor { .. } => ClientRole::Vendor,
+        }
+    }
+
+    /// The vendor a vendor client acts for.
+    pub fn vendor(&self) -> Option<&str> {
+        match self {
+            Actor::Admin { .. } => None,
+            Actor::Vendor { vendor, .. } => Some(vendor),
+        }
+    }
+
     /// Shown in history and audit: the vendor or `admin`, and the client.
     pub fn label(&self) -> String {
-        match (&self.role, &self.vendor) {
-            (ClientRole::Vendor, Some(v)) => format!("vendor:{v}"),
-            _ => "admin".to_owned(),
+        match self {
+            Actor::Vendor { vendor, .. } => format!("vendor:{vendor}"),
+            Actor::Admin { .. } => "admin".to_owned(),
         }
     }
 }
@@ -63,15 +94,12 @@ pub enum Target<'a> {
 }
 
 pub fn may(actor: &Actor, target: Target) -> bool {
-    match actor.role {
-        ClientRole::Admin => true,
-        ClientRole::Vendor => {
-            let own = actor.vendor.as_deref();
-            match target {
-                Target::NewVendor | Target::AuditLog | Target::OrgNumber => false,
-                Target::Vendor(id) | Target::ServiceOf(id) => own == Some(id),
-            }
-        }
+    match actor {
+        Actor::Admin { .. } => true,
+        Actor::Vendor { vendor, .. } => match target {
+            Target::NewVendor | Target::AuditLog | Target::OrgNumber => false,
+            Target::Vendor(id) | Target::ServiceOf(id) => vendor == id,
+        },
     }
 }
 
@@ -80,20 +108,15 @@ mod tests {
     use super::*;
 
     fn vendor(v: &str) -> Actor {
-        Actor {
-            client_id: "c".into(),
-            role: ClientRole::Vendor,
-            vendor: Some(v.into()),
+        Actor::Vendor {
+            client: "c".into(),
+            vendor: v.into(),
         }
     }
 
     #[test]
     fn the_permission_matrix() {
-        let admin = Actor {
-            client_id: "a".into(),
-            role: ClientRole::Admin,
-            vendor: None,
-        };
+        let admin = Actor::Admin { client: "a".into() };
         let own = vendor("eldur-learning");
         let table = [
             (Target::NewVendor, false, true),
@@ -108,11 +131,16 @@ mod tests {
             assert_eq!(may(&own, target), vendor_may, "vendor {target:?}");
             assert_eq!(may(&admin, target), admin_may, "admin {target:?}");
         }
-        let orphan = Actor {
-            client_id: "x".into(),
-            role: ClientRole::Vendor,
-            vendor: None,
-        };
-        assert!(!may(&orphan, Target::ServiceOf("eldur-learning")));
+        assert_eq!(
+            Actor::of("x".into(), ClientRole::Vendor, None),
+            None,
+            "a vendor client naming no vendor is no actor"
+        );
+        assert_eq!(
+            Actor::of("a".into(), ClientRole::Admin, Some("cerpus".into())),
+            Some(Actor::Admin { client: "a".into() })
+        );
+        assert_eq!(own.label(), "vendor:eldur-learning");
+        assert_eq!(admin.label(), "admin");
     }
 }

@@ -545,10 +545,8 @@ mod tests {
     #[test]
     fn who_may_write_a_vendor_entry() {
         use crate::domain::auth::ClientRole;
-        let actor = |role, vendor: Option<&str>| Actor {
-            client_id: "c".into(),
-            role,
-            vendor: vendor.map(str::to_owned),
+        let actor = |role, vendor: Option<&str>| {
+            Actor::of("c".into(), role, vendor.map(str::to_owned)).unwrap()
         };
         let (admin, own, other) = (
             actor(ClientRole::Admin, None),

@@ -39,7 +39,7 @@ pub struct Security {
 impl Security {
     /// The daily budget of revision bytes of `actor`'s writes; administrators have none.
     pub fn revision_budget(&self, actor: &Actor) -> Option<u64> {
-        (actor.role == ClientRole::Vendor && self.revision_bytes_per_day > 0)
+        (actor.role() == ClientRole::Vendor && self.revision_bytes_per_day > 0)
             .then_some(self.revision_bytes_per_day)
     }
 }
@@ -99,16 +99,15 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Acto
     let actor = sec.keys.verify(&token).ok_or_else(refused)?;
     // A revoked client's tokens stop working at once, not when they expire.
     let store = state.store.clone();
-    let id = actor.client_id.clone();
+    let id = actor.client_id().to_owned();
     let client = web::block(move || clients::find_client(&mut *store.conn()?, &id)).await??;
     // Role and vendor come from the client record, never from the token: a token outlives a
     // change of either only until its next use.
     match client {
-        Some(c) if c.revoked_at.is_none() => Ok(Actor {
-            role: ClientRole::parse(&c.role).ok_or_else(refused)?,
-            vendor: c.vendor_id,
-            client_id: c.client_id,
-        }),
+        Some(c) if c.revoked_at.is_none() => {
+            let role = ClientRole::parse(&c.role).ok_or_else(refused)?;
+            Actor::of(c.client_id, role, c.vendor_id).ok_or_else(refused)
+        }
         _ => Err(refused()),
     }
 }
@@ -121,11 +120,7 @@ async fn external_actor(
 ) -> Result<Actor, AppError> {
     let client_id = format!("external:{}", caller.client_id);
     if caller.admin {
-        return Ok(Actor {
-            client_id,
-            role: ClientRole::Admin,
-            vendor: None,
-        });
+        return Ok(Actor::Admin { client: client_id });
     }
     if !caller.vendor {
         return Err(AppError::Forbidden(
@@ -152,10 +147,9 @@ async fn external_actor(
             "More than one vendor has organisation number {org}: an administrator must resolve it."
         )));
     }
-    Ok(Actor {
-        client_id,
-        role: ClientRole::Vendor,
-        vendor: Some(vendor.vendor.id.clone()),
+    Ok(Actor::Vendor {
+        client: client_id,
+        vendor: vendor.vendor.id.clone(),
     })
 }
 
@@ -184,7 +178,7 @@ pub fn event(
     NewAuditEvent {
         at: fmt_time(Utc::now()),
         actor: actor.map(Actor::label),
-        client_id: actor.map(|a| a.client_id.clone()),
+        client_id: actor.map(|a| a.client_id().to_owned()),
         source: req.peer_addr().map(|a| a.ip().to_string()),
         action: action(req),
         target: short(req.path()),
@@ -272,7 +266,7 @@ pub async fn audited<F>(
 where
     F: Future<Output = Result<actix_web::HttpResponse, AppError>>,
 {
-    let result = match state.security.write_limit.check(&actor.client_id) {
+    let result = match state.security.write_limit.check(actor.client_id()) {
         Err(wait) => Err(AppError::TooManyRequests(wait)),
         Ok(()) => write.await,
     };

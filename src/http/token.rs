@@ -260,11 +260,7 @@ fn check_client(
             &hash_secret(secret),
         )?;
     }
-    Ok(ClientRole::parse(&c.role).map(|role| Actor {
-        role,
-        vendor: c.vendor_id,
-        client_id: c.client_id,
-    }))
+    Ok(ClientRole::parse(&c.role).and_then(|role| Actor::of(c.client_id, role, c.vendor_id)))
 }
 
 /// `Authorization: Basic` credentials: None when absent, Err when present but malformed. RFC 6749

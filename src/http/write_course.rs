@@ -198,7 +198,11 @@ async fn store<D: Written>(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let ev = event(req, Some(actor), status.as_u16(), None);
-    let (label, client, action) = (actor.label(), actor.client_id.clone(), ev.action.clone());
+    let (label, client, action) = (
+        actor.label(),
+        actor.client_id().to_owned(),
+        ev.action.clone(),
+    );
     let daily_bytes = state.security.revision_budget(actor);
     let db = state.store.clone();
     let id = doc.id().to_owned();

@@ -459,7 +459,7 @@ pub fn create_client(
         role: role.as_str().to_owned(),
         vendor_id: vendor.map(str::to_owned),
         description: description.map(str::to_owned),
-        created_at: store::fmt_time(Utc::now()),
+        created_at: Utc::now().into(),
         revoked_at: None,
     };
     insert_client(&mut conn, &row).map_err(|e| e.to_string())?;

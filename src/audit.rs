@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::store::clients::{self, NewAuditEvent};
-use crate::store::{fmt_time, Store, StoreError};
+use crate::store::{Moment, Store, StoreError};
 
 /// Distinct tallies held at once; past it, new sources are counted together as `other`, so a
 /// caller with many addresses cannot grow the tally without bound.
@@ -44,7 +44,7 @@ impl RefusalTally {
     /// are written as one row with their number when the window ends.
     pub fn add(&self, mut event: NewAuditEvent, at: DateTime<Utc>) -> Option<NewAuditEvent> {
         let start = at.timestamp() - at.timestamp().rem_euclid(self.window_secs);
-        event.at = fmt_time(DateTime::from_timestamp(start, 0).unwrap_or(at));
+        event.at = Moment(DateTime::from_timestamp(start, 0).unwrap_or(at));
         event.source = event.source.as_deref().map(network);
         event.count = 0;
         let mut pending = lock(&self.pending);
@@ -67,9 +67,13 @@ impl RefusalTally {
 
     /// The tallies whose window has ended by `now`, as rows to write.
     pub fn take_due(&self, now: DateTime<Utc>) -> Vec<NewAuditEvent> {
-        let cutoff = fmt_time(now - chrono::Duration::seconds(self.window_secs));
+        let cutoff = now - chrono::Duration::seconds(self.window_secs);
         let mut pending = lock(&self.pending);
-        let due: Vec<NewAuditEvent> = pending.keys().filter(|e| e.at <= cutoff).cloned().collect();
+        let due: Vec<NewAuditEvent> = pending
+            .keys()
+            .filter(|e| e.at.0 <= cutoff)
+            .cloned()
+            .collect();
         due.into_iter()
             .filter_map(|mut e| {
                 e.count = pending.remove(&e).unwrap_or(0);
@@ -176,8 +180,8 @@ pub fn upkeep(
         }
     }
     if trim {
-        let before = fmt_time(Utc::now() - chrono::Duration::days(i64::from(retention.days)));
-        let old = clients::purge_audit(&mut conn, &before)?;
+        let before = Utc::now() - chrono::Duration::days(i64::from(retention.days));
+        let old = clients::purge_audit(&mut conn, before)?;
         let over = clients::cap_audit(&mut conn, retention.max_rows)?;
         if old + over > 0 {
             log::info!(
@@ -211,7 +215,7 @@ mod tests {
 
     fn refusal(source: &str, client: Option<&str>) -> NewAuditEvent {
         NewAuditEvent {
-            at: String::new(),
+            at: Moment(DateTime::default()),
             actor: None,
             client_id: client.map(str::to_owned),
             source: Some(source.into()),
@@ -233,7 +237,7 @@ mod tests {
             .add(refusal("192.0.2.1", None), at)
             .expect("the first is written");
         assert_eq!(
-            (first.count, first.at.as_str()),
+            (first.count, crate::store::fmt_time(first.at.0).as_str()),
             (1, "2026-11-29T10:00:00.000000Z")
         );
         for i in 1..1000 {
@@ -258,7 +262,10 @@ mod tests {
             counts,
             [(Some("2001:db8:1:2::/64"), 1), (Some("192.0.2.1"), 999)]
         );
-        assert_eq!(rows[0].at, "2026-11-29T10:00:00.000000Z");
+        assert_eq!(
+            crate::store::fmt_time(rows[0].at.0),
+            "2026-11-29T10:00:00.000000Z"
+        );
         assert!(t.take_due(at + chrono::Duration::seconds(600)).is_empty());
     }
 

@@ -6,6 +6,7 @@ use clap::Parser;
 use feide_registry::app;
 use feide_registry::config::{Cli, ClientCommand, Command};
 use feide_registry::domain::auth::ClientRole;
+use feide_registry::store::fmt_time;
 
 fn main() -> ExitCode {
     feide_registry::allocator::tune();
@@ -121,8 +122,8 @@ fn client(
                     r.client_id,
                     r.role,
                     r.vendor_id.unwrap_or_default(),
-                    r.created_at,
-                    r.revoked_at.unwrap_or_default(),
+                    fmt_time(r.created_at.0),
+                    r.revoked_at.map(|t| fmt_time(t.0)).unwrap_or_default(),
                     r.description.unwrap_or_default()
                 );
             }
@@ -130,8 +131,8 @@ fn client(
         }
         ClientCommand::Revoke { client_id } => {
             let mut conn = store.conn().map_err(|e| e.to_string())?;
-            let now = feide_registry::store::fmt_time(chrono::Utc::now());
-            if feide_registry::store::clients::revoke_client(&mut conn, &client_id, &now)
+            let now = chrono::Utc::now();
+            if feide_registry::store::clients::revoke_client(&mut conn, &client_id, now)
                 .map_err(|e| e.to_string())?
             {
                 println!("revoked {client_id}");

@@ -16,7 +16,6 @@ use crate::domain::auth::{Actor, ClientRole};
 use crate::error::AppError;
 use crate::issuer::ExternalIssuer;
 use crate::store::clients::{self, NewAuditEvent};
-use crate::store::fmt_time;
 use crate::tokens::TokenKeys;
 
 /// Authentication and the guard rails of writes.
@@ -176,7 +175,7 @@ pub fn event(
     detail: Option<String>,
 ) -> NewAuditEvent {
     NewAuditEvent {
-        at: fmt_time(Utc::now()),
+        at: Utc::now().into(),
         actor: actor.map(Actor::label),
         client_id: actor.map(|a| a.client_id().to_owned()),
         source: req.peer_addr().map(|a| a.ip().to_string()),

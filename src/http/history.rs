@@ -17,6 +17,7 @@ use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
 use crate::store::changes::{changes_since, history as load_history, PageBound, RevisionRow};
 use crate::store::clients::{audit_events, AuditFilter, AuditRow};
+use crate::store::fmt_time;
 
 /// One stored version of an entry.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -40,7 +41,7 @@ impl Revision {
     fn of(r: &RevisionRow) -> Self {
         Revision {
             revision: r.revision,
-            at: r.at.clone(),
+            at: fmt_time(r.at.0),
             actor: r.actor.clone(),
             action: r.action.clone(),
             changes: serde_json::from_str(&r.diff).unwrap_or(Value::Null),
@@ -351,7 +352,7 @@ impl AuditEvent {
     fn of(r: AuditRow) -> Self {
         AuditEvent {
             cursor: r.seq.to_string(),
-            at: r.at,
+            at: fmt_time(r.at.0),
             actor: r.actor,
             client_id: r.client_id,
             source: r.source,

@@ -1,11 +1,12 @@
 //! Writes with optimistic concurrency, each in one transaction with its revision row; the history,
 //! the change feed, the audit log and API clients.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
 use super::schema::*;
-use super::{Db, StoreError};
+use super::{Db, Moment, StoreError};
 use crate::domain::patch::diff;
 use crate::domain::writes::EntityKind;
 
@@ -78,7 +79,7 @@ struct NewRevision<'a> {
     entity: &'a str,
     entity_id: &'a str,
     revision: i32,
-    at: &'a str,
+    at: Moment,
     actor: &'a str,
     client_id: Option<&'a str>,
     action: &'a str,
@@ -92,7 +93,7 @@ pub struct RevisionRow {
     pub entity: String,
     pub entity_id: String,
     pub revision: i32,
-    pub at: String,
+    pub at: Moment,
     pub actor: String,
     pub client_id: Option<String>,
     pub action: String,
@@ -107,7 +108,7 @@ pub(super) fn record(
     revision: i32,
     change: &Change,
     after: &Value,
-    at: &str,
+    at: DateTime<Utc>,
 ) -> Result<(), WriteError> {
     let diff = diff(change.before.as_ref().unwrap_or(&Value::Null), after).to_string();
     let diff_bytes = i64::try_from(diff.len()).unwrap_or(i64::MAX);
@@ -118,7 +119,7 @@ pub(super) fn record(
         entity: kind.as_str(),
         entity_id: id,
         revision,
-        at,
+        at: Moment(at),
         actor: change.actor,
         client_id: change.client_id,
         action: change.action,
@@ -140,15 +141,12 @@ fn within_budget(
     actor: &str,
     bytes: i64,
     budget: u64,
-    at: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), WriteError> {
-    let now = chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|_| chrono::Utc::now());
-    let since = super::fmt_time(now - chrono::Duration::hours(24));
+    let since = now - chrono::Duration::hours(24);
     let window = revisions::table
         .filter(revisions::actor.eq(actor))
-        .filter(revisions::at.gt(&since));
+        .filter(revisions::at.gt(Moment(since)));
     let used: i64 = window
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "CAST(COALESCE(SUM(diff_bytes), 0) AS BIGINT)",
@@ -159,12 +157,12 @@ fn within_budget(
         return Ok(());
     }
     // the window frees room as its oldest revision leaves it
-    let oldest: Option<String> = window.select(diesel::dsl::min(revisions::at)).first(db)?;
-    let frees_at = oldest
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-        .map_or(now + chrono::Duration::hours(24), |t| {
-            t.with_timezone(&chrono::Utc) + chrono::Duration::hours(24)
-        });
+    let oldest: Option<Moment> = window
+        .select(revisions::at)
+        .order(revisions::at)
+        .first(db)
+        .optional()?;
+    let frees_at = oldest.map_or(now, |m| m.0) + chrono::Duration::hours(24);
     let wait = (frees_at - now).num_seconds().max(1);
     Err(WriteError::OverBudget(u64::try_from(wait).unwrap_or(1)))
 }
@@ -178,7 +176,7 @@ pub trait Stored: serde::Serialize {
     fn id(&self) -> &str;
     /// Writes the entry's rows: a new row at revision 1 when `created`, else over the row that
     /// `claim` raised to its next revision.
-    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError>;
+    fn write_rows(&self, db: &mut Db, created: bool, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// What a unique index refusing the entry means, said for the caller (None: nothing the
     /// caller chose can clash).
     fn clash(&self) -> Option<String> {
@@ -200,7 +198,7 @@ fn claim(
     table: &'static str,
     id: &str,
     expect: Expect,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<i32>, WriteError> {
     use diesel::sql_types::{Integer, Text};
     let current = diesel::sql_query(format!("SELECT revision FROM {table} WHERE id = $1"))
@@ -222,7 +220,7 @@ fn claim(
         "UPDATE {table} SET revision = $1, updated_at = $2 WHERE id = $3 AND revision = $4"
     ))
     .bind::<Integer, _>(from + 1)
-    .bind::<Text, _>(now)
+    .bind::<super::moment::SqlMoment, _>(Moment(now))
     .bind::<Text, _>(id)
     .bind::<Integer, _>(from)
     .execute(db)?;
@@ -238,7 +236,7 @@ pub fn save<E: Stored>(
     entry: &E,
     expect: Expect,
     change: &Change,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<Saved, WriteError> {
     db.transaction(|db| {
         let claimed = claim(db, E::TABLE, entry.id(), expect, now)?;

@@ -1,9 +1,10 @@
 //! API clients and the audit log.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::*;
-use super::{Db, StoreError};
+use super::{Db, Moment, StoreError};
 
 #[derive(Queryable, Insertable, Debug, Clone)]
 #[diesel(table_name = api_clients)]
@@ -13,8 +14,8 @@ pub struct ClientRow {
     pub role: String,
     pub vendor_id: Option<String>,
     pub description: Option<String>,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: Moment,
+    pub revoked_at: Option<Moment>,
 }
 
 pub fn insert_client(db: &mut Db, row: &ClientRow) -> Result<(), StoreError> {
@@ -50,13 +51,13 @@ pub fn replace_secret_hash(
 }
 
 /// Returns false when there is no such active client.
-pub fn revoke_client(db: &mut Db, client_id: &str, now: &str) -> Result<bool, StoreError> {
+pub fn revoke_client(db: &mut Db, client_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let n = diesel::update(
         api_clients::table
             .find(client_id)
             .filter(api_clients::revoked_at.is_null()),
     )
-    .set(api_clients::revoked_at.eq(now))
+    .set(api_clients::revoked_at.eq(Moment(now)))
     .execute(db)?;
     Ok(n == 1)
 }
@@ -64,7 +65,7 @@ pub fn revoke_client(db: &mut Db, client_id: &str, now: &str) -> Result<bool, St
 #[derive(Insertable, Debug, Clone, PartialEq, Eq, Hash)]
 #[diesel(table_name = audit_events)]
 pub struct NewAuditEvent {
-    pub at: String,
+    pub at: Moment,
     pub actor: Option<String>,
     pub client_id: Option<String>,
     pub source: Option<String>,
@@ -79,7 +80,7 @@ pub struct NewAuditEvent {
 #[derive(Queryable, Debug, Clone)]
 pub struct AuditRow {
     pub seq: i64,
-    pub at: String,
+    pub at: Moment,
     pub actor: Option<String>,
     pub client_id: Option<String>,
     pub source: Option<String>,
@@ -127,9 +128,12 @@ pub fn audit_events(
     Ok(q.order(audit_events::seq).limit(limit).load(db)?)
 }
 
-/// Deletes audit events older than `before` (RFC 3339); returns how many.
-pub fn purge_audit(db: &mut Db, before: &str) -> Result<usize, StoreError> {
-    Ok(diesel::delete(audit_events::table.filter(audit_events::at.lt(before))).execute(db)?)
+/// Deletes audit events older than `before`; returns how many.
+pub fn purge_audit(db: &mut Db, before: DateTime<Utc>) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(audit_events::table.filter(audit_events::at.lt(Moment(before))))
+            .execute(db)?,
+    )
 }
 
 /// Deletes the oldest audit events beyond the newest `keep`; returns how many.

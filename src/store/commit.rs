@@ -29,9 +29,9 @@ pub fn commit<E: Stored>(
             .collect();
         super::bump_version(db, &touched)?;
         for s in introduces {
-            create_sub_processor(db, s, change, &event.at)?;
+            create_sub_processor(db, s, change, event.at.0)?;
         }
-        let saved = save(db, entry, expect, change, &event.at).map_err(|e| {
+        let saved = save(db, entry, expect, change, event.at.0).map_err(|e| {
             match entry.clash().filter(|_| is_unique_violation(&e)) {
                 Some(said) => WriteError::Clash(said),
                 None => e,
@@ -57,7 +57,7 @@ fn create_sub_processor(
     db: &mut Db,
     s: &SubProcessor,
     change: &Change,
-    now: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), WriteError> {
     use super::schema::sub_processors;
     use diesel::RunQueryDsl;

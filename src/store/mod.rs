@@ -5,6 +5,7 @@ pub mod changes;
 pub mod clients;
 pub mod commit;
 pub mod lookups;
+pub mod moment;
 mod read;
 mod rows;
 pub mod schema;
@@ -18,8 +19,9 @@ use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+pub use moment::{fmt_time, Moment};
 pub use read::{load_snapshot, load_versioned, refresh_snapshot, Refresh};
-pub use write::{fmt_time, import_catalogue, is_empty, upsert_sub_processor, ImportSummary};
+pub use write::{import_catalogue, is_empty, upsert_sub_processor, ImportSummary};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

@@ -166,7 +166,11 @@ fn read_vendors(db: &mut Db, only: Option<&[String]>) -> Result<Vec<VendorRecord
     rows.into_iter()
         .map(|r| {
             Ok(VendorRecord {
-                stamp: stamp(r.revision, &r.created_at, &r.updated_at)?,
+                stamp: Stamp {
+                    revision: r.revision,
+                    created_at: r.created_at.0,
+                    updated_at: r.updated_at.0,
+                },
                 vendor: Vendor {
                     contact: match (&r.contact_name, &r.contact_email, &r.contact_phone) {
                         (None, None, None) => None,
@@ -398,7 +402,11 @@ fn read_services(
                 .collect(),
             id,
         };
-        let stamp = stamp(r.revision, &r.created_at, &r.updated_at)?;
+        let stamp = Stamp {
+            revision: r.revision,
+            created_at: r.created_at.0,
+            updated_at: r.updated_at.0,
+        };
         services.push(ServiceRecord::new(service, stamp, now, reference));
     }
     Ok(services)
@@ -430,19 +438,6 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         venue: t.venue,
         evidence: serde_json::from_str(&t.evidence)
             .map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
-    })
-}
-
-fn stamp(revision: i32, created_at: &str, updated_at: &str) -> Result<Stamp, StoreError> {
-    let parse = |s: &str| {
-        DateTime::parse_from_rfc3339(s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|_| StoreError::Corrupt(format!("time `{s}`")))
-    };
-    Ok(Stamp {
-        revision,
-        created_at: parse(created_at)?,
-        updated_at: parse(updated_at)?,
     })
 }
 

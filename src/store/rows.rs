@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 
 use super::schema::*;
+use super::Moment;
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = countries)]
@@ -59,8 +60,8 @@ pub struct VendorRow {
     pub contact_phone: Option<String>,
     pub website: Option<String>,
     pub revision: i32,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Moment,
+    pub updated_at: Moment,
 }
 
 #[derive(Queryable, Insertable, AsChangeset)]
@@ -74,7 +75,7 @@ pub struct SubProcessorRow {
     pub country: Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
-    pub updated_at: String,
+    pub updated_at: Moment,
 }
 
 #[derive(Queryable, Insertable)]
@@ -87,8 +88,8 @@ pub struct ServiceRow {
     pub website: Option<String>,
     pub status: String,
     pub revision: i32,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Moment,
+    pub updated_at: Moment,
 }
 
 #[derive(Queryable, Insertable)]

@@ -48,6 +48,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     vendors (id) {
         id -> Text,
         name -> Text,
@@ -59,12 +62,15 @@ diesel::table! {
         contact_phone -> Nullable<Text>,
         website -> Nullable<Text>,
         revision -> Integer,
-        created_at -> Text,
-        updated_at -> Text,
+        created_at -> SqlMoment,
+        updated_at -> SqlMoment,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     sub_processors (id) {
         id -> Text,
         name -> Text,
@@ -74,11 +80,14 @@ diesel::table! {
         country -> Nullable<Text>,
         address -> Nullable<Text>,
         website -> Nullable<Text>,
-        updated_at -> Text,
+        updated_at -> SqlMoment,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     services (id) {
         id -> Text,
         vendor_id -> Text,
@@ -87,8 +96,8 @@ diesel::table! {
         website -> Nullable<Text>,
         status -> Text,
         revision -> Integer,
-        created_at -> Text,
-        updated_at -> Text,
+        created_at -> SqlMoment,
+        updated_at -> SqlMoment,
     }
 }
 
@@ -203,24 +212,30 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     api_clients (client_id) {
         client_id -> Text,
         secret_hash -> Text,
         role -> Text,
         vendor_id -> Nullable<Text>,
         description -> Nullable<Text>,
-        created_at -> Text,
-        revoked_at -> Nullable<Text>,
+        created_at -> SqlMoment,
+        revoked_at -> Nullable<SqlMoment>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     revisions (seq) {
         seq -> BigInt,
         entity -> Text,
         entity_id -> Text,
         revision -> Integer,
-        at -> Text,
+        at -> SqlMoment,
         actor -> Text,
         client_id -> Nullable<Text>,
         action -> Text,
@@ -230,9 +245,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     audit_events (seq) {
         seq -> BigInt,
-        at -> Text,
+        at -> SqlMoment,
         actor -> Nullable<Text>,
         client_id -> Nullable<Text>,
         source -> Nullable<Text>,

@@ -2,13 +2,13 @@
 //! which upserts vendors, sub-processors and services by id, each entry with an `import`
 //! revision, all in one transaction, so a failed import leaves nothing behind.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::changes::{save, Change, Expect, Stored, WriteError};
 use super::rows::*;
 use super::schema::*;
-use super::{Db, StoreError};
+use super::{Db, Moment, StoreError};
 use crate::domain::catalogue::{Catalogue, Contact, Service, SubProcessor, Vendor};
 use crate::domain::ids::OrgNumber;
 use crate::domain::writes::EntityKind;
@@ -22,10 +22,6 @@ pub struct ImportSummary {
     pub services_updated: usize,
 }
 
-pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
 /// Imports a catalogue that `validate_catalogue` accepted. Entries already present keep their
 /// creation time and get their revision raised.
 pub fn import_catalogue(
@@ -36,24 +32,23 @@ pub fn import_catalogue(
     db.transaction(|db| {
         super::bump_version(db, &[super::Touched::All])?;
         let mut summary = ImportSummary::default();
-        let now = fmt_time(now);
         for v in &catalogue.vendors {
             let v = Vendor {
                 org_number: normalised_org(&v.org_number),
                 ..v.clone()
             };
-            if imported(db, &v, &now)? {
+            if imported(db, &v, now)? {
                 summary.vendors_created += 1;
             } else {
                 summary.vendors_updated += 1;
             }
         }
         for s in &catalogue.sub_processors {
-            upsert_sub_processor(db, s, &now)?;
+            upsert_sub_processor(db, s, now)?;
             summary.sub_processors += 1;
         }
         for s in &catalogue.services {
-            if imported(db, s, &now)? {
+            if imported(db, s, now)? {
                 summary.services_created += 1;
             } else {
                 summary.services_updated += 1;
@@ -71,7 +66,7 @@ fn normalised_org(n: &Option<String>) -> Option<String> {
     })
 }
 
-pub fn sub_processor_row(s: &SubProcessor, now: &str) -> SubProcessorRow {
+pub fn sub_processor_row(s: &SubProcessor, now: DateTime<Utc>) -> SubProcessorRow {
     SubProcessorRow {
         id: s.id.clone(),
         name: s.name.clone(),
@@ -81,11 +76,15 @@ pub fn sub_processor_row(s: &SubProcessor, now: &str) -> SubProcessorRow {
         country: s.country.clone(),
         address: s.address.clone(),
         website: s.website.clone(),
-        updated_at: now.to_owned(),
+        updated_at: Moment(now),
     }
 }
 
-pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<(), StoreError> {
+pub fn upsert_sub_processor(
+    db: &mut Db,
+    s: &SubProcessor,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let row = sub_processor_row(s, now);
     let exists = sub_processors::table
         .find(&s.id)
@@ -106,7 +105,7 @@ pub fn upsert_sub_processor(db: &mut Db, s: &SubProcessor, now: &str) -> Result<
 
 /// Creates or replaces an entry, recording an `import` revision as any write records its own.
 /// Returns true when created.
-fn imported<E: Stored>(db: &mut Db, entry: &E, now: &str) -> Result<bool, StoreError> {
+fn imported<E: Stored>(db: &mut Db, entry: &E, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let change = Change {
         actor: "import",
         client_id: None,
@@ -129,7 +128,7 @@ impl Stored for Service {
         &self.id
     }
 
-    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError> {
+    fn write_rows(&self, db: &mut Db, created: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
         let s = self;
         if created {
             let row = ServiceRow {
@@ -140,8 +139,8 @@ impl Stored for Service {
                 website: s.website.clone(),
                 status: enum_to_text(&s.status),
                 revision: 1,
-                created_at: now.to_owned(),
-                updated_at: now.to_owned(),
+                created_at: Moment(now),
+                updated_at: Moment(now),
             };
             diesel::insert_into(services::table)
                 .values(&row)
@@ -170,7 +169,7 @@ impl Stored for Vendor {
         &self.id
     }
 
-    fn write_rows(&self, db: &mut Db, created: bool, now: &str) -> Result<(), StoreError> {
+    fn write_rows(&self, db: &mut Db, created: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
         let v = self;
         let contact = v.contact.clone().unwrap_or(Contact {
             name: None,
@@ -189,8 +188,8 @@ impl Stored for Vendor {
                 contact_phone: contact.phone,
                 website: v.website.clone(),
                 revision: 1,
-                created_at: now.to_owned(),
-                updated_at: now.to_owned(),
+                created_at: Moment(now),
+                updated_at: Moment(now),
             };
             diesel::insert_into(vendors::table)
                 .values(&row)

@@ -19,4 +19,5 @@ mod reports;
 mod schema;
 mod snapshots;
 mod soak;
+mod upgrade;
 mod writes;

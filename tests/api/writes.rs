@@ -573,8 +573,8 @@ async fn the_token_endpoint_follows_rfc_6749(app: TestApp) {
     assert_eq!(res.status(), 200);
     // the secret never appears in an answer, and a revoked client's token stops working
     let mut conn = app.store.conn().unwrap();
-    let now = feide_registry::store::fmt_time(chrono::Utc::now());
-    assert!(feide_registry::store::clients::revoke_client(&mut conn, &id, &now).unwrap());
+    let now = chrono::Utc::now();
+    assert!(feide_registry::store::clients::revoke_client(&mut conn, &id, now).unwrap());
     drop(conn);
     let etag = app.etag(VENDOR).await;
     let res = vendor

@@ -110,6 +110,22 @@ pub async fn spawn_with(engine: Engine, edit: impl FnOnce(&mut ServerOptions)) -
     }
 }
 
+/// Starts the registry with the test options on the database at `url` as it is (pending
+/// migrations run, nothing is imported), as a new release starts on an old release's database.
+pub fn open(url: &str) -> TestApp {
+    let options = ServerOptions::with_key(TEST_KEY.to_vec());
+    let store = Store::open(url, 4, Duration::from_secs(3)).expect("open store");
+    let process = serve(store.clone(), options.clone());
+    TestApp {
+        anonymous: Actor::anonymous(&process.base),
+        store,
+        database_url: url.to_owned(),
+        options,
+        _process: process,
+        _dir: None,
+    }
+}
+
 fn serve(store: Store, options: ServerOptions) -> Process {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());

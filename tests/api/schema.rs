@@ -21,13 +21,30 @@ struct Column {
     not_null: i32,
 }
 
+/// The columns that hold moments: `timestamptz` on PostgreSQL, RFC 3339 text on SQLite, which
+/// has no time type (`store::moment`).
+const MOMENTS: [(&str, &str); 9] = [
+    ("api_clients", "created_at"),
+    ("api_clients", "revoked_at"),
+    ("audit_events", "at"),
+    ("revisions", "at"),
+    ("services", "created_at"),
+    ("services", "updated_at"),
+    ("sub_processors", "updated_at"),
+    ("vendors", "created_at"),
+    ("vendors", "updated_at"),
+];
+
 /// Engine types mapped to one vocabulary.
-fn normalise(t: &str) -> &'static str {
-    match t.to_ascii_lowercase().as_str() {
-        "text" => "text",
-        "integer" | "bigint" => "integer",
-        "boolean" => "boolean",
-        other => panic!("unexpected column type {other}"),
+fn normalise(engine: Engine, table: &str, column: &str, t: &str) -> &'static str {
+    let moment = MOMENTS.contains(&(table, column));
+    match (engine, t.to_ascii_lowercase().as_str()) {
+        (Engine::Postgres, "timestamp with time zone") if moment => "moment",
+        (Engine::Sqlite, "text") if moment => "moment",
+        (_, "text") => "text",
+        (_, "integer" | "bigint") => "integer",
+        (_, "boolean") => "boolean",
+        (_, other) => panic!("unexpected column type {other} of {table}.{column}"),
     }
 }
 
@@ -60,12 +77,8 @@ fn columns(engine: Engine) -> Vec<(String, String, &'static str, bool)> {
     let mut out: Vec<_> = rows
         .into_iter()
         .map(|c| {
-            (
-                c.table_name,
-                c.column_name,
-                normalise(&c.data_type),
-                c.not_null != 0,
-            )
+            let kind = normalise(engine, &c.table_name, &c.column_name, &c.data_type);
+            (c.table_name, c.column_name, kind, c.not_null != 0)
         })
         .collect();
     out.sort();

@@ -1,3 +1,3 @@
 -- SQLite has no time type: its moments stay RFC 3339 text with microseconds and `Z`, which
--- src/store/stamp_type.rs reads and writes. This migration keeps both engines' lists in step.
+-- src/store/moment.rs reads and writes. This migration keeps both engines' lists in step.
 SELECT 1;

@@ -159,6 +159,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
     let mut codes: Vec<String> = services
         .iter()
         .flat_map(|r| super::derive::all_countries(&r.service))
+        .map(str::to_owned)
         .collect();
     codes.sort();
     codes.dedup();

@@ -118,18 +118,30 @@ pub fn third_countries(service: &Service, reference: &Reference) -> Vec<String> 
     all_countries(service)
         .into_iter()
         .filter(|c| reference.is_third_country(c))
+        .map(str::to_owned)
         .collect()
 }
 
-/// Every country the data reaches, in any role.
-pub fn all_countries(service: &Service) -> BTreeSet<String> {
-    let own = service.locations.iter().map(|l| l.country.clone());
+/// Every country the data reaches, in any role, borrowed from the entry: filters and reports
+/// call this for every service they look at, so it copies nothing.
+pub fn all_countries(service: &Service) -> BTreeSet<&str> {
+    countries_reached(service).collect()
+}
+
+/// True when the data reaches `country` in any role.
+pub fn reaches(service: &Service, country: &str) -> bool {
+    countries_reached(service).any(|c| c == country)
+}
+
+/// The countries of every location, the vendor's and its sub-processors', repeats included.
+fn countries_reached(service: &Service) -> impl Iterator<Item = &str> {
+    let own = service.locations.iter().map(|l| l.country.as_str());
     let subs = service
         .sub_processors
         .iter()
         .flat_map(|u| u.locations.iter())
-        .map(|l| l.country.clone());
-    own.chain(subs).collect()
+        .map(|l| l.country.as_str());
+    own.chain(subs)
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ pub fn report(
     for r in services {
         let s = &r.service;
         for c in super::derive::all_countries(s) {
-            ids(by_country.entry(c).or_default(), &s.id);
+            ids(by_country.entry(c.to_owned()).or_default(), &s.id);
         }
         for l in &s.locations {
             if reference.is_third_country(&l.country) {

@@ -261,7 +261,7 @@ impl ServiceFilter {
             && self
                 .country
                 .as_deref()
-                .is_none_or(|c| super::derive::all_countries(s).contains(c))
+                .is_none_or(|c| super::derive::reaches(s, c))
             && self
                 .outside_eea
                 .is_none_or(|outside| outside != d.third_countries.is_empty())

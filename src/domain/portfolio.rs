@@ -150,14 +150,14 @@ pub fn report(
         }
     };
 
-    let mut by_country: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_country: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut transfers = Vec::new();
-    let mut by_sub: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_sub: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut sensitive: BTreeMap<usize, SensitiveAttribute> = BTreeMap::new();
     for r in services {
         let s = &r.service;
         for c in super::derive::all_countries(s) {
-            ids(by_country.entry(c.to_owned()).or_default(), &s.id);
+            ids(by_country.entry(c).or_default(), &s.id);
         }
         for l in &s.locations {
             if reference.is_third_country(&l.country) {
@@ -174,7 +174,7 @@ pub fn report(
             }
         }
         for u in &s.sub_processors {
-            ids(by_sub.entry(u.id.to_string()).or_default(), &s.id);
+            ids(by_sub.entry(u.id.as_str()).or_default(), &s.id);
             for l in u
                 .locations
                 .iter()
@@ -218,9 +218,9 @@ pub fn report(
         .into_iter()
         .map(|(id, services)| SubProcessorExposure {
             name: snapshot
-                .sub_processor(&id)
-                .map_or_else(|| id.clone(), |p| p.name.clone()),
-            id,
+                .sub_processor(id)
+                .map_or_else(|| id.to_owned(), |p| p.name.clone()),
+            id: id.to_owned(),
             services,
         })
         .collect();
@@ -250,12 +250,12 @@ pub fn report(
         countries: by_country
             .into_iter()
             .map(|(code, services)| {
-                let c = reference.country(&code);
+                let c = reference.country(code);
                 CountryExposure {
-                    name: c.map_or_else(|| code.clone(), |c| c.name.get(lang).to_owned()),
+                    name: c.map_or_else(|| code.to_owned(), |c| c.name.get(lang).to_owned()),
                     eea: c.is_some_and(|c| c.eea),
                     adequacy: c.map_or(Adequacy::None, |c| c.adequacy),
-                    code,
+                    code: code.to_owned(),
                     services,
                 }
             })

@@ -136,7 +136,7 @@ impl Inner {
 
     fn refresh(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {
         let _one = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
-        let (old_version, aged_at, old) = {
+        let (old_version, old_aged_at, old) = {
             let h = self.held();
             (h.version, h.aged_at, h.snapshot.clone())
         };
@@ -156,14 +156,18 @@ impl Inner {
             }
         };
         // Aging looks at every service, so it is done when due, not on every refresh.
-        let aged_at = if aged_at.elapsed() >= AGE_EVERY {
+        let aged_at = if old_aged_at.elapsed() >= AGE_EVERY {
             if let Some(aged) = snapshot.aged(now) {
                 snapshot = Arc::new(aged);
             }
             Instant::now()
         } else {
-            aged_at
+            old_aged_at
         };
+        if Arc::ptr_eq(&old, &snapshot) && version == old_version && aged_at == old_aged_at {
+            // the watcher's once-a-second refresh: nothing to swap
+            return Ok(snapshot);
+        }
         if !Arc::ptr_eq(&old, &snapshot) {
             // renderings of records no snapshot shows again go now, not when the budget pushes
             // them out: a run of writes would otherwise fill it with dead entries

@@ -82,7 +82,8 @@ async fn everything(app: &TestApp) -> Vec<Value> {
     let mut all: Vec<Value> = app.every_page("/api/v1/vendors?limit=500").await;
     let services: Vec<Value> = app.every_page("/api/v1/services?limit=500").await;
     for s in &services {
-        let id = s["id"].as_str().expect("service id");
+        let summary: ServiceSummary = serde_json::from_value(s.clone()).expect("a service row");
+        let id = summary.id;
         all.push(app.read(&format!("/api/v1/services/{id}")).await);
         let history: Vec<Value> = app
             .every_page(&format!("/api/v1/services/{id}/history?limit=500"))

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Writes the reference-data migration from data/attributes.json and data/countries.json.
+"""Writes a reference-data migration from data/attributes.json and data/countries.json.
 
-The JSON files are the cited sources of truth; this turns them into plain SQL INSERTs that run
-unchanged on SQLite and PostgreSQL. A test (tests/api/schema.rs) checks that what the migration
-loads equals the JSON, so the two cannot drift. Run after editing either file:
+The JSON files are the cited sources of truth; this turns them into plain SQL that runs unchanged
+on SQLite and PostgreSQL: every country, attribute and scope upserted (a database made by an
+earlier release gets the corrections), and the scope-to-attribute links replaced. A test
+(tests/api/schema.rs) checks that what the migrations load equals the JSON, so the two cannot
+drift. Migrations already released are never rewritten: after editing either file, write a new
+one, named for the moment, and commit it:
 
-    python3 scripts/gen-reference-migration.py
+    python3 scripts/gen-reference-migration.py 2026-11-29-213001_reference_data_v2
 """
 import json
 import pathlib
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-NAME = "2026-11-24-000002_reference_data"
 
 
 def lit(v):
@@ -24,11 +27,18 @@ def lit(v):
     return "'" + str(v).replace("'", "''") + "'"
 
 
-def row(table, cols, values):
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(lit(v) for v in values)});"
+def row(table, cols, values, key=None):
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(lit(v) for v in values)})"
+    if key:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+    return sql + ";"
 
 
 def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: gen-reference-migration.py NEW_MIGRATION_NAME (e.g. 2026-12-01-120000_reference_data_v3)")
+    name = sys.argv[1]
     attrs = json.loads((ROOT / "data/attributes.json").read_text())
     countries = json.loads((ROOT / "data/countries.json").read_text())
     out = [
@@ -44,33 +54,37 @@ def main():
         out.append(row("countries",
                        ["code", "name_nb", "name_nn", "name_en", "eea", "eu", "adequacy", "adequacy_decision", "adequacy_note"],
                        [c["code"], c["name_nb"], c["name_nn"], c["name_en"], c["eea"], c["eu"], c["adequacy"],
-                        c.get("adequacy_decision"), c.get("adequacy_note")]))
+                        c.get("adequacy_decision"), c.get("adequacy_note")], key="code"))
     out.append("")
     for i, a in enumerate(attrs["attributes"]):
         d = a["description"]
+        n = a.get("sensitivity_note") or {}
         out.append(row("attributes",
                        ["name", "position", "oid", "category", "sensitivity", "multi_valued", "description_nb",
-                        "description_nn", "description_en", "source"],
+                        "description_nn", "description_en", "source", "sensitivity_note_nb", "sensitivity_note_nn",
+                        "sensitivity_note_en"],
                        [a["name"], i, a.get("oid"), a["category"], a["sensitivity"], a["multi_valued"], d["nb"], d["nn"],
-                        d["en"], a.get("source")]))
+                        d["en"], a.get("source"), n.get("nb"), n.get("nn"), n.get("en")], key="name"))
     out.append("")
     for i, s in enumerate(attrs["scopes"]):
         d = s["description"]
         out.append(row("oidc_scopes",
                        ["scope", "position", "justification_required", "description_nb", "description_nn", "description_en"],
-                       [s["scope"], i, s["justification_required"], d["nb"], d["nn"], d["en"]]))
+                       [s["scope"], i, s["justification_required"], d["nb"], d["nn"], d["en"]], key="scope"))
     out.append("")
+    out.append("DELETE FROM scope_attributes;")
     for s in attrs["scopes"]:
         for a in s["attributes"]:
             out.append(row("scope_attributes", ["scope", "attribute_name"], [s["scope"], a]))
     sql = "\n".join(out) + "\n"
-    down = "DELETE FROM scope_attributes;\nDELETE FROM oidc_scopes;\nDELETE FROM attributes;\nDELETE FROM countries;\n"
+    # Reference rows are referenced by the catalogue: going back keeps them as corrected.
+    down = "-- The corrected reference data stays: services refer to it.\nSELECT 1;\n"
     for engine in ("sqlite", "postgres"):
-        d = ROOT / "migrations" / engine / NAME
+        d = ROOT / "migrations" / engine / name
         d.mkdir(parents=True, exist_ok=True)
         (d / "up.sql").write_text(sql)
         (d / "down.sql").write_text(down)
-    print(f"wrote migrations/*/{NAME}: {len(countries['countries'])} countries, "
+    print(f"wrote migrations/*/{name}: {len(countries['countries'])} countries, "
           f"{len(attrs['attributes'])} attributes, {len(attrs['scopes'])} scopes")
 
 

@@ -168,6 +168,7 @@ mod tests {
             oidc_scopes: vec!["userinfo-name".into()],
             description: texts(name),
             source: None,
+            sensitivity_note: None,
         };
         let country = |code: &str, eea: bool| Country {
             code: code.into(),

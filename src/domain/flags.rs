@@ -246,6 +246,7 @@ mod tests {
             oidc_scopes: vec![],
             description: texts(name),
             source: None,
+            sensitivity_note: None,
         }
     }
 

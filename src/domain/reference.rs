@@ -113,6 +113,8 @@ pub struct Attribute {
     pub oidc_scopes: Vec<String>,
     pub description: Texts,
     pub source: Option<String>,
+    /// Why the registry rates the sensitivity differently from Feide, where it does.
+    pub sensitivity_note: Option<Texts>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

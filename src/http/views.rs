@@ -134,6 +134,10 @@ pub struct AttributeView {
     pub multi_valued: bool,
     /// In the language chosen by `Accept-Language` (nb, nn, en).
     pub description: String,
+    /// Where the registry rates the sensitivity differently from Feide's own classification, or
+    /// where its policy needs a word, why; null otherwise. The policy: identifiers that single out
+    /// a person are at least medium; data that identifies a person outside school is high.
+    pub sensitivity_note: Option<String>,
 }
 
 impl AttributeView {
@@ -146,6 +150,7 @@ impl AttributeView {
             sensitivity: a.sensitivity,
             multi_valued: a.multi_valued,
             description: a.description.get(lang).to_owned(),
+            sensitivity_note: a.sensitivity_note.as_ref().map(|n| n.get(lang).to_owned()),
         }
     }
 }
@@ -160,6 +165,7 @@ impl CsvRow for AttributeView {
             "sensitivity",
             "multi_valued",
             "description",
+            "sensitivity_note",
         ]
     }
     fn row(&self) -> Vec<String> {
@@ -171,6 +177,7 @@ impl CsvRow for AttributeView {
             self.sensitivity.as_str().into(),
             self.multi_valued.to_string(),
             self.description.clone(),
+            opt(&self.sensitivity_note),
         ]
     }
 }

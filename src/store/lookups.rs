@@ -57,6 +57,14 @@ pub fn reference(db: &mut Db) -> Result<Reference, StoreError> {
                     en: r.description_en,
                 },
                 source: r.source,
+                sensitivity_note: match (
+                    r.sensitivity_note_nb,
+                    r.sensitivity_note_nn,
+                    r.sensitivity_note_en,
+                ) {
+                    (Some(nb), Some(nn), Some(en)) => Some(Texts { nb, nn, en }),
+                    _ => None,
+                },
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;

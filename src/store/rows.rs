@@ -34,6 +34,9 @@ pub struct AttributeRow {
     pub description_nn: String,
     pub description_en: String,
     pub source: Option<String>,
+    pub sensitivity_note_nb: Option<String>,
+    pub sensitivity_note_nn: Option<String>,
+    pub sensitivity_note_en: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]

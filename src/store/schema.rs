@@ -26,6 +26,9 @@ diesel::table! {
         description_nn -> Text,
         description_en -> Text,
         source -> Nullable<Text>,
+        sensitivity_note_nb -> Nullable<Text>,
+        sensitivity_note_nn -> Nullable<Text>,
+        sensitivity_note_en -> Nullable<Text>,
     }
 }
 

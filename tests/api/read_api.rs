@@ -443,6 +443,59 @@ async fn the_attribute_catalogue_lists_feide_attributes_with_scopes_and_sensitiv
     assert!(nin.justification_required);
 }
 
+async fn where_the_registry_rates_an_attribute_unlike_feide_it_says_why(app: TestApp) {
+    // Feide itself rates a birth date low; the registry's policy rates it high and must say so.
+    let en: AttributeDetail = get_with(
+        &app,
+        "/api/v1/attributes/norEduPersonBirthDate",
+        &[("Accept-Language", "en")],
+    )
+    .await
+    .ok();
+    assert_eq!(en.attribute.sensitivity, Sensitivity::High);
+    let note = en
+        .attribute
+        .sensitivity_note
+        .expect("a note on the birth date");
+    assert!(note.contains("Feide rates a birth date as low"), "{note}");
+    let nb: AttributeDetail = get_with(
+        &app,
+        "/api/v1/attributes/norEduPersonBirthDate",
+        &[("Accept-Language", "nb")],
+    )
+    .await
+    .ok();
+    assert!(nb
+        .attribute
+        .sensitivity_note
+        .unwrap()
+        .contains("Feide vurderer"));
+    // identifiers that single out one person are at least medium under the policy
+    for id in [
+        "eduPersonTargetedID",
+        "eduPersonOrcid",
+        "eduPersonPrincipalName",
+    ] {
+        let a: AttributeDetail = app.read(&format!("/api/v1/attributes/{id}")).await;
+        assert_ne!(a.attribute.sensitivity, Sensitivity::Low, "{id}");
+    }
+    let mail: AttributeDetail = app.read("/api/v1/attributes/mail").await;
+    assert_eq!(mail.attribute.sensitivity_note, None);
+    // Feide releases eduPersonEntitlement through two attribute groups
+    let ent: AttributeDetail = app.read("/api/v1/attributes/eduPersonEntitlement").await;
+    assert_eq!(
+        ent.attribute.oidc_scopes,
+        vec!["groups-edu", "userinfo-entitlement"]
+    );
+    let scopes: ScopeList = app.read("/api/v1/oidc-scopes").await;
+    let entitlement = scopes
+        .items
+        .iter()
+        .find(|s| s.scope == "userinfo-entitlement")
+        .unwrap();
+    assert_eq!(entitlement.attributes, vec!["eduPersonEntitlement"]);
+}
+
 async fn an_attribute_lists_every_service_receiving_it_and_why(app: TestApp) {
     let mail: AttributeDetail = app.read("/api/v1/attributes/mail").await;
     let uses = &mail.services;
@@ -712,6 +765,7 @@ on_both_engines!(
     unknown_resources_are_404_problems_and_wrong_methods_405,
     the_attribute_catalogue_lists_feide_attributes_with_scopes_and_sensitivity,
     an_attribute_lists_every_service_receiving_it_and_why,
+    where_the_registry_rates_an_attribute_unlike_feide_it_says_why,
     vendors_carry_org_numbers_and_their_services,
     sub_processors_list_the_services_using_them,
     countries_carry_eea_and_adequacy_and_who_uses_them,

@@ -115,6 +115,12 @@ fn reference_equals_the_data_files(engine: Engine) {
         assert_eq!(a.sensitivity.as_str(), j["sensitivity"].as_str().unwrap());
         assert_eq!(a.multi_valued, j["multi_valued"].as_bool().unwrap());
         assert_eq!(a.description.nn, j["description"]["nn"].as_str().unwrap());
+        assert_eq!(
+            a.sensitivity_note.as_ref().map(|n| n.en.as_str()),
+            j["sensitivity_note"]["en"].as_str(),
+            "{}",
+            a.name
+        );
         let scopes: Vec<&str> = j["oidc_scopes"]
             .as_array()
             .unwrap()

@@ -1,0 +1,2 @@
+-- The corrected reference data stays: services refer to it.
+SELECT 1;

@@ -158,13 +158,20 @@ pub fn action(req: &HttpRequest) -> String {
     req.match_pattern()
         .and_then(|pattern| super::audit_name(req.method(), &pattern))
         .map_or_else(
-            || format!("{} {}", req.method(), short(req.path())),
+            || format!("{} {}", req.method(), canonical_path(req)),
             str::to_owned,
         )
 }
 
 fn short(s: &str) -> String {
     s.chars().take(200).collect()
+}
+
+/// The request's path as the router reads it (percent-escapes of plain characters decoded, so
+/// `/api/v1/services/k%69kora` is `/api/v1/services/kikora`), so that one entry is one target
+/// in the audit log however the caller spelled it; cut to 200 characters.
+fn canonical_path(req: &HttpRequest) -> String {
+    req.match_info().as_str().chars().take(200).collect()
 }
 
 /// An audit event for this request, with its outcome (the HTTP status).
@@ -180,7 +187,7 @@ pub fn event(
         client_id: actor.map(|a| a.client_id().to_owned()),
         source: req.peer_addr().map(|a| a.ip().to_string()),
         action: action(req),
-        target: short(req.path()),
+        target: canonical_path(req),
         outcome: i32::from(outcome),
         detail,
         count: 1,

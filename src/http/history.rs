@@ -185,7 +185,7 @@ pub struct ChangeEntry {
     /// Resume after this change with `since=<cursor>`.
     #[schema(example = "17")]
     pub cursor: String,
-    /// `service` or `vendor`.
+    /// `service`, `vendor` or `sub_processor`.
     #[schema(example = "service")]
     pub entity: String,
     #[schema(example = "kikora")]

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod clients;
 pub mod commit;
+mod ids;
 pub mod lookups;
 pub mod moment;
 mod read;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::changes::{save, Change, Expect, Stored, WriteError};
+use super::changes::{record, save, Change, Expect, Stored, WriteError};
 use super::rows::*;
 use super::schema::*;
 use super::{Db, Moment, StoreError};
@@ -45,6 +45,7 @@ pub fn import_catalogue(
         }
         for s in &catalogue.sub_processors {
             upsert_sub_processor(db, s, now)?;
+            imported_sub_processor_revision(db, s, now)?;
             summary.sub_processors += 1;
         }
         for s in &catalogue.services {
@@ -103,17 +104,46 @@ pub fn upsert_sub_processor(
     Ok(())
 }
 
+/// The `import` revision of a sub-processor, as vendors and services get one, so that the change
+/// feed shows what an import did to it. A sub-processor's row keeps no revision (only a service
+/// write that introduces it and an import write it), so this one is numbered after the last
+/// recorded.
+fn imported_sub_processor_revision(
+    db: &mut Db,
+    s: &SubProcessor,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let kind = EntityKind::SubProcessor;
+    let last: Option<i32> = revisions::table
+        .filter(revisions::entity.eq(kind.as_str()))
+        .filter(revisions::entity_id.eq(&s.id))
+        .select(diesel::dsl::max(revisions::revision))
+        .first(db)?;
+    let stored = SubProcessor {
+        org_number: normalised_org(&s.org_number),
+        ..s.clone()
+    };
+    let after = serde_json::to_value(&stored).unwrap_or_default();
+    match record(db, kind, &s.id, last.unwrap_or(0) + 1, &IMPORT, &after, now) {
+        Ok(()) => Ok(()),
+        Err(WriteError::Store(e)) => Err(e),
+        Err(other) => Err(StoreError::Corrupt(other.to_string())),
+    }
+}
+
+/// How an import is recorded in revisions.
+const IMPORT: Change<'static> = Change {
+    actor: "import",
+    client_id: None,
+    action: "import",
+    before: None,
+    daily_bytes: None,
+};
+
 /// Creates or replaces an entry, recording an `import` revision as any write records its own.
 /// Returns true when created.
 fn imported<E: Stored>(db: &mut Db, entry: &E, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let change = Change {
-        actor: "import",
-        client_id: None,
-        action: "import",
-        before: None,
-        daily_bytes: None,
-    };
-    match save(db, entry, Expect::Any, &change, now) {
+    match save(db, entry, Expect::Any, &IMPORT, now) {
         Ok(saved) => Ok(saved.created),
         Err(WriteError::Store(e)) => Err(e),
         Err(other) => Err(StoreError::Corrupt(other.to_string())),

@@ -449,6 +449,30 @@ async fn history_and_change_feed_show_every_change(app: TestApp) {
     app.problem("/api/v1/changes?since=banana", 400).await;
 }
 
+/// The audit log names an entry as the catalogue spells it, however the request spelled its path:
+/// `sykk%65ldyktig` is `sykkeldyktig`, one target.
+async fn the_audit_log_names_one_target_for_every_spelling_of_a_path(app: TestApp) {
+    let own = app.vendor("trygg-trafikk").await;
+    let escaped = "/api/v1/services/sykk%65ldyktig";
+    let etag = app.etag(SERVICE).await;
+    let change = json!({"description": "Skrevet via en annen stavemåte"});
+    assert_eq!(own.patch(escaped, &etag, &change).await.status(), 200);
+    assert_eq!(own.patch(escaped, &etag, &change).await.status(), 412);
+    let log = app.admin().await.audit("").await;
+    let patches: Vec<(&str, i32)> = log
+        .iter()
+        .filter(|e| e.action == "service.patch")
+        .map(|e| (e.target.as_str(), e.outcome))
+        .collect();
+    assert_eq!(patches.len(), 2, "{patches:?}");
+    for (target, outcome) in patches {
+        assert_eq!(
+            target, SERVICE,
+            "the {outcome} is recorded under the decoded path"
+        );
+    }
+}
+
 /// The audit log holds successes and refusals; only administrators read it.
 async fn the_audit_log_records_writes_and_refusals(app: TestApp) {
     let own = app.vendor("trygg-trafikk").await;
@@ -833,6 +857,27 @@ async fn imports_give_vendors_a_history_and_a_place_in_the_feed(app: TestApp) {
         .collect();
     in_feed.sort_unstable();
     assert_eq!(in_feed, vendors);
+    // sub-processors too: each imported one has its `import` revision in the feed
+    let sub_processors = app.ids("/api/v1/sub-processors?limit=500").await;
+    assert!(!sub_processors.is_empty());
+    let mut subs_in_feed: Vec<(&str, i32, &str)> = feed
+        .items
+        .iter()
+        .filter(|c| c.entity == "sub_processor")
+        .map(|c| {
+            (
+                c.id.as_str(),
+                c.revision.revision,
+                c.revision.action.as_str(),
+            )
+        })
+        .collect();
+    subs_in_feed.sort_unstable();
+    let each_imported_once: Vec<(&str, i32, &str)> = sub_processors
+        .iter()
+        .map(|id| (id.as_str(), 1, "import"))
+        .collect();
+    assert_eq!(subs_in_feed, each_imported_once);
 
     // the catalogue file imported again: every vendor and service gets its next revision
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_feide-registry"))
@@ -869,9 +914,19 @@ async fn imports_give_vendors_a_history_and_a_place_in_the_feed(app: TestApp) {
         .iter()
         .map(|v| ("vendor", v.as_str()))
         .chain(services.iter().map(|s| ("service", s.as_str())))
+        .chain(sub_processors.iter().map(|s| ("sub_processor", s.as_str())))
         .collect();
     expected.sort_unstable();
     assert_eq!(imported, expected);
+    let again = later
+        .items
+        .iter()
+        .find(|c| c.entity == "sub_processor")
+        .unwrap();
+    assert_eq!(
+        again.revision.revision, 2,
+        "numbered after the first import"
+    );
     let history: HistoryList = app.read(&format!("{VENDOR}/history")).await;
     let revisions: Vec<i32> = history.items.iter().map(|r| r.revision).collect();
     assert_eq!(revisions, [1, 2]);
@@ -914,6 +969,7 @@ on_both_engines!(
     racing_writers_never_lose_an_update,
     history_and_change_feed_show_every_change,
     the_audit_log_records_writes_and_refusals,
+    the_audit_log_names_one_target_for_every_spelling_of_a_path,
     the_token_endpoint_follows_rfc_6749,
     two_spellings_of_one_entry_queue_behind_each_other,
     a_retirement_races_like_any_other_write,

@@ -11,6 +11,7 @@ mod abuse_reads;
 mod bad_input;
 mod catalogue_io;
 mod durability;
+mod evidence;
 mod external_issuer;
 mod guard_rails;
 mod openapi;

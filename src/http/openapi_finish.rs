@@ -21,33 +21,141 @@ const TOKEN_URL: &str = "/api/v1/auth/token";
 /// One example per success answer, by operation id and status: the seeded catalogue's own
 /// answers (`scripts/openapi-examples` regenerates them from a running registry).
 const EXAMPLES: &[(&str, &str, &str)] = &[
-    ("get_", "200", include_str!("../../openapi/examples/get_.json")),
-    ("get_healthz", "200", include_str!("../../openapi/examples/get_healthz.json")),
-    ("get_readyz", "200", include_str!("../../openapi/examples/get_readyz.json")),
-    ("get_attributes", "200", include_str!("../../openapi/examples/get_attributes.json")),
-    ("get_attributes_by_name", "200", include_str!("../../openapi/examples/get_attributes_by_name.json")),
-    ("get_oidc_scopes", "200", include_str!("../../openapi/examples/get_oidc_scopes.json")),
-    ("get_vendors", "200", include_str!("../../openapi/examples/get_vendors.json")),
-    ("get_vendors_by_id", "200", include_str!("../../openapi/examples/get_vendors_by_id.json")),
-    ("post_vendors", "201", include_str!("../../openapi/examples/get_vendors_by_id.json")),
-    ("put_vendors_by_id", "200", include_str!("../../openapi/examples/get_vendors_by_id.json")),
-    ("patch_vendors_by_id", "200", include_str!("../../openapi/examples/get_vendors_by_id.json")),
-    ("get_vendors_by_id_history", "200", include_str!("../../openapi/examples/get_vendors_by_id_history.json")),
-    ("get_services", "200", include_str!("../../openapi/examples/get_services.json")),
-    ("get_services_by_id", "200", include_str!("../../openapi/examples/get_services_by_id.json")),
-    ("post_services", "201", include_str!("../../openapi/examples/get_services_by_id.json")),
-    ("put_services_by_id", "200", include_str!("../../openapi/examples/get_services_by_id.json")),
-    ("patch_services_by_id", "200", include_str!("../../openapi/examples/get_services_by_id.json")),
-    ("get_services_by_id_history", "200", include_str!("../../openapi/examples/get_services_by_id_history.json")),
-    ("get_changes", "200", include_str!("../../openapi/examples/get_changes.json")),
-    ("get_audit", "200", include_str!("../../openapi/examples/get_audit.json")),
-    ("post_auth_token", "200", include_str!("../../openapi/examples/post_auth_token.json")),
-    ("get_sub_processors", "200", include_str!("../../openapi/examples/get_sub_processors.json")),
-    ("get_sub_processors_by_id", "200", include_str!("../../openapi/examples/get_sub_processors_by_id.json")),
-    ("get_compare", "200", include_str!("../../openapi/examples/get_compare.json")),
-    ("post_reports_portfolio", "200", include_str!("../../openapi/examples/post_reports_portfolio.json")),
-    ("get_countries", "200", include_str!("../../openapi/examples/get_countries.json")),
-    ("get_countries_by_code", "200", include_str!("../../openapi/examples/get_countries_by_code.json")),
+    (
+        "get_",
+        "200",
+        include_str!("../../openapi/examples/get_.json"),
+    ),
+    (
+        "get_healthz",
+        "200",
+        include_str!("../../openapi/examples/get_healthz.json"),
+    ),
+    (
+        "get_readyz",
+        "200",
+        include_str!("../../openapi/examples/get_readyz.json"),
+    ),
+    (
+        "get_attributes",
+        "200",
+        include_str!("../../openapi/examples/get_attributes.json"),
+    ),
+    (
+        "get_attributes_by_name",
+        "200",
+        include_str!("../../openapi/examples/get_attributes_by_name.json"),
+    ),
+    (
+        "get_oidc_scopes",
+        "200",
+        include_str!("../../openapi/examples/get_oidc_scopes.json"),
+    ),
+    (
+        "get_vendors",
+        "200",
+        include_str!("../../openapi/examples/get_vendors.json"),
+    ),
+    (
+        "get_vendors_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_vendors_by_id.json"),
+    ),
+    (
+        "post_vendors",
+        "201",
+        include_str!("../../openapi/examples/get_vendors_by_id.json"),
+    ),
+    (
+        "put_vendors_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_vendors_by_id.json"),
+    ),
+    (
+        "patch_vendors_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_vendors_by_id.json"),
+    ),
+    (
+        "get_vendors_by_id_history",
+        "200",
+        include_str!("../../openapi/examples/get_vendors_by_id_history.json"),
+    ),
+    (
+        "get_services",
+        "200",
+        include_str!("../../openapi/examples/get_services.json"),
+    ),
+    (
+        "get_services_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_services_by_id.json"),
+    ),
+    (
+        "post_services",
+        "201",
+        include_str!("../../openapi/examples/get_services_by_id.json"),
+    ),
+    (
+        "put_services_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_services_by_id.json"),
+    ),
+    (
+        "patch_services_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_services_by_id.json"),
+    ),
+    (
+        "get_services_by_id_history",
+        "200",
+        include_str!("../../openapi/examples/get_services_by_id_history.json"),
+    ),
+    (
+        "get_changes",
+        "200",
+        include_str!("../../openapi/examples/get_changes.json"),
+    ),
+    (
+        "get_audit",
+        "200",
+        include_str!("../../openapi/examples/get_audit.json"),
+    ),
+    (
+        "post_auth_token",
+        "200",
+        include_str!("../../openapi/examples/post_auth_token.json"),
+    ),
+    (
+        "get_sub_processors",
+        "200",
+        include_str!("../../openapi/examples/get_sub_processors.json"),
+    ),
+    (
+        "get_sub_processors_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_sub_processors_by_id.json"),
+    ),
+    (
+        "get_compare",
+        "200",
+        include_str!("../../openapi/examples/get_compare.json"),
+    ),
+    (
+        "post_reports_portfolio",
+        "200",
+        include_str!("../../openapi/examples/post_reports_portfolio.json"),
+    ),
+    (
+        "get_countries",
+        "200",
+        include_str!("../../openapi/examples/get_countries.json"),
+    ),
+    (
+        "get_countries_by_code",
+        "200",
+        include_str!("../../openapi/examples/get_countries_by_code.json"),
+    ),
 ];
 
 pub fn finish(doc: &mut Value) {
@@ -107,7 +215,8 @@ fn security(doc: &mut Value) {
         } else if op["operationId"] == "post_auth_token" {
             json!([{"client": []}, {}])
         } else {
-            json!([{}])
+            // an empty list: no identity needed (an absent one would leave it unsaid)
+            json!([])
         };
         op.insert("security".into(), security);
     }
@@ -280,10 +389,7 @@ fn require_all(schema: &mut Value, name: &str) {
 fn formats_and_enums(doc: &mut Value) {
     let schemas = schemas(doc);
     for schema in schemas.values_mut() {
-        let Some(props) = schema
-            .get_mut("properties")
-            .and_then(Value::as_object_mut)
-        else {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
             continue;
         };
         for (name, prop) in props.iter_mut() {

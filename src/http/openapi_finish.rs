@@ -259,9 +259,15 @@ fn closure(schemas: &Map<String, Value>, roots: BTreeSet<String>) -> BTreeSet<St
 fn directions(doc: &mut Value) -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut req, mut resp) = (BTreeSet::new(), BTreeSet::new());
     for op in operations(doc) {
-        op.get("requestBody").map(|b| refs(b, &mut req));
-        op.get("parameters").map(|p| refs(p, &mut req));
-        op.get("responses").map(|r| refs(r, &mut resp));
+        if let Some(b) = op.get("requestBody") {
+            refs(b, &mut req);
+        }
+        if let Some(p) = op.get("parameters") {
+            refs(p, &mut req);
+        }
+        if let Some(r) = op.get("responses") {
+            refs(r, &mut resp);
+        }
     }
     let schemas = schemas(doc);
     (closure(schemas, req), closure(schemas, resp))
@@ -334,8 +340,12 @@ fn split_shared_schemas(doc: &mut Value) {
         }
     }
     for op in operations(doc) {
-        op.get_mut("requestBody").map(|b| rename_refs(b, &split));
-        op.get_mut("parameters").map(|p| rename_refs(p, &split));
+        if let Some(b) = op.get_mut("requestBody") {
+            rename_refs(b, &split);
+        }
+        if let Some(p) = op.get_mut("parameters") {
+            rename_refs(p, &split);
+        }
     }
 }
 

@@ -146,6 +146,9 @@ pub async fn get(
 }
 
 /// List the Feide OIDC scopes and the attributes each releases.
+///
+/// A service that declares a scope receives every attribute it releases, so the scopes count
+/// when asking who receives an attribute.
 #[utoipa::path(
     get, path = "/api/v1/oidc-scopes", tag = "attributes",
     params(

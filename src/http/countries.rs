@@ -73,6 +73,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// One country, with every service whose data the vendor or a sub-processor handles there.
+///
+/// The country's EEA membership and adequacy status, and for each service how its data gets
+/// there (the vendor, or which sub-processor) and under which transfer mechanism.
 #[utoipa::path(
     get, path = "/api/v1/countries/{code}", tag = "countries",
     params(

@@ -295,7 +295,7 @@ pub async fn changes(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"cursor": "42", "at": "2026-11-25T08:00:00.000000Z", "actor": "vendor:eldur-learning",
     "client_id": "vendor-eldur-learning-3f9a1c", "source": "127.0.0.1", "action": "service.patch",
-    "target": "/api/v1/services/kikora", "outcome": 412, "detail": "The resource has changed since you read it"}))]
+    "target": "/api/v1/services/kikora", "outcome": 412, "detail": "The resource has changed since you read it", "count": 1}))]
 pub struct AuditEvent {
     pub cursor: String,
     pub at: String,

@@ -50,6 +50,9 @@ impl Metrics {
 }
 
 /// Prometheus metrics of this process.
+///
+/// Requests by status class and their latency, the read model's snapshot version and age, and its caches'
+/// hits and misses, in the Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {

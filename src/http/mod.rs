@@ -10,6 +10,7 @@ pub mod history;
 pub mod metrics;
 pub mod negotiate;
 pub mod openapi;
+mod openapi_finish;
 pub mod ops;
 pub mod pagination;
 pub mod rate_limit;

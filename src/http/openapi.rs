@@ -21,10 +21,11 @@ Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link:
 answer `text/csv` when asked, and send an `ETag` for conditional requests. Errors are RFC 9457 problem documents; \
 an unknown or malformed query parameter is a 400 listing every problem.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+        contact(name = "feide-registry maintainers"),
     ),
     components(schemas(
         Problem, validate::FieldProblem, Flag, facets::Facet, facets::FacetCount,
-        catalogue::Catalogue, catalogue::Vendor, catalogue::Contact, catalogue::SubProcessor, catalogue::Service,
+        catalogue::Vendor, catalogue::Contact, catalogue::SubProcessor, catalogue::Service,
         catalogue::Status, catalogue::DataSubject, catalogue::AttributeRequest, catalogue::ScopeRequest,
         catalogue::Role, catalogue::Location, catalogue::UseLocation, catalogue::TransferMechanism,
         catalogue::SubProcessorUse, catalogue::BreachNotice, catalogue::SubProcessorChange, catalogue::Terms,
@@ -293,6 +294,7 @@ impl Modify for FlagRules {
 pub fn document() -> String {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
     fix_link_keys(&mut doc);
+    super::openapi_finish::finish(&mut doc);
     let mut json = serde_json::to_string_pretty(&doc).expect("JSON serialises");
     json.push('\n');
     json

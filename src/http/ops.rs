@@ -17,6 +17,8 @@ pub struct Health {
 }
 
 /// The process is up (says nothing about the database).
+///
+/// For a liveness probe: answers as long as the process serves HTTP, and names its engine.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "Up", body = Health)))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
@@ -27,6 +29,9 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// The database answers: ready to serve.
+///
+/// For a readiness probe: 503 while the database cannot be reached (reads then still answer
+/// from memory, but writes cannot).
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
@@ -44,7 +49,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 
 /// Where to go from the registry's root.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"name": "feide-registry", "docs": "/docs/", "openapi": "/openapi.json",
+#[schema(example = json!({"name": "feide-registry",
+    "description": "The Feide attributes, sub-processors, countries and agreement terms of Norwegian edtech services.",
+    "docs": "/docs/", "openapi": "/openapi.json",
     "collections": {"services": "/api/v1/services", "vendors": "/api/v1/vendors"}}))]
 pub struct Root {
     #[schema(example = "feide-registry")]
@@ -62,6 +69,8 @@ pub struct Root {
 }
 
 /// Links to the documentation and every public collection.
+///
+/// Where a newcomer starts: the API documentation, this OpenAPI document, and each collection.
 #[utoipa::path(get, path = "/", tag = "operations",
     responses((status = 200, description = "Where to start", body = Root)))]
 pub async fn root() -> HttpResponse {

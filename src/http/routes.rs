@@ -222,6 +222,19 @@ impl utoipa::Modify for Operations {
     }
 }
 
+/// What a revision records as its action: the audit name of the write to a service or vendor
+/// that made it, or `import`.
+pub fn revision_actions() -> Vec<&'static str> {
+    std::iter::once("import")
+        .chain(
+            ENDPOINTS
+                .iter()
+                .filter_map(|e| e.audit)
+                .filter(|a| a.starts_with("service.") || a.starts_with("vendor.")),
+        )
+        .collect()
+}
+
 /// The audit log's name for a request to a route pattern, when its endpoint has one.
 pub fn audit_name(method: &Method, pattern: &str) -> Option<&'static str> {
     ENDPOINTS

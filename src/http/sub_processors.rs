@@ -75,6 +75,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// One sub-processor and every service that uses it.
+///
+/// Who it is (legal name, registration, country), and for each service using it: for what
+/// purpose and in which countries.
 #[utoipa::path(
     get, path = "/api/v1/sub-processors/{id}", tag = "sub-processors",
     params(("id" = String, Path, description = "Sub-processor id", example = "microsoft-azure")),

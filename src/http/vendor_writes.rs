@@ -24,6 +24,9 @@ impl Written for Vendor {
 }
 
 /// Create a vendor (administrators only).
+///
+/// The body is the whole entry; the answer is the vendor as stored, with its `ETag` and a
+/// `Location`. Every problem with the body is listed in one 422 answer.
 #[utoipa::path(
     post, path = "/api/v1/vendors", tag = "writes", security(("bearer" = [])),
     request_body(content = Vendor, content_type = "application/json"),
@@ -50,6 +53,9 @@ pub async fn create(
 }
 
 /// Replace a vendor entry (its own, for a vendor).
+///
+/// The body is the whole entry, and `If-Match` the `ETag` last read: a change made since is
+/// refused with 412 rather than overwritten.
 #[utoipa::path(
     put, path = "/api/v1/vendors/{id}", tag = "writes", security(("bearer" = [])),
     params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"),
@@ -83,6 +89,9 @@ pub async fn replace(
 }
 
 /// Change part of a vendor entry (JSON Merge Patch, RFC 7396).
+///
+/// Members of the body replace the entry's, `null` removes one; the result is validated as a
+/// whole entry. `If-Match` with the `ETag` last read is required.
 #[utoipa::path(
     patch, path = "/api/v1/vendors/{id}", tag = "writes", security(("bearer" = [])),
     params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"),

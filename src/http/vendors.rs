@@ -10,6 +10,9 @@ use super::{list_body, one_resource, parse_query, query_pairs, AppState};
 use crate::error::{AppError, Problem};
 
 /// List vendors.
+///
+/// Every vendor (databehandler) in the catalogue, by id, with its organisation number, country,
+/// contact and the ids of its services. Pages with `limit` and `cursor`.
 #[utoipa::path(
     get, path = "/api/v1/vendors", tag = "vendors",
     params(
@@ -64,6 +67,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// One vendor and its services.
+///
+/// The vendor's entry as it is kept, the services it offers, and an `ETag` to send as `If-Match`
+/// when changing it.
 #[utoipa::path(
     get, path = "/api/v1/vendors/{id}", tag = "vendors",
     params(("id" = String, Path, description = "Vendor id", example = "eldur-learning")),

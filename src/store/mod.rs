@@ -254,6 +254,9 @@ pub enum Touched<'a> {
     All,
 }
 
+/// The kinds of entry with revisions, as the change feed and histories name them.
+pub const REVISED_ENTITIES: [&str; 3] = ["service", "vendor", "sub_processor"];
+
 impl Touched<'_> {
     fn parts(&self) -> (&'static str, &str) {
         match self {

@@ -261,7 +261,98 @@ async fn the_token_request_is_published_as_the_form_it_is(app: TestApp) {
     }
 }
 
+/// Walks an answer against its schema: every member the answer has is a property the schema
+/// requires (so generated clients need not guess), and every required property is there.
+fn check_required(doc: &Value, schema: &Value, answer: &Value, at: &str) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return check_required(doc, &doc["components"]["schemas"][name], answer, at);
+    }
+    if let Some(parts) = schema["allOf"].as_array() {
+        // one object in several parts: their properties and requirements together
+        let (mut properties, mut required) = (serde_json::Map::new(), Vec::new());
+        for part in parts {
+            let part = match part["$ref"].as_str() {
+                Some(r) => {
+                    &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]
+                }
+                None => part,
+            };
+            properties.extend(part["properties"].as_object().cloned().unwrap_or_default());
+            required.extend(part["required"].as_array().cloned().unwrap_or_default());
+        }
+        let merged = serde_json::json!({"properties": properties, "required": required});
+        return check_required(doc, &merged, answer, at);
+    }
+    if answer.is_null() {
+        return;
+    }
+    for part in schema["oneOf"].as_array().into_iter().flatten() {
+        if part["type"] != "null" {
+            check_required(doc, part, answer, at);
+        }
+    }
+    if let (Some(props), Some(members)) = (schema["properties"].as_object(), answer.as_object()) {
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for key in members.keys() {
+            assert!(
+                required.contains(&key.as_str()),
+                "{at}/{key} is answered but not required"
+            );
+        }
+        for key in &required {
+            assert!(
+                members.contains_key(*key),
+                "{at}/{key} is required but not answered"
+            );
+        }
+        for (key, value) in members {
+            check_required(doc, &props[key], value, &format!("{at}/{key}"));
+        }
+    }
+    if let (Some(items), Some(values)) = (schema.get("items"), answer.as_array()) {
+        for (i, v) in values.iter().enumerate() {
+            check_required(doc, items, v, &format!("{at}/{i}"));
+        }
+    }
+}
+
+async fn every_answered_field_is_required_by_the_document(app: TestApp) {
+    let doc: Value = app.read("/openapi.json").await;
+    for (path, url) in [
+        ("/api/v1/services/{id}", "/api/v1/services/kikora"),
+        ("/api/v1/services", "/api/v1/services?limit=3"),
+        ("/api/v1/vendors/{id}", "/api/v1/vendors/eldur-learning"),
+        (
+            "/api/v1/sub-processors/{id}",
+            "/api/v1/sub-processors/microsoft-azure",
+        ),
+        ("/api/v1/countries/{code}", "/api/v1/countries/US"),
+        ("/api/v1/attributes/{name}", "/api/v1/attributes/mail"),
+        (
+            "/api/v1/compare",
+            "/api/v1/compare?services=kikora,sykkeldyktig",
+        ),
+        (
+            "/api/v1/services/{id}/history",
+            "/api/v1/services/kikora/history",
+        ),
+        ("/api/v1/changes", "/api/v1/changes?limit=3"),
+    ] {
+        let schema =
+            &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(schema.is_object(), "{path} documents no JSON answer");
+        // the answer is checked against the document, not a view type: raw JSON on purpose
+        let answer: Value = app.read(url).await;
+        check_required(&doc, schema, &answer, url);
+    }
+}
+
 on_both_engines!(
+    every_answered_field_is_required_by_the_document,
     every_documented_path_allows_exactly_its_documented_methods,
     every_operation_accepts_exactly_its_documented_query_parameters,
     the_token_request_is_published_as_the_form_it_is,

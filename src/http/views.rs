@@ -122,7 +122,7 @@ impl VendorRef {
 #[schema(example = json!({
     "name": "norEduPersonNIN", "oid": "1.3.6.1.4.1.2428.90.1.5", "oidc_scopes": ["userid-nin"],
     "category": "nin", "sensitivity": "high", "multi_valued": false,
-    "description": "Fødselsnummer / nasjonalt identitetsnummer"
+    "description": "Fødselsnummer / nasjonalt identitetsnummer", "sensitivity_note": null
 }))]
 pub struct AttributeView {
     pub name: String,

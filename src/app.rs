@@ -331,10 +331,6 @@ pub fn server(
             .app_data(web::QueryConfig::default().error_handler(|_, _| http::bad_query()))
             .app_data(web::PathConfig::default().error_handler(http::bad_path))
             .wrap(cors(&origins))
-            .wrap(
-                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
-                    .custom_request_replace("request", request_line),
-            )
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::MergeOnly,
             ))
@@ -391,6 +387,12 @@ pub fn server(
                     Ok(http::headers::conventions(res))
                 }
             })
+            // outermost: it logs the answer as sent (the layers inside read bodies whole, which
+            // its wrapper would hide)
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", request_line),
+            )
             .app_data(public_base.clone())
             .configure(http::configure)
             .service(web::redirect("/docs", "/docs/"))

@@ -71,7 +71,11 @@ pub fn catalogue_read(req: &ServiceRequest) -> bool {
 /// `If-Modified-Since` at or after it when the request has no `If-None-Match` (RFC 9110
 /// §13.1.3: the ETag decides when sent). `unchanged` says the snapshot is still the one current
 /// when the request began, so the answer came from a snapshot no newer than `changed_at`.
-pub fn last_modified(res: ServiceResponse, changed_at: DateTime<Utc>, unchanged: bool) -> ServiceResponse {
+pub fn last_modified(
+    res: ServiceResponse,
+    changed_at: DateTime<Utc>,
+    unchanged: bool,
+) -> ServiceResponse {
     let status = res.status();
     let validated = matches!(status, StatusCode::OK | StatusCode::NOT_MODIFIED)
         && res.headers().contains_key(header::ETAG);
@@ -140,7 +144,9 @@ pub fn docs_validated(res: ServiceResponse) -> ServiceResponse {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
-            v.trim() == "*" || v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag)
+            v.trim() == "*"
+                || v.split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == tag)
         });
     let mut res = ServiceResponse::new(req, head.set_body(BoxBody::new(bytes)));
     if let Ok(v) = HeaderValue::from_str(&tag) {
@@ -309,7 +315,10 @@ fn merge_vary(headers: &mut HeaderMap) {
     if names.iter().any(|n| n == "*") {
         return;
     }
-    if !names.iter().any(|n| n.eq_ignore_ascii_case("accept-encoding")) {
+    if !names
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case("accept-encoding"))
+    {
         names.push("Accept-Encoding".to_owned());
     }
     let joined = names

@@ -154,7 +154,8 @@ impl Modify for ConventionHeaders {
         };
         let from_db = ["/history", "/changes", "/audit"];
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let catalogue = path.starts_with("/api/v1") && !from_db.iter().any(|p| path.contains(p));
+            let catalogue =
+                path.starts_with("/api/v1") && !from_db.iter().any(|p| path.contains(p));
             let ops = [
                 item.get.as_mut(),
                 item.post.as_mut(),

@@ -105,6 +105,7 @@ const DOCS: &str = "/docs/";
         (status = 200, description = "Where to start", body = Root, headers(("ETag" = String))),
         (status = 303, description = "A browser asked (`Accept` ranks `text/html` above JSON): see the documentation", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Neither JSON nor HTML is acceptable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn root(req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -117,6 +118,7 @@ pub async fn root(req: HttpRequest) -> Result<HttpResponse, AppError> {
         (status = 200, description = "Where to start", body = Root, headers(("ETag" = String))),
         (status = 303, description = "A browser asked (`Accept` ranks `text/html` above JSON): see the documentation", headers(("Location" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Neither JSON nor HTML is acceptable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn api_index(req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -124,6 +126,8 @@ pub async fn api_index(req: HttpRequest) -> Result<HttpResponse, AppError> {
 }
 
 fn index(req: &HttpRequest) -> Result<HttpResponse, AppError> {
+    let pairs = super::query_pairs(req)?;
+    super::parse_query(req, &pairs, |_| ())?;
     if prefers_html(req.headers()) {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, DOCS))

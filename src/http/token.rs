@@ -297,6 +297,29 @@ fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> 
     Some(parsed.ok_or(()))
 }
 
+/// The two limits on refused token requests, per client and source and per source, as
+/// `RateLimit-Policy` and `RateLimit` lists (draft-ietf-httpapi-ratelimit-headers-09): a client
+/// sees how many more wrong secrets it may send before 429.
+fn failure_limits(res: &mut HttpResponse, sec: &Security, source: &str, pair: &str) {
+    let (by_client, by_source) = (&sec.token_failures_by_client, &sec.token_failures_by_source);
+    super::caller::rate_limit_headers(
+        res.headers_mut(),
+        format!(
+            "{}, {}",
+            by_client.policy(FAILURES_BY_CLIENT),
+            by_source.policy(FAILURES_BY_SOURCE)
+        ),
+        format!(
+            "{}, {}",
+            by_client.state(FAILURES_BY_CLIENT, pair),
+            by_source.state(FAILURES_BY_SOURCE, source)
+        ),
+    );
+}
+
+const FAILURES_BY_CLIENT: &str = "token-failures";
+const FAILURES_BY_SOURCE: &str = "token-failures-by-source";
+
 #[cfg(test)]
 mod tests {
     use super::TokenRequest;
@@ -341,26 +364,3 @@ mod tests {
         }
     }
 }
-
-/// The two limits on refused token requests, per client and source and per source, as
-/// `RateLimit-Policy` and `RateLimit` lists (draft-ietf-httpapi-ratelimit-headers-09): a client
-/// sees how many more wrong secrets it may send before 429.
-fn failure_limits(res: &mut HttpResponse, sec: &Security, source: &str, pair: &str) {
-    let (by_client, by_source) = (&sec.token_failures_by_client, &sec.token_failures_by_source);
-    super::caller::rate_limit_headers(
-        res.headers_mut(),
-        format!(
-            "{}, {}",
-            by_client.policy(FAILURES_BY_CLIENT),
-            by_source.policy(FAILURES_BY_SOURCE)
-        ),
-        format!(
-            "{}, {}",
-            by_client.state(FAILURES_BY_CLIENT, pair),
-            by_source.state(FAILURES_BY_SOURCE, source)
-        ),
-    );
-}
-
-const FAILURES_BY_CLIENT: &str = "token-failures";
-const FAILURES_BY_SOURCE: &str = "token-failures-by-source";

@@ -122,6 +122,9 @@ pub struct ServerOptions {
     /// The window anonymous refusals are tallied over (a minute; shorter in tests).
     pub refusal_window: Duration,
     pub revision_bytes_per_day: u64,
+    /// Where clients reach the registry (`PUBLIC_BASE_URL`), for absolute links; else the
+    /// request's own scheme and host.
+    pub public_base_url: Option<String>,
 }
 
 impl ServerOptions {
@@ -146,6 +149,7 @@ impl ServerOptions {
             refusal_window: Duration::from_secs(60),
             body_timeout: Duration::from_secs(10),
             revision_bytes_per_day: 1 << 30,
+            public_base_url: None,
         }
     }
 
@@ -201,6 +205,8 @@ impl ServerOptions {
             audit,
             refusal_window: Duration::from_secs(60),
             body_timeout: Duration::from_secs(10),
+            public_base_url: (!settings.public_base_url.is_empty())
+                .then(|| settings.public_base_url.trim_end_matches('/').to_owned()),
         })
     }
 }
@@ -230,18 +236,24 @@ async fn upkeep(state: web::Data<AppState>, retention: crate::audit::Retention) 
 }
 
 fn cors(origins: &[String]) -> actix_cors::Cors {
-    // Browser dashboards read; writes come from vendors' back ends, never cross-origin.
+    // Browser dashboards read, and may POST the portfolio report (which stores nothing); writes
+    // come from vendors' back ends, never cross-origin: `Authorization` is not allowed, and
+    // `headers::conventions` keeps POST to the report alone.
     let mut c = actix_cors::Cors::default()
-        .allowed_methods(["GET", "HEAD"])
+        .allowed_methods(["GET", "HEAD", "POST"])
         .allowed_headers([
             actix_web::http::header::ACCEPT,
             actix_web::http::header::ACCEPT_LANGUAGE,
+            actix_web::http::header::CONTENT_TYPE,
             actix_web::http::header::IF_NONE_MATCH,
+            actix_web::http::header::IF_MODIFIED_SINCE,
         ])
         .expose_headers([
             actix_web::http::header::ETAG,
             actix_web::http::header::LINK,
             actix_web::http::header::CONTENT_LANGUAGE,
+            actix_web::http::header::LAST_MODIFIED,
+            actix_web::http::header::AGE,
         ])
         .max_age(3600);
     for o in origins {
@@ -289,6 +301,9 @@ pub fn server(
         },
     });
     let origins = options.cors_origins.clone();
+    let public_base = web::Data::new(crate::http::pagination::PublicBase(
+        options.public_base_url.clone(),
+    ));
     let retention = options.audit;
     let server = HttpServer::new(move || {
         if !state
@@ -299,6 +314,7 @@ pub fn server(
         }
         let counted = state.clone();
         let aged = state.clone();
+        let dated = state.clone();
         App::new()
             .app_data(state.clone())
             .wrap_fn(move |req, srv| {
@@ -315,10 +331,6 @@ pub fn server(
             .app_data(web::QueryConfig::default().error_handler(|_, _| http::bad_query()))
             .app_data(web::PathConfig::default().error_handler(http::bad_path))
             .wrap(cors(&origins))
-            .wrap(
-                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
-                    .custom_request_replace("request", request_line),
-            )
             .wrap(actix_web::middleware::NormalizePath::new(
                 actix_web::middleware::TrailingSlash::MergeOnly,
             ))
@@ -337,6 +349,23 @@ pub fn server(
                 }
             })
             .wrap_fn(move |req, srv| {
+                let held = http::headers::catalogue_read(&req).then(|| dated.catalogue.current());
+                let catalogue = dated.clone();
+                let fut = actix_web::dev::Service::call(srv, req);
+                async move {
+                    let res = fut.await?.map_into_boxed_body();
+                    let res = http::headers::docs_validated(res);
+                    Ok(match held {
+                        Some(snap) => {
+                            let now = catalogue.catalogue.current();
+                            let unchanged = now.generation == snap.generation;
+                            http::headers::last_modified(res, snap.changed_at, unchanged)
+                        }
+                        None => res,
+                    })
+                }
+            })
+            .wrap_fn(move |req, srv| {
                 let age = aged.catalogue.age();
                 let fut = actix_web::dev::Service::call(srv, req);
                 async move {
@@ -349,6 +378,22 @@ pub fn server(
                     Ok(res)
                 }
             })
+            // gzip, br or zstd as `Accept-Encoding` asks; outside it only the conventions
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap_fn(|req, srv| {
+                let fut = actix_web::dev::Service::call(srv, req);
+                async move {
+                    let res = fut.await?.map_into_boxed_body();
+                    Ok(http::headers::conventions(res))
+                }
+            })
+            // outermost: it logs the answer as sent (the layers inside read bodies whole, which
+            // its wrapper would hide)
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", request_line),
+            )
+            .app_data(public_base.clone())
             .configure(http::configure)
             .service(web::redirect("/docs", "/docs/"))
             .service(

@@ -207,6 +207,11 @@ pub struct Settings {
     #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]
     pub cors_origins: String,
 
+    /// Where clients reach the registry, e.g. https://registry.example.no: the base of absolute
+    /// links (`Link` headers). Empty: the request's own scheme and host.
+    #[arg(long, env = "PUBLIC_BASE_URL", default_value = "", global = true)]
+    pub public_base_url: String,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -32,6 +32,9 @@ pub enum AppError {
     MalformedBody(Vec<FieldProblem>),
     #[error("{0}")]
     Unauthorized(String),
+    /// No credentials at all: RFC 6750 §3.1 gives such a request no error code.
+    #[error("{0}")]
+    MissingToken(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -176,7 +179,9 @@ impl AppError {
                 "The body cannot be read as the expected document.".into(),
                 p,
             ),
-            AppError::Unauthorized(d) => ("unauthorized", "Unauthorized", d.clone(), &[]),
+            AppError::Unauthorized(d) | AppError::MissingToken(d) => {
+                ("unauthorized", "Unauthorized", d.clone(), &[])
+            }
             AppError::Forbidden(d) => ("forbidden", "Forbidden", d.clone(), &[]),
             AppError::Conflict(d) => ("conflict", "Conflict", d.clone(), &[]),
             AppError::PreconditionFailed(d) => {
@@ -230,7 +235,7 @@ impl ResponseError for AppError {
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized(_) | AppError::MissingToken(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -252,6 +257,10 @@ impl ResponseError for AppError {
             AppError::Unauthorized(_) => Some((
                 header::WWW_AUTHENTICATE,
                 "Bearer realm=\"feide-registry\", error=\"invalid_token\"".to_owned(),
+            )),
+            AppError::MissingToken(_) => Some((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"feide-registry\"".to_owned(),
             )),
             AppError::TooManyRequests(secs) => Some((header::RETRY_AFTER, secs.to_string())),
             _ => None,

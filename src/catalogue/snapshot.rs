@@ -123,6 +123,9 @@ pub struct Snapshot {
     /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
     /// kept for one (`answers`) are never taken for another.
     pub generation: u64,
+    /// When this process made this snapshot: a new snapshot is made only when something it
+    /// shows changed, after the change, so no answer from it changed later (`Last-Modified`).
+    pub changed_at: DateTime<Utc>,
 }
 
 static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -171,6 +174,7 @@ impl Snapshot {
             services,
             by_vendor,
             generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            changed_at: Utc::now(),
         }
     }
 

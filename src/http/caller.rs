@@ -82,7 +82,7 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Acto
         })
         .map(|(_, t)| t.trim().to_owned())
         .ok_or_else(|| {
-            AppError::Unauthorized(
+            AppError::MissingToken(
                 "This call needs an access token: `Authorization: Bearer <token>`.".into(),
             )
         })?;
@@ -272,12 +272,34 @@ pub async fn audited<F>(
 where
     F: Future<Output = Result<actix_web::HttpResponse, AppError>>,
 {
-    let result = match state.security.write_limit.check(actor.client_id()) {
+    let limit = &state.security.write_limit;
+    let result = match limit.check(actor.client_id()) {
         Err(wait) => Err(AppError::TooManyRequests(wait)),
         Ok(()) => write.await,
     };
-    if let Err(e) = &result {
-        record_refusal(req, state, Some(actor), e).await;
+    let mut res = match result {
+        Ok(res) => res,
+        Err(e) => {
+            record_refusal(req, state, Some(actor), &e).await;
+            e.error_response()
+        }
+    };
+    rate_limit_headers(
+        res.headers_mut(),
+        limit.policy(WRITES),
+        limit.state(WRITES, actor.client_id()),
+    );
+    Ok(res)
+}
+
+/// The policy name of the per-client write limit in `RateLimit` headers.
+const WRITES: &str = "writes";
+
+/// Says where the caller stands under a rate limit (draft-ietf-httpapi-ratelimit-headers-09).
+pub fn rate_limit_headers(headers: &mut header::HeaderMap, policy: String, state: String) {
+    for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
+        if let Ok(v) = header::HeaderValue::from_str(&value) {
+            headers.insert(header::HeaderName::from_static(name), v);
+        }
     }
-    result
 }

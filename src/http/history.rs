@@ -8,14 +8,16 @@ use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
 use super::negotiate::{format, Body, CsvRow, Format};
-use super::pagination::{next_link_named, parse_limit, PageRequest};
+use super::pagination::{parse_limit, PageRequest};
 use super::services::not_found;
 use super::{list_body, parse_query, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
 use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
-use crate::store::changes::{changes_since, history as load_history, PageBound, RevisionRow};
+use crate::store::changes::{
+    changes_since, history as load_history, latest_seq, PageBound, RevisionRow,
+};
 use crate::store::clients::{audit_events, AuditFilter, AuditRow};
 use crate::store::fmt_time;
 
@@ -259,13 +261,36 @@ pub async fn changes(
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (after, limit) = parse_query(&req, &pairs, |p| seq_page(p, "since"))?;
+    let parsed = parse_query(&req, &pairs, |p| seq_page(p, "since"));
+    let (after, limit) = match parsed {
+        Err(AppError::BadRequest(problems)) if problems.iter().any(|p| p.pointer == "since") => {
+            let store = state.store.clone();
+            let tip = web::block(move || latest_seq(&mut *store.conn()?)).await??;
+            return Err(AppError::BadRequest(resync(problems, tip)));
+        }
+        parsed => parsed?,
+    };
     let bound = PageBound {
         limit,
         bytes: PAGE_BYTES,
     };
     let store = state.store.clone();
-    let found = web::block(move || changes_since(&mut *store.conn()?, after, bound)).await??;
+    let found = web::block(move || {
+        let mut conn = store.conn()?;
+        let tip = latest_seq(&mut conn)?;
+        if after > tip {
+            return Ok(Err(tip));
+        }
+        changes_since(&mut conn, after, bound).map(Ok)
+    })
+    .await??;
+    let found = found.map_err(|tip| {
+        let beyond = FieldProblem::new(
+            "since",
+            format!("{after} is beyond the latest change this registry has issued"),
+        );
+        AppError::BadRequest(resync(vec![beyond], tip))
+    })?;
     let more = found.more;
     let items: Vec<ChangeEntry> = found
         .rows
@@ -278,17 +303,34 @@ pub async fn changes(
         })
         .collect();
     let next_cursor = items.last().map_or(after.to_string(), |i| i.cursor.clone());
-    let mut body = match fmt {
+    let body = match fmt {
         Format::Csv => Body::csv(&items)?,
         Format::Json => Body::json(&ChangeFeed {
             items,
             next_cursor: next_cursor.clone(),
         })?,
     };
-    if more {
-        body.link_next = Some(next_link_named(req.path(), &pairs, "since", &next_cursor));
-    }
-    Ok(body.respond(&req))
+    let next = more.then_some(next_cursor.as_str());
+    Ok(body.paged(req.path(), &pairs, "since", next).respond(&req))
+}
+
+/// A `since` the registry never issued (from another registry, or from before the database
+/// was restored from a backup): the problem says how a mirror gets back in step.
+fn resync(problems: Vec<FieldProblem>, tip: i64) -> Vec<FieldProblem> {
+    problems
+        .into_iter()
+        .map(|p| match p.pointer.as_str() {
+            "since" => FieldProblem::new(
+                "since",
+                format!(
+                    "{}. The latest change is {tip}: to resynchronise, re-read the catalogue and \
+                     follow the feed from `since={tip}`, or replay every change from `since=0`",
+                    p.detail.trim_end_matches('.')
+                ),
+            ),
+            _ => p,
+        })
+        .collect()
 }
 
 /// An audit event: a write, a token issued, or a refused attempt.

@@ -232,7 +232,8 @@ pub fn keep_answer(state: &AppState, snap: &Snapshot, key: Vec<u8>, body: &negot
     state.answers.put(snap, key, body, size);
 }
 
-/// A list page as JSON (`wrap` builds the envelope) or CSV, with its `Link: rel="next"`.
+/// A list page as JSON (`wrap` builds the envelope) or CSV, with its `Link` to the next and the
+/// first page.
 pub fn list_body<T: negotiate::CsvRow, L: serde::Serialize>(
     req: &HttpRequest,
     pairs: &[(String, String)],
@@ -241,15 +242,12 @@ pub fn list_body<T: negotiate::CsvRow, L: serde::Serialize>(
     next: Option<String>,
     wrap: impl FnOnce(Vec<T>, Option<String>) -> L,
 ) -> Result<negotiate::Body, AppError> {
-    let link = next
-        .as_deref()
-        .map(|c| pagination::next_link(req.path(), pairs, c));
-    let mut body = match fmt {
+    let cursor = next.clone();
+    let body = match fmt {
         negotiate::Format::Csv => negotiate::Body::csv(&items)?,
         negotiate::Format::Json => negotiate::Body::json(&wrap(items, next))?,
     };
-    body.link_next = link;
-    Ok(body)
+    Ok(body.paged(req.path(), pairs, "cursor", cursor.as_deref()))
 }
 
 /// 405 naming the methods a resource does serve (`routes` computes them).

@@ -72,7 +72,7 @@ pub fn language(headers: &HeaderMap) -> Lang {
 }
 
 /// `a;q=0.5, b` -> [(a, 0.5), (b, 1.0)], lower-cased, in the header's order.
-fn weighted(value: &str) -> Vec<(String, f32)> {
+pub(crate) fn weighted(value: &str) -> Vec<(String, f32)> {
     value
         .split(',')
         .filter_map(|part| {
@@ -127,6 +127,23 @@ pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether the client ranks an HTML page above JSON (a browser's address bar does; `curl` and
+/// API clients do not): ties and wildcards go to JSON.
+pub fn prefers_html(headers: &HeaderMap) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let (mut html_q, mut json_q) = (0.0f32, 0.0f32);
+    for (range, q) in weighted(accept) {
+        match range.as_str() {
+            "text/html" | "application/xhtml+xml" => html_q = html_q.max(q),
+            "application/json" | "application/*" | "*/*" => json_q = json_q.max(q),
+            _ => {}
+        }
+    }
+    html_q > json_q
+}
+
 /// A finished body and its representation metadata.
 #[derive(Clone)]
 pub struct Body {
@@ -135,7 +152,10 @@ pub struct Body {
     pub etag: Option<String>,
     pub content_type: &'static str,
     pub lang: Option<Lang>,
+    /// The next page's path and query, when there is one.
     pub link_next: Option<String>,
+    /// The first page's path and query, on every page of a list.
+    pub link_first: Option<String>,
 }
 
 impl Body {
@@ -152,6 +172,7 @@ impl Body {
             content_type: "application/json",
             lang: None,
             link_next: None,
+            link_first: None,
         }
     }
 
@@ -162,6 +183,7 @@ impl Body {
             content_type: "text/csv; charset=utf-8",
             lang: None,
             link_next: None,
+            link_first: None,
         })
     }
 
@@ -174,6 +196,7 @@ impl Body {
             content_type: "text/csv; charset=utf-8",
             lang: None,
             link_next: None,
+            link_first: None,
         })
     }
 
@@ -185,7 +208,22 @@ impl Body {
             content_type: "application/json",
             lang: None,
             link_next: None,
+            link_first: None,
         }
+    }
+
+    /// A page of a list whose cursor parameter is `name`, with its `Link` targets: the next page
+    /// (at `next`) if any, and the first.
+    pub fn paged(
+        mut self,
+        path: &str,
+        pairs: &[(String, String)],
+        name: &str,
+        next: Option<&str>,
+    ) -> Body {
+        self.link_next = next.map(|c| super::pagination::next_link_named(path, pairs, name, c));
+        self.link_first = Some(super::pagination::first_link(path, pairs, name));
+        self
     }
 
     pub fn in_language(mut self, lang: Lang) -> Body {
@@ -216,8 +254,10 @@ impl Body {
         if let Some(lang) = self.lang {
             res.insert_header((header::CONTENT_LANGUAGE, lang.code()));
         }
-        if let Some(next) = &self.link_next {
-            res.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));
+        // made absolute here, per request, not kept with the answer: the host is the caller's
+        if let Some(first) = &self.link_first {
+            let link = super::pagination::link_header(req, self.link_next.as_deref(), first);
+            res.insert_header((header::LINK, link));
         }
         if fresh {
             return res.finish();

@@ -4,7 +4,7 @@
 use actix_web::HttpResponse;
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, PartialSchema};
 
 use super::routes::Operations;
 use super::{history, ops, service_writes, token, views};
@@ -17,8 +17,9 @@ use crate::error::Problem;
         title = "feide-registry",
         description = "A public catalogue of Norwegian edtech services: the Feide attributes each receives and why, \
 its sub-processors and the countries they use, and its data processing agreement's terms. \
-Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link: rel=\"next\"` header), \
-answer `text/csv` when asked, and send an `ETag` for conditional requests. Errors are RFC 9457 problem documents; \
+Reading is public. Lists page with `limit` and `cursor` (with an RFC 8288 `Link` header: `rel=\"next\"` and `rel=\"first\"`), \
+answer `text/csv` when asked, and send an `ETag` and `Last-Modified` for conditional requests. Answers are gzip, br or zstd \
+compressed when `Accept-Encoding` asks. Rate-limited routes say where the caller stands in `RateLimit` and `RateLimit-Policy`. Errors are RFC 9457 problem documents; \
 an unknown or malformed query parameter is a 400 listing every problem.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
         contact(name = "feide-registry maintainers"),
@@ -57,7 +58,7 @@ Every write needs a bearer token, and every change to an existing entry `If-Matc
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
     ),
-    modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader),
+    modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders),
 )]
 pub struct ApiDoc;
 
@@ -68,6 +69,12 @@ struct OperationIds;
 impl Modify for OperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
+            // the two entry points would both be `get_`
+            let entry = match path.as_str() {
+                "/" => Some("root"),
+                "/api/v1" => Some("api_v1"),
+                _ => None,
+            };
             let name: Vec<String> = path
                 .trim_start_matches("/api/v1")
                 .split('/')
@@ -78,6 +85,7 @@ impl Modify for OperationIds {
                         None => s.replace('-', "_"),
                     },
                 )
+                .chain(entry.map(str::to_owned))
                 .collect();
             let ops = [
                 ("get", item.get.as_mut()),
@@ -127,6 +135,77 @@ impl Modify for AgeHeader {
                     ))
                     .build();
                 response.headers.insert("Age".to_owned(), header);
+            }
+        }
+    }
+}
+
+/// The headers `headers.rs` and the rate limits add to answers: `Last-Modified` on catalogue
+/// reads, both `Link` relations on lists, and `RateLimit`/`RateLimit-Policy` on limited routes.
+struct ConventionHeaders;
+
+impl Modify for ConventionHeaders {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::{Header, HeaderBuilder};
+        let text = |description: &str| -> Header {
+            HeaderBuilder::new()
+                .schema(String::schema())
+                .description(Some(description))
+                .build()
+        };
+        let from_db = ["/history", "/changes", "/audit"];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let catalogue =
+                path.starts_with("/api/v1") && !from_db.iter().any(|p| path.contains(p));
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let limited = op.responses.responses.contains_key("429");
+                for (status, response) in op.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if response.headers.contains_key("Link") {
+                        response.headers.insert(
+                            "Link".to_owned(),
+                            text(
+                                "RFC 8288 links with absolute URLs: `rel=\"next\"` to the next page \
+                                 (when there is one) and `rel=\"first\"` to the first",
+                            ),
+                        );
+                    }
+                    if catalogue && status == "200" && response.headers.contains_key("ETag") {
+                        response.headers.insert(
+                            "Last-Modified".to_owned(),
+                            text(
+                                "When the catalogue this answer comes from last changed (HTTP \
+                                 date); `If-Modified-Since` gives 304 when no `If-None-Match` is \
+                                 sent",
+                            ),
+                        );
+                    }
+                    if limited && (status.starts_with('2') || status == "429") {
+                        response.headers.insert(
+                            "RateLimit-Policy".to_owned(),
+                            text(
+                                "The rate limits of this route (draft-ietf-httpapi-ratelimit-headers: \
+                                 `\"name\";q=requests;w=seconds`)",
+                            ),
+                        );
+                        response.headers.insert(
+                            "RateLimit".to_owned(),
+                            text(
+                                "Where the caller stands under each limit: `\"name\";r=remaining;t=seconds` \
+                                 until the whole quota is back",
+                            ),
+                        );
+                    }
+                }
             }
         }
     }
@@ -325,8 +404,15 @@ fn fix_link_keys(doc: &mut serde_json::Value) {
     }
 }
 
-pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(document())
+pub async fn serve(req: actix_web::HttpRequest) -> HttpResponse {
+    // made once: the document changes only with the binary, and clients revalidate by ETag
+    static SERVED: std::sync::OnceLock<super::negotiate::Body> = std::sync::OnceLock::new();
+    SERVED
+        .get_or_init(|| {
+            let mut body = super::negotiate::Body::json_bytes(document().into_bytes());
+            body.etag = Some(super::negotiate::etag(&body.bytes));
+            body
+        })
+        .clone()
+        .respond(&req)
 }

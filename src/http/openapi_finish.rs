@@ -22,9 +22,14 @@ const TOKEN_URL: &str = "/api/v1/auth/token";
 /// answers (`scripts/openapi-examples` regenerates them from a running registry).
 const EXAMPLES: &[(&str, &str, &str)] = &[
     (
-        "get_",
+        "get_root",
         "200",
-        include_str!("../../openapi/examples/get_.json"),
+        include_str!("../../openapi/examples/get_root.json"),
+    ),
+    (
+        "get_api_v1",
+        "200",
+        include_str!("../../openapi/examples/get_root.json"),
     ),
     (
         "get_healthz",
@@ -105,6 +110,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "patch_services_by_id",
         "200",
         include_str!("../../openapi/examples/get_services_by_id.json"),
+    ),
+    (
+        "delete_services_by_id",
+        "200",
+        include_str!("../../openapi/examples/delete_services_by_id.json"),
     ),
     (
         "get_services_by_id_history",
@@ -527,6 +537,26 @@ mod tests {
         for (op, _, _) in EXAMPLES {
             assert!(ids.contains(op), "{op} is not an operation");
         }
+    }
+
+    #[test]
+    fn every_json_success_answer_has_an_example() {
+        let doc: Value = serde_json::from_str(&super::super::openapi::document()).unwrap();
+        let mut missing = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for m in METHODS {
+                let Some(responses) = item[m]["responses"].as_object() else {
+                    continue;
+                };
+                for (status, answer) in responses {
+                    let json = &answer["content"]["application/json"];
+                    if status.starts_with('2') && json.is_object() && json["example"].is_null() {
+                        missing.push(format!("{m} {path} {status}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no example: {missing:?}");
     }
 
     #[test]

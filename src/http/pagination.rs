@@ -2,6 +2,7 @@
 //! pages stay correct while entries are added or removed in between (an offset would skip or
 //! repeat items).
 
+use actix_web::{web, HttpRequest};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -131,11 +132,101 @@ pub fn next_link(path: &str, pairs: &[(String, String)], cursor: &str) -> String
 
 /// As `next_link`, for a feed whose cursor parameter is `name` (the change feed's `since`).
 pub fn next_link_named(path: &str, pairs: &[(String, String)], name: &str, cursor: &str) -> String {
-    let mut kept: Vec<(String, String)> =
-        pairs.iter().filter(|(k, _)| k != name).cloned().collect();
+    let mut kept = without(pairs, name);
     kept.push((name.into(), cursor.to_owned()));
+    with_query(path, &kept)
+}
+
+/// The URL of the first page: the same path and parameters without the cursor named `name`.
+pub fn first_link(path: &str, pairs: &[(String, String)], name: &str) -> String {
+    with_query(path, &without(pairs, name))
+}
+
+fn without(pairs: &[(String, String)], name: &str) -> Vec<(String, String)> {
+    pairs.iter().filter(|(k, _)| k != name).cloned().collect()
+}
+
+fn with_query(path: &str, pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return path.to_owned();
+    }
     format!(
         "{path}?{}",
-        serde_urlencoded::to_string(&kept).unwrap_or_default()
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     )
+}
+
+/// Where the registry is reached from outside (`PUBLIC_BASE_URL`, e.g.
+/// `https://registry.example.no`), when the operator says so. Without it, links are made from
+/// the request's own scheme and host (`Forwarded`/`X-Forwarded-*` from a proxy count), which a
+/// shared cache in front of the registry would then keep per host.
+#[derive(Debug, Clone, Default)]
+pub struct PublicBase(pub Option<String>);
+
+/// `target` (a path with its query) as an absolute URL (RFC 8288 §3.2 resolves a relative one
+/// against the request's URL, which clients get wrong behind proxies).
+pub fn absolute(req: &HttpRequest, target: &str) -> String {
+    let configured = req
+        .app_data::<web::Data<PublicBase>>()
+        .and_then(|b| b.0.clone());
+    match configured {
+        Some(base) => format!("{}{target}", base.trim_end_matches('/')),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}{target}", info.scheme(), info.host())
+        }
+    }
+}
+
+/// The `Link` header of a page: `next` when there is one, and always `first`.
+pub fn link_header(req: &HttpRequest, next: Option<&str>, first: &str) -> String {
+    let mut links: Vec<String> = next
+        .map(|n| format!("<{}>; rel=\"next\"", absolute(req, n)))
+        .into_iter()
+        .collect();
+    links.push(format!("<{}>; rel=\"first\"", absolute(req, first)));
+    links.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    }
+
+    #[test]
+    fn links_keep_the_parameters_and_swap_the_cursor() {
+        let p = pairs(&[("country", "US"), ("cursor", "abc"), ("limit", "5")]);
+        assert_eq!(
+            next_link("/api/v1/services", &p, "def"),
+            "/api/v1/services?country=US&limit=5&cursor=def"
+        );
+        assert_eq!(
+            first_link("/api/v1/services", &p, "cursor"),
+            "/api/v1/services?country=US&limit=5"
+        );
+        assert_eq!(
+            first_link("/api/v1/changes", &pairs(&[("since", "4")]), "since"),
+            "/api/v1/changes"
+        );
+    }
+
+    #[test]
+    fn links_are_absolute_from_the_configured_base_or_the_request() {
+        let req = actix_web::test::TestRequest::with_uri("/api/v1/services")
+            .insert_header(("host", "registry.test:8080"))
+            .to_http_request();
+        assert_eq!(
+            link_header(&req, Some("/a?cursor=x"), "/a"),
+            "<http://registry.test:8080/a?cursor=x>; rel=\"next\", <http://registry.test:8080/a>; rel=\"first\""
+        );
+        let req = actix_web::test::TestRequest::with_uri("/api/v1/services")
+            .app_data(web::Data::new(PublicBase(Some(
+                "https://registry.example.no/".into(),
+            ))))
+            .to_http_request();
+        assert_eq!(absolute(&req, "/a"), "https://registry.example.no/a");
+    }
 }

@@ -19,6 +19,7 @@ use super::{
 static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
     vec![
         documented(ops::__path_root, ops::root),
+        documented(ops::__path_api_index, ops::api_index),
         documented(ops::__path_healthz, ops::healthz),
         documented(metrics::__path_metrics, metrics::metrics),
         documented(ops::__path_readyz, ops::readyz),

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{self, format, language, Body};
-use super::pagination::{self, PageRequest};
+use super::pagination::PageRequest;
 use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, one_resource, parse_query, query_pairs, AppState};
@@ -174,16 +174,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
     let rows: Vec<&ServiceRecord> = rows.into_iter().map(|(_, r)| r).collect();
     if fmt == negotiate::Format::Json {
-        let mut body = Body::rendered(&rendered::service_list(
+        let body = Body::rendered(&rendered::service_list(
             &rows,
             &snap,
             next.clone(),
             facet_counts,
             state.catalogue.renders(),
-        )?);
-        body.link_next = next
-            .as_deref()
-            .map(|c| pagination::next_link(req.path(), &pairs, c));
+        )?)
+        .paged(req.path(), &pairs, "cursor", next.as_deref());
         super::keep_answer(&state, &snap, key, &body);
         return Ok(body.respond(&req));
     }

@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::caller::{event, record_anonymous_refusal};
+use super::caller::{event, record_anonymous_refusal, Security};
 use super::AppState;
 use crate::domain::auth::{Actor, ClientRole};
 use crate::domain::validate::FieldProblem;
@@ -207,27 +207,32 @@ pub async fn token(
             None => AppError::Unauthorized("unknown client, wrong secret or revoked client".into()),
         };
         record_anonymous_refusal(&req, &state, Some(&client_id), &refusal).await;
-        if wait.is_some() {
-            return Ok(refusal.error_response());
-        }
-        return Ok(oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Unknown client, wrong secret or revoked client.",
-        ));
+        let mut res = if wait.is_some() {
+            refusal.error_response()
+        } else {
+            oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Unknown client, wrong secret or revoked client.",
+            )
+        };
+        failure_limits(&mut res, sec, &source, &pair);
+        return Ok(res);
     };
     let keys = &state.security.keys;
     let token = keys.issue(&actor, Utc::now().timestamp());
     let ev = event(&req, Some(&actor), 200, None);
     let store = state.store.clone();
     web::block(move || clients::audit(&mut *store.conn()?, &ev)).await??;
-    Ok(HttpResponse::Ok()
+    let mut res = HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(TokenResponse {
             access_token: token,
             token_type: "Bearer",
             expires_in: keys.lifetime_secs,
-        }))
+        });
+    failure_limits(&mut res, sec, &source, &pair);
+    Ok(res)
 }
 
 /// The active client `id` names if `secret` is its secret. An unknown id is checked against a
@@ -291,6 +296,29 @@ fn basic_credentials(req: &HttpRequest) -> Option<Result<(String, String), ()>> 
     })();
     Some(parsed.ok_or(()))
 }
+
+/// The two limits on refused token requests, per client and source and per source, as
+/// `RateLimit-Policy` and `RateLimit` lists (draft-ietf-httpapi-ratelimit-headers-09): a client
+/// sees how many more wrong secrets it may send before 429.
+fn failure_limits(res: &mut HttpResponse, sec: &Security, source: &str, pair: &str) {
+    let (by_client, by_source) = (&sec.token_failures_by_client, &sec.token_failures_by_source);
+    super::caller::rate_limit_headers(
+        res.headers_mut(),
+        format!(
+            "{}, {}",
+            by_client.policy(FAILURES_BY_CLIENT),
+            by_source.policy(FAILURES_BY_SOURCE)
+        ),
+        format!(
+            "{}, {}",
+            by_client.state(FAILURES_BY_CLIENT, pair),
+            by_source.state(FAILURES_BY_SOURCE, source)
+        ),
+    );
+}
+
+const FAILURES_BY_CLIENT: &str = "token-failures";
+const FAILURES_BY_SOURCE: &str = "token-failures-by-source";
 
 #[cfg(test)]
 mod tests {

@@ -308,7 +308,7 @@ impl CsvRow for VendorView {
             opt(&self.website),
             join(self.services.iter().map(|s| &s.id)),
             self.revision.to_string(),
-            self.updated_at.to_rfc3339(),
+            csv_time(self.updated_at),
         ]
     }
 }
@@ -385,7 +385,7 @@ impl CsvRow for ServiceSummary {
             join(&self.third_countries),
             join(self.flags.iter().map(|f| f.as_str())),
             self.revision.to_string(),
-            self.updated_at.to_rfc3339(),
+            csv_time(self.updated_at),
         ]
     }
 }
@@ -761,4 +761,10 @@ fn country_uses(r: &ServiceRecord, snapshot: &Snapshot, code: &str) -> Vec<Count
 /// Owned copies of shared texts, for an answer.
 fn strings(texts: &[String]) -> Vec<String> {
     texts.iter().map(|t| t.to_string()).collect()
+}
+
+/// A time in CSV exactly as JSON writes it (chrono's serde form: RFC 3339 in UTC with `Z`), so
+/// that the two formats agree cell for cell.
+fn csv_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }

@@ -356,6 +356,14 @@ pub fn changes_since(
     Ok(RevisionPage { rows, more })
 }
 
+/// The cursor of the latest change: the largest `since` the change feed has issued (0 when
+/// nothing has changed yet).
+pub fn latest_seq(db: &mut Db) -> Result<i64, StoreError> {
+    use diesel::dsl::max;
+    let tip: Option<i64> = revisions::table.select(max(revisions::seq)).first(db)?;
+    Ok(tip.unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

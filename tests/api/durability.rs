@@ -86,18 +86,11 @@ async fn all_pages<T: DeserializeOwned>(reader: &Actor, first: &str) -> Vec<T> {
     let mut path = first.to_owned();
     loop {
         let answer = reader.get(&path).await;
-        let link = answer.header("link").map(str::to_owned);
+        let next = answer.link_path("next");
         let page: crate::helpers::views::Page<T> = answer.ok();
         items.extend(page.items);
-        match link {
-            Some(l) => {
-                path = l
-                    .trim_start_matches('<')
-                    .split('>')
-                    .next()
-                    .unwrap()
-                    .to_owned();
-            }
+        match next {
+            Some(next) => path = next,
             None => return items,
         }
     }

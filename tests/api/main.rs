@@ -10,6 +10,7 @@ mod abuse;
 mod abuse_reads;
 mod bad_input;
 mod catalogue_io;
+mod conventions;
 mod durability;
 mod evidence;
 mod external_issuer;

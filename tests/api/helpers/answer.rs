@@ -40,6 +40,27 @@ impl Answer {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The target of the `Link` relation `rel` (RFC 8288), as the absolute URL sent.
+    pub fn link(&self, rel: &str) -> Option<String> {
+        let header = self.header("link")?;
+        header.split(", <").find_map(|part| {
+            let (target, params) = part.trim_start_matches('<').split_once('>')?;
+            params
+                .contains(&format!("rel=\"{rel}\""))
+                .then(|| target.to_owned())
+        })
+    }
+
+    /// As [`link`](Self::link), the path and query only, to request from any caller.
+    pub fn link_path(&self, rel: &str) -> Option<String> {
+        self.link(rel).map(|url| {
+            let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            after_scheme
+                .find('/')
+                .map_or("/".to_owned(), |i| after_scheme[i..].to_owned())
+        })
+    }
+
     pub fn etag(&self) -> ETag {
         ETag(self.header("etag").expect("an ETag").to_owned())
     }

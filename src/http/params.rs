@@ -43,41 +43,39 @@ pub fn parse<T: FromQuery>(pairs: &[(String, String)], cx: &T::Context) -> Resul
 }
 
 /// The query parameters a struct documents.
-pub struct Accepted {
+struct Accepted {
     /// Given at most once (a comma-separated list is one value).
-    pub single: Vec<&'static str>,
+    single: Vec<&'static str>,
     /// Given any number of times (`name=a&name=b`).
-    pub repeatable: Vec<&'static str>,
+    repeatable: Vec<&'static str>,
 }
 
-/// The names `T` documents, read once per type.
-pub fn accepted<T: IntoParams + 'static>() -> &'static Accepted {
+/// The names `T` documents, read from it once per type.
+fn accepted<T: IntoParams + 'static>() -> &'static Accepted {
     static KNOWN: LazyLock<RwLock<HashMap<TypeId, &'static Accepted>>> =
         LazyLock::new(Default::default);
     let id = TypeId::of::<T>();
     if let Some(known) = KNOWN.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
         return known;
     }
-    let (mut single, mut repeatable) = (Vec::new(), Vec::new());
-    let params = T::into_params(|| Some(ParameterIn::Query));
-    for p in params
-        .into_iter()
-        .filter(|p| p.parameter_in == ParameterIn::Query)
-    {
-        let repeats = is_exploded_array(&p);
-        let name: &'static str = Box::leak(p.name.into_boxed_str());
-        if repeats {
-            repeatable.push(name);
-        } else {
-            single.push(name);
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    known.entry(id).or_insert_with(|| {
+        let (mut single, mut repeatable) = (Vec::new(), Vec::new());
+        let params = T::into_params(|| Some(ParameterIn::Query));
+        for p in params
+            .into_iter()
+            .filter(|p| p.parameter_in == ParameterIn::Query)
+        {
+            let repeats = is_exploded_array(&p);
+            let name: &'static str = Box::leak(p.name.into_boxed_str());
+            if repeats {
+                repeatable.push(name);
+            } else {
+                single.push(name);
+            }
         }
-    }
-    let names: &'static Accepted = Box::leak(Box::new(Accepted { single, repeatable }));
-    *KNOWN
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(id)
-        .or_insert(names)
+        Box::leak(Box::new(Accepted { single, repeatable }))
+    })
 }
 
 /// An array sent as repeated `name=value` (form style explodes unless told not to); with

@@ -647,3 +647,30 @@ impl FromQuery for CompareQuery {
         CompareQuery { services }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
+
+    /// The structs state the paging bounds as literals (an attribute takes no constant); every
+    /// `limit` in the document must still be the one the parser enforces.
+    #[test]
+    fn every_documented_limit_is_the_enforced_one() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&super::super::openapi::document()).unwrap();
+        let mut seen = 0;
+        for item in doc["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                let params = op["parameters"].as_array().into_iter().flatten();
+                for p in params.filter(|p| p["name"] == "limit" && p["in"] == "query") {
+                    let s = &p["schema"];
+                    assert_eq!(s["default"], DEFAULT_LIMIT, "{p}");
+                    assert_eq!(s["minimum"], 1, "{p}");
+                    assert_eq!(s["maximum"], MAX_LIMIT, "{p}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 8, "{seen}");
+    }
+}

@@ -1,9 +1,9 @@
 //! What utoipa's derive cannot say, applied once to the whole document (as JSON) so that no
 //! handler or view has to repeat it: response fields the code always writes are `required`;
 //! request bodies keep their own optional fields (a schema shared by both gets a `…Write` copy
-//! for requests); times and dates carry their formats; every
-//! operation its security (public reads say so); success answers their examples, taken from the
-//! seeded catalogue; schemas nothing refers to are left out.
+//! for requests); times and dates carry their formats; every operation its security (public
+//! reads say so); success answers their examples, taken from the seeded catalogue; schemas
+//! nothing refers to are left out.
 
 use std::collections::BTreeSet;
 

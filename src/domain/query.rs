@@ -32,13 +32,15 @@ impl<'a> Params<'a> {
             if !single.contains(&name.as_str()) {
                 let mut known: Vec<&str> = single.iter().chain(repeatable).copied().collect();
                 known.sort_unstable();
-                problems.push(FieldProblem::new(
-                    clip(name),
+                let detail = if known.is_empty() {
+                    "unknown query parameter; this endpoint takes no query parameters".to_owned()
+                } else {
                     format!(
                         "unknown query parameter; this endpoint accepts: {}",
                         known.join(", ")
-                    ),
-                ));
+                    )
+                };
+                problems.push(FieldProblem::new(clip(name), detail));
             }
         }
         Self { pairs, problems }
@@ -138,7 +140,7 @@ impl<'a> Params<'a> {
 }
 
 /// Echoed values are cut short: a problem document must not carry a megabyte of attacker input.
-fn clip(raw: &str) -> String {
+pub fn clip(raw: &str) -> String {
     let mut s: String = raw.chars().take(64).collect();
     if s.len() < raw.len() {
         s.push('…');
@@ -188,58 +190,6 @@ pub struct ServiceFilter {
 }
 
 impl ServiceFilter {
-    pub fn parse(p: &mut Params, reference: &Reference) -> Self {
-        let attributes = p
-            .texts("attribute")
-            .into_iter()
-            .map(str::to_owned)
-            .collect::<Vec<_>>();
-        for a in &attributes {
-            if reference.attribute(a).is_none() {
-                p.problem(
-                    "attribute",
-                    format!(
-                        "`{}` is not a Feide attribute (see /api/v1/attributes)",
-                        clip(a)
-                    ),
-                );
-            }
-        }
-        let country = p.text("country").map(str::to_owned);
-        if let Some(c) = &country {
-            if reference.country(c).is_none() {
-                p.problem(
-                    "country",
-                    format!(
-                        "`{}` is not an ISO 3166-1 alpha-2 code in upper case",
-                        clip(c)
-                    ),
-                );
-            }
-        }
-        let q = p.text("q").and_then(|raw| match super::search::terms(raw) {
-            Ok(terms) => Some(terms),
-            Err(e) => {
-                p.problem("q", e);
-                None
-            }
-        });
-        Self {
-            q,
-            vendor: p.text("vendor").map(str::to_owned),
-            attributes,
-            sensitivity: p.parsed("sensitivity", "one of low, medium, high", Sensitivity::parse),
-            sub_processor: p.text("sub_processor").map(str::to_owned),
-            country,
-            outside_eea: p.parsed("outside_eea", "true or false", parse_bool),
-            transfer_mechanism: p.parsed("transfer_mechanism", "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", parse_enum),
-            flags: p.parsed_all("flag", "a known flag", Flag::parse),
-            data_subject: p.parsed("data_subject", "one of pupils, staff, guardians, contact_persons", parse_enum),
-            status: p.parsed("status", "active or retired", parse_enum),
-            updated_since: p.parsed("updated_since", "an RFC 3339 time or ISO 8601 date", parse_time),
-        }
-    }
-
     pub fn matches(&self, r: &ServiceRecord, vendor_name: &str, reference: &Reference) -> bool {
         let s = &r.service;
         let d = &r.derived;

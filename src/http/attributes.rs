@@ -3,14 +3,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body};
-use super::pagination::PageRequest;
+use super::params::{self, AttributeQuery, PageQuery, SCOPE_ORDER};
 use super::views::{
     AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
     VendorRef,
 };
-use super::{list_body, one_resource, parse_query, query_pairs, AppState};
+use super::{list_body, one_resource, query_pairs, AppState};
 use crate::domain::derive::resolve_attributes;
-use crate::domain::reference::Sensitivity;
 use crate::error::{AppError, Problem};
 
 /// List the Feide attribute catalogue.
@@ -21,11 +20,7 @@ use crate::error::{AppError, Problem};
 #[utoipa::path(
     get, path = "/api/v1/attributes", tag = "attributes",
     params(
-        ("category" = Option<String>, Query, description = "Only this category (name, identity, nin, contact, affiliation, organization, group, other)", example = "contact"),
-        ("sensitivity" = Option<Sensitivity>, Query, description = "Only this sensitivity"),
-        ("scope" = Option<String>, Query, description = "Only attributes this OIDC scope releases", example = "userinfo-name"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        AttributeQuery,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -42,29 +37,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     let snap = state.catalogue.current();
-    let (category, sensitivity, scope, page) = parse_query(&req, &pairs, |p| {
-        let category = p.text("category").map(str::to_owned);
-        let scope = p.text("scope").map(str::to_owned);
-        if let Some(s) = &scope {
-            if snap.reference.scope(s).is_none() {
-                p.problem(
-                    "scope",
-                    "is not a Feide OIDC scope (see /api/v1/oidc-scopes)",
-                );
-            }
-        }
-        let sensitivity = p.parsed(
-            "sensitivity",
-            "one of low, medium, high",
-            Sensitivity::parse,
-        );
-        (
-            category,
-            sensitivity,
-            scope,
-            PageRequest::parse(p, "position"),
-        )
-    })?;
+    let mut query = params::parse::<AttributeQuery>(&pairs, &snap.reference)?;
+    let page = query.page();
+    let AttributeQuery {
+        category,
+        sensitivity,
+        scope,
+        ..
+    } = query;
     let items: Vec<(usize, AttributeView)> = snap
         .reference
         .attributes
@@ -152,8 +132,7 @@ pub async fn get(
 #[utoipa::path(
     get, path = "/api/v1/oidc-scopes", tag = "attributes",
     params(
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        PageQuery,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -171,7 +150,7 @@ pub async fn scopes(
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let page = parse_query(&req, &pairs, |p| PageRequest::parse(p, "position"))?;
+    let page = params::parse::<PageQuery>(&pairs, &SCOPE_ORDER)?.page();
     let snap = state.catalogue.current();
     let items: Vec<(usize, ScopeView)> = snap
         .reference

@@ -3,11 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body};
-use super::pagination::PageRequest;
+use super::params::{self, CountryQuery};
 use super::views::{CountryDetail, CountryList, CountryView};
-use super::{list_body, one_resource, parse_query, query_pairs, AppState};
-use crate::domain::query::parse_bool;
-use crate::domain::reference::{Adequacy, Country};
+use super::{list_body, one_resource, query_pairs, AppState};
+use crate::domain::reference::Country;
 use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
 
@@ -19,11 +18,7 @@ use crate::error::{AppError, Problem};
 #[utoipa::path(
     get, path = "/api/v1/countries", tag = "countries",
     params(
-        ("eea" = Option<bool>, Query, description = "Only EEA members (true) or only third countries (false)"),
-        ("adequacy" = Option<Adequacy>, Query, description = "Only this adequacy status"),
-        ("in_use" = Option<bool>, Query, description = "Only countries some service's data reaches (true), or none does (false)"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
+        CountryQuery,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -38,18 +33,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
-    let (eea, adequacy, in_use, page) = parse_query(&req, &pairs, |p| {
-        (
-            p.parsed("eea", "true or false", parse_bool),
-            p.parsed(
-                "adequacy",
-                "one of eea, full, partial, none",
-                Adequacy::parse,
-            ),
-            p.parsed("in_use", "true or false", parse_bool),
-            PageRequest::parse(p, "code"),
-        )
-    })?;
+    let mut query = params::parse::<CountryQuery>(&pairs, &())?;
+    let page = query.page();
+    let CountryQuery {
+        eea,
+        adequacy,
+        in_use,
+        ..
+    } = query;
     let snap = state.catalogue.current();
     // filter and page on the index, then build views for the page only
     let usage = Usage::of(&snap);

@@ -8,11 +8,10 @@ use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
 use super::negotiate::{format, Body, CsvRow, Format};
-use super::pagination::{parse_limit, PageRequest};
+use super::params::{self, AuditQuery, ChangesQuery, PageQuery, REVISION_ORDER};
 use super::services::not_found;
-use super::{list_body, parse_query, query_pairs, AppState};
+use super::{list_body, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
-use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
 use crate::store::changes::{
@@ -93,7 +92,7 @@ async fn entry_history(
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let page = parse_query(&req, &pairs, |p| PageRequest::parse(p, "revision"))?;
+    let page = params::parse::<PageQuery>(&pairs, &REVISION_ORDER)?.page();
     let snap = state.catalogue.current();
     let exists = match entity {
         "service" => snap.service(&id).is_some(),
@@ -134,9 +133,7 @@ async fn entry_history(
 /// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/services/{id}/history", tag = "history",
-    params(("id" = String, Path, description = "Service id", example = "kikora"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    params(("id" = String, Path, description = "Service id", example = "kikora"), PageQuery),
     responses(
         (status = 200, description = "Revisions, oldest first", body = HistoryList,
          content((HistoryList = "application/json"), (String = "text/csv")),
@@ -160,9 +157,7 @@ pub async fn service_history(
 /// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/vendors/{id}/history", tag = "history",
-    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"), PageQuery),
     responses(
         (status = 200, description = "Revisions, oldest first", body = HistoryList,
          content((HistoryList = "application/json"), (String = "text/csv")),
@@ -224,17 +219,6 @@ pub struct ChangeFeed {
     pub next_cursor: String,
 }
 
-/// Reads `limit` and a sequence cursor named `name` (a decimal number this registry issued).
-fn seq_page(p: &mut Params, name: &str) -> (i64, usize) {
-    let limit = parse_limit(p);
-    let after = p
-        .parsed(name, "a cursor this registry issued", |s| {
-            s.parse::<i64>().ok().filter(|n| *n >= 0)
-        })
-        .unwrap_or(0);
-    (after, limit)
-}
-
 /// The change feed: every change to the catalogue, oldest first.
 ///
 /// Start without `since` (or `since=0`) and pass each answer's `next_cursor` as `since` to
@@ -242,10 +226,7 @@ fn seq_page(p: &mut Params, name: &str) -> (i64, usize) {
 /// `limit` changes and stops at about 1 MB (a single larger change comes alone).
 #[utoipa::path(
     get, path = "/api/v1/changes", tag = "history",
-    params(
-        ("since" = Option<String>, Query, description = "`next_cursor` of the previous answer; 0 or absent for the beginning", example = "0"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-    ),
+    params(ChangesQuery),
     responses(
         (status = 200, description = "Changes after the cursor, oldest first", body = ChangeFeed,
          content((ChangeFeed = "application/json"), (String = "text/csv")),
@@ -261,8 +242,11 @@ pub async fn changes(
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let parsed = parse_query(&req, &pairs, |p| seq_page(p, "since"));
-    let (after, limit) = match parsed {
+    let parsed = params::parse::<ChangesQuery>(&pairs, &());
+    let ChangesQuery {
+        since: after,
+        limit,
+    } = match parsed {
         Err(AppError::BadRequest(problems)) if problems.iter().any(|p| p.pointer == "since") => {
             let store = state.store.clone();
             let tip = web::block(move || latest_seq(&mut *store.conn()?)).await??;
@@ -419,13 +403,7 @@ pub struct AuditList {
 /// 422, 428, 429), with actor, client, source address, action, target and outcome.
 #[utoipa::path(
     get, path = "/api/v1/audit", tag = "history", security(("bearer" = [])),
-    params(
-        ("client_id" = Option<String>, Query, description = "Only this client's events"),
-        ("action" = Option<String>, Query, description = "Only this action", example = "service.patch"),
-        ("outcome" = Option<u16>, Query, description = "Only events answered with this HTTP status", example = 403),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-    ),
+    params(AuditQuery),
     responses(
         (status = 200, description = "Audit events, oldest first", body = AuditList,
          content((AuditList = "application/json"), (String = "text/csv")),
@@ -448,17 +426,13 @@ pub async fn audit(
     }
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (filter, (after, limit)) = parse_query(&req, &pairs, |p| {
-        let plain = |s: &str| (!s.chars().any(char::is_control)).then(|| s.to_owned());
-        let filter = AuditFilter {
-            client_id: p.parsed("client_id", "text without control characters", plain),
-            action: p.parsed("action", "text without control characters", plain),
-            outcome: p.parsed("outcome", "an HTTP status code", |s| {
-                s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
-            }),
-        };
-        (filter, seq_page(p, "cursor"))
-    })?;
+    let query: AuditQuery = params::parse(&pairs, &())?;
+    let (after, limit) = (query.cursor, query.limit);
+    let filter = AuditFilter {
+        client_id: query.client_id,
+        action: query.action,
+        outcome: query.outcome,
+    };
     let store = state.store.clone();
     let rows =
         web::block(move || audit_events(&mut *store.conn()?, after, limit as i64 + 1, &filter))

@@ -13,6 +13,7 @@ pub mod openapi;
 mod openapi_finish;
 pub mod ops;
 pub mod pagination;
+pub mod params;
 pub mod rate_limit;
 mod rendered;
 mod reports;
@@ -26,13 +27,11 @@ mod vendors;
 pub mod views;
 mod write_course;
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::catalogue::{answers::AnswerCache, ReadModel, Snapshot};
-use crate::domain::query::Params;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 use crate::store::Store;
@@ -140,76 +139,13 @@ fn percent_decoded(s: &str) -> Vec<u8> {
     out
 }
 
-/// The query parameters the operation serving `req` documents in the OpenAPI document, single
-/// and repeatable (an array): what a request may send is what the document says, with no second
-/// list to keep in step. HEAD is answered as GET.
-fn documented_query(req: &HttpRequest) -> (Vec<&'static str>, Vec<&'static str>) {
-    type Table = HashMap<(String, String), (Vec<&'static str>, Vec<&'static str>)>;
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let doc: serde_json::Value =
-            serde_json::from_str(&openapi::document()).expect("the OpenAPI document is JSON");
-        let mut table = Table::new();
-        let paths = doc["paths"].as_object().into_iter().flatten();
-        for (path, item) in paths {
-            for (method, op) in item.as_object().into_iter().flatten() {
-                let params = op["parameters"].as_array().into_iter().flatten();
-                let (mut single, mut repeatable) = (Vec::new(), Vec::new());
-                for p in params.filter(|p| p["in"] == "query") {
-                    let name: &'static str =
-                        Box::leak(p["name"].as_str().unwrap_or_default().into());
-                    if p["schema"]["type"] == "array" {
-                        repeatable.push(name);
-                    } else {
-                        single.push(name);
-                    }
-                }
-                let key = (method.to_ascii_uppercase(), path.clone());
-                table.insert(key, (single, repeatable));
-            }
-        }
-        table
-    });
-    let method = match *req.method() {
-        actix_web::http::Method::HEAD => "GET".to_owned(),
-        ref m => m.as_str().to_owned(),
-    };
-    let pattern = req.match_pattern().unwrap_or_default();
-    table.get(&(method, pattern)).cloned().unwrap_or_default()
-}
-
-/// Parses the query parameters the request's operation documents with `f`, answering 400 with
-/// every problem found (an undocumented parameter is one).
-pub fn parse_query<T>(
-    req: &HttpRequest,
-    pairs: &[(String, String)],
-    f: impl FnOnce(&mut Params) -> T,
-) -> Result<T, AppError> {
-    let (single, repeatable) = documented_query(req);
-    parse_params(pairs, &single, &repeatable, f)
-}
-
-/// Parses parameters with `f`, answering 400 with every problem found.
-pub fn parse_params<T>(
-    pairs: &[(String, String)],
-    single: &[&str],
-    repeatable: &[&str],
-    f: impl FnOnce(&mut Params) -> T,
-) -> Result<T, AppError> {
-    let mut params = Params::new(pairs, single, repeatable);
-    let value = f(&mut params);
-    params.finish().map_err(AppError::BadRequest)?;
-    Ok(value)
-}
-
 /// The common start of a GET of one resource: no query parameters, JSON acceptable; returns the
 /// catalogue to answer from.
 pub fn one_resource(
     req: &HttpRequest,
     state: &web::Data<AppState>,
 ) -> Result<Arc<Snapshot>, AppError> {
-    let pairs = query_pairs(req)?;
-    parse_query(req, &pairs, |_| ())?;
+    params::parse::<params::NoQuery>(&query_pairs(req)?, &())?;
     negotiate::format(req.headers(), false)?;
     Ok(state.catalogue.current())
 }

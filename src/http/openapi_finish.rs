@@ -1,15 +1,13 @@
 //! What utoipa's derive cannot say, applied once to the whole document (as JSON) so that no
 //! handler or view has to repeat it: response fields the code always writes are `required`;
 //! request bodies keep their own optional fields (a schema shared by both gets a `…Write` copy
-//! for requests); times and dates carry their formats; paging parameters their defaults; every
-//! operation its security (public reads say so); success answers their examples, taken from the
-//! seeded catalogue; schemas nothing refers to are left out.
+//! for requests); times and dates carry their formats; every operation its security (public
+//! reads say so); success answers their examples, taken from the seeded catalogue; schemas
+//! nothing refers to are left out.
 
 use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
-
-use super::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Response fields that serde leaves out (`skip_serializing_if`) rather than writing `null`:
 /// the only ones a reader may not find.
@@ -174,7 +172,6 @@ pub fn finish(doc: &mut Value) {
     split_shared_schemas(doc);
     require_response_fields(doc);
     formats_and_enums(doc);
-    parameters(doc);
     examples(doc);
     prune_unused(doc);
 }
@@ -455,36 +452,6 @@ fn formats_and_enums(doc: &mut Value) {
         }
         if let Some(entity) = props.get_mut("entity") {
             entity["enum"] = json!(crate::store::REVISED_ENTITIES);
-        }
-    }
-}
-
-/// Paging defaults and limits stated in the schema (not only in prose), and a repeatable
-/// parameter's example given as the list it is.
-fn parameters(doc: &mut Value) {
-    for op in operations(doc) {
-        let Some(Value::Array(params)) = op.get_mut("parameters") else {
-            continue;
-        };
-        for p in params.iter_mut() {
-            if p["name"] == "limit" && p["in"] == "query" {
-                let s = &mut p["schema"];
-                s["default"] = json!(DEFAULT_LIMIT);
-                s["minimum"] = json!(1);
-                s["maximum"] = json!(MAX_LIMIT);
-            }
-            let is_array = match &p["schema"]["type"] {
-                Value::String(t) => t == "array",
-                Value::Array(ts) => ts.iter().any(|t| t == "array"),
-                _ => false,
-            };
-            if is_array {
-                if let Some(ex) = p.get_mut("example") {
-                    if !ex.is_array() {
-                        *ex = json!([ex.take()]);
-                    }
-                }
-            }
         }
     }
 }

@@ -139,7 +139,7 @@ pub async fn api_index(req: HttpRequest) -> Result<HttpResponse, AppError> {
 
 fn index(req: &HttpRequest) -> Result<HttpResponse, AppError> {
     let pairs = super::query_pairs(req)?;
-    super::parse_query(req, &pairs, |_| ())?;
+    super::params::parse::<super::params::NoQuery>(&pairs, &())?;
     if prefers_html(req.headers()) {
         return Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, DOCS))

@@ -19,7 +19,7 @@ pub struct PageRequest {
     sort: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct CursorData {
     /// the sort this cursor belongs to
     s: String,
@@ -37,31 +37,37 @@ pub fn parse_limit(p: &mut Params) -> usize {
     .unwrap_or(DEFAULT_LIMIT)
 }
 
+/// A `cursor` this registry issued, decoded: where a page resumes.
+#[derive(Debug, Clone)]
+pub struct Cursor(CursorData);
+
+/// Reads `cursor` for a list in `sort` order: a cursor of another order is refused, so a cursor
+/// cannot be replayed under another order.
+pub fn parse_cursor(p: &mut Params, sort: &str) -> Option<Cursor> {
+    match decode(p.text("cursor")?) {
+        Some(c) if c.s == sort => Some(Cursor(c)),
+        Some(_) => {
+            p.problem(
+                "cursor",
+                "belongs to another sort order; start again without a cursor",
+            );
+            None
+        }
+        None => {
+            p.problem("cursor", "is not a cursor this registry issued");
+            None
+        }
+    }
+}
+
 impl PageRequest {
-    /// Reads `limit` and `cursor`; `sort` is the already-validated sort name (part of the
-    /// cursor, so a cursor cannot be replayed under another order).
-    pub fn parse(p: &mut Params, sort: &str) -> PageRequest {
-        let limit = parse_limit(p);
-        let after = match p.text("cursor") {
-            None => None,
-            Some(raw) => match decode(raw) {
-                Some(c) if c.s == sort => Some(c.k),
-                Some(_) => {
-                    p.problem(
-                        "cursor",
-                        "belongs to another sort order; start again without a cursor",
-                    );
-                    None
-                }
-                None => {
-                    p.problem("cursor", "is not a cursor this registry issued");
-                    None
-                }
-            },
-        };
+    /// A page of `limit` items in `sort` order, after the `cursor` read for that order
+    /// (`parse_cursor`).
+    pub fn new(limit: usize, cursor: Option<Cursor>, sort: &str) -> PageRequest {
+        debug_assert!(cursor.as_ref().is_none_or(|c| c.0.s == sort));
         PageRequest {
             limit,
-            after,
+            after: cursor.map(|c| c.0.k),
             sort: sort.to_owned(),
         }
     }

@@ -3,9 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, language, Body, Format};
-use super::{parse_query, query_pairs, AppState};
+use super::params::{self, CompareQuery, NoQuery};
+use super::{query_pairs, AppState};
 use crate::catalogue::ServiceRecord;
-use crate::domain::compare::{self, Comparison, MAX_SERVICES, MIN_SERVICES};
+use crate::domain::compare::{self, Comparison};
 use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
@@ -20,7 +21,7 @@ use crate::error::{AppError, Problem};
 #[utoipa::path(
     get, path = "/api/v1/compare", tag = "reports",
     params(
-        ("services" = String, Query, description = "2 to 20 distinct service ids, comma-separated", example = "kikora,sykkeldyktig"),
+        CompareQuery,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names"),
     ),
     responses(
@@ -43,44 +44,12 @@ pub async fn compare(
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let chosen: Vec<&ServiceRecord> = parse_query(&req, &pairs, |p| {
-        let Some(list) = p.text("services") else {
-            p.problem(
-                "services",
-                format!(
-                    "is required: {MIN_SERVICES} to {MAX_SERVICES} service ids, comma-separated"
-                ),
-            );
-            return Vec::new();
-        };
-        let ids: Vec<&str> = list.split(',').map(str::trim).collect();
-        let mut chosen: Vec<&ServiceRecord> = Vec::new();
-        for id in &ids {
-            match snap.service(id) {
-                None => p.problem(
-                    "services",
-                    format!(
-                        "no service with id `{}`",
-                        id.chars().take(64).collect::<String>()
-                    ),
-                ),
-                Some(r) if chosen.iter().any(|c| c.service.id == r.service.id) => {
-                    p.problem("services", format!("`{id}` is listed twice"))
-                }
-                Some(r) => chosen.push(r),
-            }
-        }
-        if !(MIN_SERVICES..=MAX_SERVICES).contains(&ids.len()) {
-            p.problem(
-                "services",
-                format!(
-                    "compares {MIN_SERVICES} to {MAX_SERVICES} services, not {}",
-                    ids.len()
-                ),
-            );
-        }
-        chosen
-    })?;
+    let query: CompareQuery = params::parse(&pairs, &*snap)?;
+    let chosen: Vec<&ServiceRecord> = query
+        .services
+        .iter()
+        .filter_map(|id| snap.service(id))
+        .collect();
     let comparison = compare::compare(&snap, &chosen, lang);
     let body = match fmt {
         Format::Csv => Body::csv_rows(&comparison.csv_rows())?,
@@ -118,8 +87,7 @@ pub async fn portfolio(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    parse_query(&req, &pairs, |_| ())?;
+    params::parse::<NoQuery>(&query_pairs(&req)?, &())?;
     let fmt = format(req.headers(), true)?;
     let lang = language(req.headers());
     super::body::require_json(&req)?;

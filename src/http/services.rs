@@ -3,29 +3,15 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{self, format, language, Body};
-use super::pagination::PageRequest;
+use super::params::{self, ServiceQuery};
 use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
-use super::{list_body, one_resource, parse_query, query_pairs, AppState};
+use super::{list_body, one_resource, query_pairs, AppState};
 use crate::catalogue::ServiceRecord;
-use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
-use crate::domain::facets::{self, Facet};
-use crate::domain::flags::Flag;
-use crate::domain::query::{Params, ServiceFilter};
-use crate::domain::reference::Sensitivity;
+use crate::domain::facets;
 use crate::domain::search;
 use crate::error::{AppError, Problem};
 use crate::store::fmt_time;
-
-const SORTS: &[&str] = &[
-    "relevance",
-    "id",
-    "-id",
-    "name",
-    "-name",
-    "updated_at",
-    "-updated_at",
-];
 
 /// The sort key of a service: unique (the id breaks ties) and ordered like the sort. Relevance
 /// keys sort ascending, so the best score (the smallest complement) comes first.
@@ -47,24 +33,7 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 /// `Accept: text/csv`.
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",
-    params(
-        ("q" = Option<String>, Query, description = "Free text over service and vendor names, description, purposes and justifications (case-insensitive); every word must occur. At most 200 characters and 10 distinct words (400 beyond); a repeated word counts once", max_length = 200, example = "matematikk"),
-        ("vendor" = Option<String>, Query, description = "Vendor id", example = "eldur-learning"),
-        ("attribute" = Option<Vec<String>>, Query, description = "Receives this Feide attribute (repeatable; all must match)", example = "mail", style = Form, explode),
-        ("sensitivity" = Option<Sensitivity>, Query, description = "Receives at least one attribute of this sensitivity"),
-        ("sub_processor" = Option<String>, Query, description = "Uses this sub-processor", example = "microsoft-azure"),
-        ("country" = Option<String>, Query, description = "Data reaches this country (ISO 3166-1 alpha-2, any role)", example = "US"),
-        ("outside_eea" = Option<bool>, Query, description = "Data reaches (true) or never reaches (false) a country outside the EEA"),
-        ("transfer_mechanism" = Option<TransferMechanism>, Query, description = "A sub-processor relies on this mechanism"),
-        ("flag" = Option<Vec<Flag>>, Query, description = "Has this derived flag (repeatable; all must match)", style = Form, explode),
-        ("data_subject" = Option<DataSubject>, Query, description = "Processes data about these people"),
-        ("status" = Option<Status>, Query, description = "active or retired"),
-        ("updated_since" = Option<String>, Query, description = "Updated at or after this RFC 3339 time or ISO 8601 date", example = "2026-01-01"),
-        ("sort" = Option<String>, Query, description = "relevance (the default with `q`: best matches first), id (the default without `q`), name or updated_at; prefix - for descending", example = "-updated_at"),
-        ("facets" = Option<String>, Query, description = "Comma-separated facets to count over the whole filtered set: attribute, country, sub_processor, flag, vendor", example = "country,flag"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-    ),
+    params(ServiceQuery),
     responses(
         (status = 200, description = "A page of matching services", body = ServiceList,
          content((ServiceList = "application/json"), (String = "text/csv")),
@@ -82,26 +51,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let (filter, sort, page, facets) = parse_query(&req, &pairs, |p| {
-        let filter = ServiceFilter::parse(p, &snap.reference);
-        let default_sort = if filter.q.is_some() {
-            "relevance"
-        } else {
-            "id"
-        };
-        let sort = p
-            .parsed(
-                "sort",
-                "one of relevance, id, name, updated_at (prefix - for descending)",
-                |s| SORTS.iter().find(|x| **x == s).copied(),
-            )
-            .unwrap_or(default_sort);
-        if sort == "relevance" && filter.q.is_none() {
-            p.problem("sort", "relevance needs a search term in `q`");
-        }
-        let facets = parse_facets(p);
-        (filter, sort, PageRequest::parse(p, sort), facets)
-    })?;
+    let (filter, sort, facets, page) =
+        params::parse::<ServiceQuery>(&pairs, &snap.reference)?.into_parts();
+    let sort = sort.as_str();
     let descending = sort.starts_with('-');
     let vendor_name = |r: &ServiceRecord| {
         snap.vendor(&r.service.vendor)
@@ -200,26 +152,6 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     Ok(body.respond(&req))
 }
 
-fn parse_facets(p: &mut Params) -> Vec<Facet> {
-    let Some(list) = p.text("facets") else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for name in list.split(',').map(str::trim) {
-        match Facet::parse(name) {
-            Some(f) if !out.contains(&f) => out.push(f),
-            Some(_) => {}
-            None => p.problem(
-                "facets",
-                format!(
-                    "`{}` is not a facet (attribute, country, sub_processor, flag, vendor)",
-                    name.chars().take(64).collect::<String>()
-                ),
-            ),
-        }
-    }
-    out
-}
 /// The whole profile of one service.
 ///
 /// Attributes with justifications (OIDC scopes resolved to the attributes they release),

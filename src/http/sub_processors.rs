@@ -4,12 +4,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, Body};
-use super::pagination::PageRequest;
+use super::params::{self, SubProcessorQuery};
 use super::services::not_found;
 use super::views::{
     SubProcessorList, SubProcessorView, EMBEDDED_SERVICES, EMBEDDED_SERVICES_IN_LISTS,
 };
-use super::{list_body, one_resource, parse_query, query_pairs, AppState};
+use super::{list_body, one_resource, query_pairs, AppState};
 use crate::domain::catalogue::SubProcessor;
 use crate::domain::usage::Usage;
 use crate::error::{AppError, Problem};
@@ -20,11 +20,7 @@ use crate::error::{AppError, Problem};
 /// there are and `services_href` lists them all.
 #[utoipa::path(
     get, path = "/api/v1/sub-processors", tag = "sub-processors",
-    params(
-        ("country" = Option<String>, Query, description = "Used with a location in this country", example = "US"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-    ),
+    params(SubProcessorQuery),
     responses(
         (status = 200, description = "A page of sub-processors", body = SubProcessorList,
          content((SubProcessorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
@@ -37,16 +33,8 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
     let snap = state.catalogue.current();
-    let (country, page) = parse_query(&req, &pairs, |p| {
-        let country = p.text("country").map(str::to_owned);
-        if country
-            .as_deref()
-            .is_some_and(|c| snap.reference.country(c).is_none())
-        {
-            p.problem("country", "is not an ISO 3166-1 alpha-2 code in upper case");
-        }
-        (country, PageRequest::parse(p, "id"))
-    })?;
+    let mut query = params::parse::<SubProcessorQuery>(&pairs, &snap.reference)?;
+    let (page, country) = (query.page(), query.country);
     // filter and page on the index, then build views for the page only
     let usage = Usage::of(&snap);
     let matching: Vec<&SubProcessor> = snap

@@ -3,10 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::negotiate::{format, Body};
-use super::pagination::PageRequest;
+use super::params::{self, VendorQuery};
 use super::services::not_found;
 use super::views::{VendorList, VendorView};
-use super::{list_body, one_resource, parse_query, query_pairs, AppState};
+use super::{list_body, one_resource, query_pairs, AppState};
 use crate::error::{AppError, Problem};
 
 /// List vendors.
@@ -15,12 +15,7 @@ use crate::error::{AppError, Problem};
 /// contact and the ids of its services. Pages with `limit` and `cursor`.
 #[utoipa::path(
     get, path = "/api/v1/vendors", tag = "vendors",
-    params(
-        ("country" = Option<String>, Query, description = "Vendors established in this country", example = "NO"),
-        ("org_number" = Option<String>, Query, description = "The vendor with this Norwegian organisation number", example = "918781293"),
-        ("limit" = Option<usize>, Query, description = "Page size, 1 to 500 (default 50)", minimum = 1, maximum = 500),
-        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
-    ),
+    params(VendorQuery),
     responses(
         (status = 200, description = "A page of vendors", body = VendorList,
          content((VendorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
@@ -32,16 +27,9 @@ use crate::error::{AppError, Problem};
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
     let fmt = format(req.headers(), true)?;
-    let (country, org, page) = parse_query(&req, &pairs, |p| {
-        let org = p.parsed("org_number", "a valid Norwegian organisation number", |s| {
-            crate::domain::ids::OrgNumber::parse(s).ok()
-        });
-        (
-            p.text("country").map(str::to_owned),
-            org,
-            PageRequest::parse(p, "id"),
-        )
-    })?;
+    let mut query = params::parse::<VendorQuery>(&pairs, &())?;
+    let page = query.page();
+    let (country, org) = (query.country, query.org_number);
     let snap = state.catalogue.current();
     let matching: Vec<_> = snap
         .vendors

@@ -13,7 +13,7 @@ use super::caller::{audited, event, record as record_event};
 use super::entry_locks::EntryKey;
 use super::negotiate::etag;
 use super::services::not_found;
-use super::{fresh_snapshot, parse_query, query_pairs, AppState};
+use super::{fresh_snapshot, query_pairs, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::auth::Actor;
 use crate::domain::validate::FieldProblem;
@@ -261,7 +261,7 @@ fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> Http
 
 /// Refuses any query parameter: writes take none.
 fn no_query(req: &HttpRequest) -> Result<(), AppError> {
-    parse_query(req, &query_pairs(req)?, |_| ())
+    super::params::parse::<super::params::NoQuery>(&query_pairs(req)?, &()).map(drop)
 }
 
 /// Reads a JSON object body: malformed JSON is a 400, the wrong shape a 422.

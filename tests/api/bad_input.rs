@@ -256,3 +256,41 @@ async fn a_query_parameter_that_is_not_utf8_is_named(app: TestApp) {
 }
 
 on_both_engines!(a_query_parameter_that_is_not_utf8_is_named);
+
+/// One request with several kinds of query problem gets one 400 naming each: an unknown name,
+/// a single parameter repeated, a bad value and a limit out of range.
+async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
+    let p = app
+        .problem(
+            "/api/v1/services?colour=red&status=active&status=retired&flag=shiny&limit=501",
+            400,
+        )
+        .await;
+    let detail = |pointer: &str| -> String {
+        p.errors
+            .iter()
+            .find(|e| e.pointer == pointer)
+            .unwrap_or_else(|| panic!("{pointer} not named: {p:?}"))
+            .detail
+            .clone()
+    };
+    assert_eq!(p.errors.len(), 4, "{p:?}");
+    assert!(
+        detail("colour").starts_with("unknown query parameter; this endpoint accepts: attribute,"),
+        "{p:?}"
+    );
+    assert_eq!(detail("status"), "may be given only once");
+    assert_eq!(detail("flag"), "`shiny` is not a known flag");
+    assert_eq!(detail("limit"), "`501` is not an integer from 1 to 500");
+
+    // an endpoint that takes no parameters says so instead of listing none
+    let p = app.problem("/api/v1/services/kikora?foo=1", 400).await;
+    assert_eq!(p.errors.len(), 1, "{p:?}");
+    assert_eq!(p.errors[0].pointer, "foo");
+    assert_eq!(
+        p.errors[0].detail,
+        "unknown query parameter; this endpoint takes no query parameters"
+    );
+}
+
+on_both_engines!(every_query_problem_is_named_in_one_answer);

@@ -13,12 +13,14 @@ pub mod openapi;
 mod openapi_finish;
 pub mod ops;
 pub mod pagination;
+pub mod problems;
 pub mod rate_limit;
 mod rendered;
 mod reports;
 mod routes;
 mod service_writes;
 mod services;
+mod shape;
 mod sub_processors;
 mod token;
 mod vendor_writes;
@@ -316,7 +318,8 @@ mod tests {
         .await;
         assert_eq!(res.status(), 400);
         let p: Problem = test::read_body_json(res).await;
-        assert_eq!(p.detail, "1 path parameter is invalid");
+        // in bokmål, the default language (API.md)
+        assert_eq!(p.detail, "1 stiparameter er ugyldig");
         let named: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
         assert_eq!(named, ["page"]);
         assert!(

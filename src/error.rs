@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::validate::FieldProblem;
 use crate::store::StoreError;
-use crate::texts::{Lang, Text};
+use crate::texts::{Lang, Said, Text};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -24,7 +24,7 @@ pub enum AppError {
     #[error("{0}")]
     NotAcceptable(String),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Said),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("the document is invalid")]
@@ -38,9 +38,9 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
-    PreconditionFailed(String),
+    PreconditionFailed(Said),
     #[error("{0}")]
-    PreconditionRequired(String),
+    PreconditionRequired(Said),
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
     #[error("the database is unavailable")]
@@ -68,9 +68,7 @@ impl From<crate::store::changes::WriteError> for AppError {
     fn from(e: crate::store::changes::WriteError) -> Self {
         use crate::store::changes::WriteError;
         match e {
-            WriteError::Stale => AppError::PreconditionFailed(
-                "The resource changed while this write was in flight: read it again.".into(),
-            ),
+            WriteError::Stale => AppError::PreconditionFailed(Text::ChangedInFlight.into()),
             WriteError::Exists => {
                 AppError::Conflict("An entry with this id exists already.".into())
             }
@@ -173,7 +171,7 @@ impl AppError {
             AppError::UnsupportedMediaType(d) => (
                 "unsupported-media-type",
                 Text::TitleUnsupportedMediaType,
-                d.clone(),
+                d.render(lang),
                 vec![],
             ),
             AppError::Invalid(p) => (
@@ -196,13 +194,13 @@ impl AppError {
             AppError::PreconditionFailed(d) => (
                 "precondition-failed",
                 Text::TitlePreconditionFailed,
-                d.clone(),
+                d.render(lang),
                 vec![],
             ),
             AppError::PreconditionRequired(d) => (
                 "precondition-required",
                 Text::TitlePreconditionRequired,
-                d.clone(),
+                d.render(lang),
                 vec![],
             ),
             AppError::TooManyRequests(secs) => (

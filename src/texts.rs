@@ -60,6 +60,12 @@ texts! {
     DatabaseUnreachable { nb: "Databasen kan ikke nås; prøv igjen om litt.", nn: "Databasen kan ikkje nåast; prøv igjen om litt.", en: "The database cannot be reached; try again shortly." }
     FailedToAnswer { nb: "Registeret klarte ikke å svare.", nn: "Registeret klarte ikkje å svare.", en: "The registry failed to answer." }
 
+    SendJson { nb: "Send dokumentet som application/json.", nn: "Send dokumentet som application/json.", en: "Send the document as application/json." }
+    SendMergePatch { nb: "Send endringen som application/merge-patch+json (RFC 7396).", nn: "Send endringa som application/merge-patch+json (RFC 7396).", en: "Send the patch as application/merge-patch+json (RFC 7396)." }
+    SendIfMatch { nb: "Send If-Match med ETag-en til ressursen slik du sist leste den.", nn: "Send If-Match med ETag-en til ressursen slik du sist las han.", en: "Send If-Match with the ETag of the resource as you last read it." }
+    ChangedSinceRead { nb: "Ressursen er endret siden du leste den: les den på nytt, gjør endringen din igjen, og send den nye ETag-en.", nn: "Ressursen er endra sidan du las han: les han på nytt, gjer endringa di om att, og send den nye ETag-en.", en: "The resource has changed since you read it: read it again, reapply your change, and send the new ETag." }
+    ChangedInFlight { nb: "Ressursen ble endret mens denne skrivingen pågikk: les den på nytt.", nn: "Ressursen vart endra medan denne skrivinga gjekk føre seg: les han på nytt.", en: "The resource changed while this write was in flight: read it again." }
+
     // The shape of a request body.
     MustBeWholeNumber { nb: "må være et heltall", nn: "må vere eit heiltal", en: "must be a whole number" }
     MustBeWholeDays { nb: "må være et helt antall dager", nn: "må vere eit heilt tal dagar", en: "must be a whole number of days" }
@@ -99,6 +105,21 @@ texts! {
     EeaMechanismOutsideEea { nb: "et sted utenfor EØS kan ikke ha overføringsgrunnlaget `eea`", nn: "ein stad utanfor EØS kan ikkje ha overføringsgrunnlaget `eea`", en: "a location outside the EEA cannot have transfer mechanism `eea`" }
     UnknownCountry { nb: "ukjent ISO 3166-1-land `{code}`", nn: "ukjend ISO 3166-1-land `{code}`", en: "unknown ISO 3166-1 country `{code}`" }
     MustBeIsoDate { nb: "må være en ISO 8601-dato (ÅÅÅÅ-MM-DD)", nn: "må vere ein ISO 8601-dato (ÅÅÅÅ-MM-DD)", en: "must be an ISO 8601 date (YYYY-MM-DD)" }
+
+    // The rules of a vendor's own write.
+    MustBeTheIdInTheUrl { nb: "må være `{id}`, id-en i URL-en", nn: "må vere `{id}`, id-en i URL-en", en: "must be `{id}`, the id in the URL" }
+    SubProcessorExists { nb: "underdatabehandleren `{id}` finnes allerede: vis til den med id", nn: "underdatabehandlaren `{id}` finst alt: vis til han med id", en: "sub-processor `{id}` exists already: reference it by id" }
+    LooksLikeSubProcessor { nb: "ligner navnet på underdatabehandleren `{other}`: vis til den med id, eller gi denne et navn som skiller seg ut", nn: "liknar namnet på underdatabehandlaren `{other}`: vis til han med id, eller gje denne eit namn som skil seg ut", en: "looks like the name of sub-processor `{other}`: reference it by id, or name this one apart" }
+    LooksLikeVendor { nb: "ligner navnet på leverandøren `{other}`", nn: "liknar namnet på leverandøren `{other}`", en: "looks like the name of vendor `{other}`" }
+    OrgNumberTaken { nb: "organisasjonsnummeret {org} tilhører en annen leverandør", nn: "organisasjonsnummeret {org} høyrer til ein annan leverandør", en: "organisation number {org} belongs to another vendor" }
+    JustificationRequired { nb: "er påkrevd: si hvorfor tjenesten trenger det", nn: "er påkravd: sei kvifor tenesta treng det", en: "is required: say why the service needs it" }
+    JustificationPlaceholder { nb: "er en plassholder: si hvorfor tjenesten trenger det", nn: "er ein plasshaldar: sei kvifor tenesta treng det", en: "is a placeholder: say why the service needs it" }
+    TransferNeedsMechanism { nb: "et sted utenfor EØS krever et overføringsgrunnlag (personvernforordningen kapittel V)", nn: "ein stad utanfor EØS krev eit overføringsgrunnlag (personvernforordninga kapittel V)", en: "a location outside the EEA needs a transfer mechanism (GDPR chapter V)" }
+    TextTooLong { nb: "er lengre enn {max} tegn", nn: "er lengre enn {max} teikn", en: "is longer than {max} characters" }
+    ControlCharacters { nb: "inneholder kontrolltegn", nn: "inneheld kontrollteikn", en: "contains control characters" }
+
+    // Reports.
+    MustListServices { nb: "må liste 1 til {max} tjeneste-id-er", nn: "må liste 1 til {max} teneste-id-ar", en: "must list 1 to {max} service ids" }
 
     // Flags: a short label, and the rule the code runs.
     FlagThirdCountryTransferLabel { nb: "Overføring til tredjeland", nn: "Overføring til tredjeland", en: "Transfer to a third country" }
@@ -237,6 +258,13 @@ impl Said {
             })
             .collect();
         self.text.fill(lang, &args)
+    }
+}
+
+/// In English, for logs.
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 

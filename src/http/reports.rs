@@ -144,9 +144,9 @@ pub async fn portfolio(
         AppError::Internal(format!("a portfolio request of the published shape: {e}"))
     })?;
     if request.services.is_empty() || request.services.len() > portfolio::MAX_SERVICES {
-        problems.push(FieldProblem::new(
+        problems.push(FieldProblem::said(
             "/services",
-            format!("must list 1 to {} service ids", portfolio::MAX_SERVICES),
+            Text::MustListServices.with(&[("max", &portfolio::MAX_SERVICES)]),
         ));
     }
     if !problems.is_empty() {

@@ -446,14 +446,7 @@ async fn texts_follow_accept_language(app: TestApp) {
         ),
     ];
     for (asked, lang, days, country, title, label, note) in cases {
-        let res = write_in(
-            &admin,
-            Method::PATCH,
-            "/api/v1/services/sprak",
-            &bad,
-            asked,
-        )
-        .await;
+        let res = write_in(&admin, Method::PATCH, "/api/v1/services/sprak", &bad, asked).await;
         assert_eq!(res.status(), 422, "{asked:?}");
         assert_eq!(res.header("content-language"), Some(lang), "{asked:?}");
         let p = res.problem();

@@ -140,6 +140,13 @@ texts! {
         nn: "Ein underdatabehandlar byggjer på EU-US Privacy Shield (ugyldig sidan EU-domstolen sin dom C-311/18, 2020), eller når eit tredjeland utan vedtak om tilstrekkeleg vernenivå med grunnlaget `eea`, `adequacy` eller `none_stated`, eller eitt med delvis tilstrekkeleg vernenivå med `eea` eller `none_stated`.",
         en: "A sub-processor relies on EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or reaches a third country with no adequacy decision under mechanism `eea`, `adequacy` or `none_stated`, or one with partial adequacy under `eea` or `none_stated`.",
     }
+    // For the flag `location_not_stated` (branch "exports"): its arm in `Flag::texts` comes with it.
+    FlagLocationNotStatedLabel { nb: "Sted for behandling ikke oppgitt", nn: "Stad for behandling ikkje oppgjeven", en: "Location not stated" }
+    FlagLocationNotStatedRule {
+        nb: "Det er ikke oppgitt hvor dataene lagres eller behandles: verken leverandøren eller noen underdatabehandler oppgir et land for lagring eller behandling, eller en underdatabehandler står oppført uten land. Ukjent er ikke trygt: en slik tjeneste regnes aldri som at dataene blir i EØS.",
+        nn: "Det er ikkje oppgjeve kvar dataa blir lagra eller behandla: verken leverandøren eller nokon underdatabehandlar oppgjev eit land for lagring eller behandling, eller ein underdatabehandlar står oppført utan land. Ukjent er ikkje trygt: ei slik teneste blir aldri rekna som at dataa blir verande i EØS.",
+        en: "Where the data is stored or processed is not stated: neither the vendor nor any sub-processor names a storage or processing country, or a sub-processor is listed without any country. Unknown is not safe: such a service never counts as staying inside the EEA.",
+    }
     FlagSensitiveAttributesLabel { nb: "Sensitive attributter", nn: "Sensitive attributtar", en: "Sensitive attributes" }
     FlagSensitiveAttributesRule {
         nb: "Tjenesten mottar minst ett attributt med høy sensitivitet (fødselsnummer, fødselsdato, bilde, hjemmeadresse), direkte eller gjennom et OIDC-scope.",

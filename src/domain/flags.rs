@@ -533,4 +533,16 @@ mod tests {
             "{stale}"
         );
     }
+
+    #[test]
+    fn every_flag_is_said_in_every_language_with_its_numbers_filled_in() {
+        for flag in Flag::ALL {
+            for lang in [Lang::Nb, Lang::Nn, Lang::En] {
+                let (label, rule) = (flag.label(lang), flag.rule_in(lang));
+                assert!(!label.is_empty() && !rule.is_empty(), "{flag:?} {lang:?}");
+                assert!(!rule.contains('{'), "{flag:?} {lang:?}: {rule}");
+            }
+            assert_ne!(flag.rule_in(Lang::Nb), flag.rule_in(Lang::En), "{flag:?}");
+        }
+    }
 }

@@ -317,6 +317,9 @@ pub fn server(
         let dated = state.clone();
         App::new()
             .app_data(state.clone())
+            // innermost: the problem is said again in the caller's language before any other
+            // middleware adds its headers
+            .wrap(actix_web::middleware::from_fn(http::problems::in_language))
             .wrap_fn(move |req, srv| {
                 let started = std::time::Instant::now();
                 let metrics = counted.clone();

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::domain::validate::FieldProblem;
 use crate::store::StoreError;
+use crate::texts::{Lang, Said, Text};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -23,7 +24,7 @@ pub enum AppError {
     #[error("{0}")]
     NotAcceptable(String),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Said),
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("the document is invalid")]
@@ -40,9 +41,9 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
-    PreconditionFailed(String),
+    PreconditionFailed(Said),
     #[error("{0}")]
-    PreconditionRequired(String),
+    PreconditionRequired(Said),
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
     #[error("the database is unavailable")]
@@ -70,9 +71,7 @@ impl From<crate::store::changes::WriteError> for AppError {
     fn from(e: crate::store::changes::WriteError) -> Self {
         use crate::store::changes::WriteError;
         match e {
-            WriteError::Stale => AppError::PreconditionFailed(
-                "The resource changed while this write was in flight: read it again.".into(),
-            ),
+            WriteError::Stale => AppError::PreconditionFailed(Text::ChangedInFlight.into()),
             WriteError::Exists => {
                 AppError::Conflict("An entry with this id exists already.".into())
             }
@@ -118,110 +117,152 @@ pub struct Problem {
 const MAX_LISTED: usize = 20;
 
 impl AppError {
-    fn parts(&self) -> (&'static str, &'static str, String, &[FieldProblem]) {
-        match self {
+    /// The problem's type, title, detail and offending fields, said in `lang`.
+    fn parts(&self, lang: Lang) -> (&'static str, String, String, Vec<FieldProblem>) {
+        let said =
+            |t: Text, args: &[(&'static str, &dyn std::fmt::Display)]| t.with(args).render(lang);
+        let listed = |p: &[FieldProblem]| p.iter().map(|f| f.in_language(lang)).collect::<Vec<_>>();
+        let (kind, title, detail, errors) = match self {
             AppError::BadRequest(p) => (
                 "invalid-parameters",
-                "Invalid query parameters",
+                Text::TitleInvalidQuery,
                 count(
+                    lang,
                     p.len(),
-                    "query parameter is invalid",
-                    "query parameters are invalid",
+                    Text::QueryParamInvalid,
+                    Text::QueryParamsInvalid,
                 ) + &if p.len() > MAX_LISTED {
-                    format!(
-                        " (the first {MAX_LISTED} are listed, and {} more)",
-                        p.len() - MAX_LISTED
+                    said(
+                        Text::FirstListed,
+                        &[("listed", &MAX_LISTED), ("more", &(p.len() - MAX_LISTED))],
                     )
                 } else {
                     String::new()
                 },
-                &p[..p.len().min(MAX_LISTED)],
+                listed(&p[..p.len().min(MAX_LISTED)]),
             ),
             AppError::BadPath(p) => (
                 "invalid-parameters",
-                "Invalid path parameters",
+                Text::TitleInvalidPath,
                 count(
+                    lang,
                     p.len(),
-                    "path parameter is invalid",
-                    "path parameters are invalid",
+                    Text::PathParamInvalid,
+                    Text::PathParamsInvalid,
                 ),
-                p,
+                listed(p),
             ),
-            AppError::NotFound(d) => ("not-found", "Not found", d.clone(), &[]),
+            AppError::NotFound(d) => ("not-found", Text::TitleNotFound, d.clone(), vec![]),
             AppError::RequestTimeout(n) => (
                 "request-timeout",
-                "Request timeout",
-                format!("The whole body must arrive within {n} s of the request."),
-                &[],
+                Text::TitleRequestTimeout,
+                said(Text::BodyTimeout, &[("secs", n)]),
+                vec![],
             ),
-            AppError::NotAcceptable(d) => ("not-acceptable", "Not acceptable", d.clone(), &[]),
+            AppError::NotAcceptable(d) => (
+                "not-acceptable",
+                Text::TitleNotAcceptable,
+                d.clone(),
+                vec![],
+            ),
             AppError::TooLarge(n) => (
                 "too-large",
-                "Payload too large",
-                format!("The body must be at most {n} bytes."),
-                &[],
+                Text::TitleTooLarge,
+                said(Text::BodyTooLarge, &[("bytes", n)]),
+                vec![],
             ),
             AppError::UnsupportedMediaType(d) => (
                 "unsupported-media-type",
-                "Unsupported media type",
-                d.clone(),
-                &[],
+                Text::TitleUnsupportedMediaType,
+                d.render(lang),
+                vec![],
             ),
             AppError::Invalid(p) => (
                 "invalid-document",
-                "Invalid document",
-                count(p.len(), "field is invalid", "fields are invalid"),
-                p,
+                Text::TitleInvalidDocument,
+                count(lang, p.len(), Text::FieldInvalid, Text::FieldsInvalid),
+                listed(p),
             ),
             AppError::MalformedBody(p) => (
                 "malformed-body",
-                "Malformed body",
-                "The body cannot be read as the expected document.".into(),
-                p,
+                Text::TitleMalformedBody,
+                said(Text::BodyMalformed, &[]),
+                listed(p),
             ),
             AppError::Unauthorized(d) | AppError::MissingToken(d) => {
-                ("unauthorized", "Unauthorized", d.clone(), &[])
+                ("unauthorized", Text::TitleUnauthorized, d.clone(), vec![])
             }
-            AppError::Forbidden(d) => ("forbidden", "Forbidden", d.clone(), &[]),
-            AppError::Conflict(d) => ("conflict", "Conflict", d.clone(), &[]),
-            AppError::PreconditionFailed(d) => {
-                ("precondition-failed", "Precondition failed", d.clone(), &[])
-            }
+            AppError::Forbidden(d) => ("forbidden", Text::TitleForbidden, d.clone(), vec![]),
+            AppError::Conflict(d) => ("conflict", Text::TitleConflict, d.clone(), vec![]),
+            AppError::PreconditionFailed(d) => (
+                "precondition-failed",
+                Text::TitlePreconditionFailed,
+                d.render(lang),
+                vec![],
+            ),
             AppError::PreconditionRequired(d) => (
                 "precondition-required",
-                "Precondition required",
-                d.clone(),
-                &[],
+                Text::TitlePreconditionRequired,
+                d.render(lang),
+                vec![],
             ),
             AppError::TooManyRequests(secs) => (
                 "too-many-requests",
-                "Too many requests",
-                format!("The rate limit is reached; retry in {secs} s."),
-                &[],
+                Text::TitleTooManyRequests,
+                said(Text::RateLimited, &[("secs", secs)]),
+                vec![],
             ),
             AppError::Unavailable => (
                 "unavailable",
-                "Service unavailable",
-                "The database cannot be reached; try again shortly.".into(),
-                &[],
+                Text::TitleUnavailable,
+                said(Text::DatabaseUnreachable, &[]),
+                vec![],
             ),
             // The cause goes to the log, never to the client.
             AppError::Internal(_) => (
                 "internal",
-                "Internal error",
-                "The registry failed to answer.".into(),
-                &[],
+                Text::TitleInternal,
+                said(Text::FailedToAnswer, &[]),
+                vec![],
             ),
+        };
+        (kind, title.get(lang).to_owned(), detail, errors)
+    }
+
+    /// The problem document answering this error, in `lang`.
+    pub fn render(&self, lang: Lang) -> HttpResponse {
+        let (kind, title, detail, errors) = self.parts(lang);
+        let mut res = problem_response(self.status_code(), kind, &title, detail, errors);
+        let extra = match self {
+            // RFC 6750 §3: a refused bearer token names the scheme and why.
+            AppError::Unauthorized(_) => Some((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"feide-registry\", error=\"invalid_token\"".to_owned(),
+            )),
+            // RFC 6750 §3.1: no token at all is answered without an error code.
+            AppError::MissingToken(_) => Some((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"feide-registry\"".to_owned(),
+            )),
+            AppError::TooManyRequests(secs) => Some((header::RETRY_AFTER, secs.to_string())),
+            _ => None,
+        };
+        if let Some((name, value)) = extra {
+            if let Ok(v) = header::HeaderValue::from_str(&value) {
+                res.headers_mut().insert(name, v);
+            }
         }
+        res.headers_mut().insert(
+            header::CONTENT_LANGUAGE,
+            header::HeaderValue::from_static(lang.code()),
+        );
+        res
     }
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+fn count(lang: Lang, n: usize, one: Text, many: Text) -> String {
+    let text = if n == 1 { one } else { many };
+    text.with(&[("count", &n)]).render(lang)
 }
 
 impl ResponseError for AppError {
@@ -246,31 +287,12 @@ impl ResponseError for AppError {
         }
     }
 
+    /// In the default language; `http::problems` says it again in the one the caller asked for.
     fn error_response(&self) -> HttpResponse {
         if let AppError::Internal(cause) = self {
             log::error!("internal error: {cause}");
         }
-        let (kind, title, detail, errors) = self.parts();
-        let mut res = problem_response(self.status_code(), kind, title, detail, errors.to_vec());
-        let extra = match self {
-            // RFC 6750 §3: a refused bearer token names the scheme and why.
-            AppError::Unauthorized(_) => Some((
-                header::WWW_AUTHENTICATE,
-                "Bearer realm=\"feide-registry\", error=\"invalid_token\"".to_owned(),
-            )),
-            AppError::MissingToken(_) => Some((
-                header::WWW_AUTHENTICATE,
-                "Bearer realm=\"feide-registry\"".to_owned(),
-            )),
-            AppError::TooManyRequests(secs) => Some((header::RETRY_AFTER, secs.to_string())),
-            _ => None,
-        };
-        if let Some((name, value)) = extra {
-            if let Ok(v) = header::HeaderValue::from_str(&value) {
-                res.headers_mut().insert(name, v);
-            }
-        }
-        res
+        self.render(Lang::default())
     }
 }
 

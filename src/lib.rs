@@ -11,4 +11,5 @@ pub mod error;
 pub mod http;
 pub mod issuer;
 pub mod store;
+pub mod texts;
 pub mod tokens;

@@ -24,7 +24,7 @@ use crate::catalogue::{ServiceRecord, Snapshot};
         {"purpose": "Co-Hoste, drift, oppdatere og feilrette hardware og OS på Kikoras servere", "locations": [{"country": "IE", "role": "storage"}], "transfer_mechanism": "eea"},
         {"purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}], "transfer_mechanism": "eea"}]}],
     "terms": [{"term": "breach_notice_hours", "values": [24, null]}],
-    "flags": [{"flag": "no_breach_deadline", "rule": "The agreement sets no fixed number of hours for breach notice.", "cells": [false, true]}]
+    "flags": [{"flag": "no_breach_deadline", "label": "No breach notice deadline", "rule": "The agreement sets no fixed number of hours for breach notice.", "cells": [false, true]}]
 }))]
 pub struct Comparison {
     pub services: Vec<ComparedService>,
@@ -113,6 +113,10 @@ pub struct TermRow {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlagRow {
     pub flag: Flag,
+    /// The flag's name for people, in the language chosen by `Accept-Language`.
+    #[schema(example = "Ingen frist for varsling av avvik")]
+    pub label: String,
+    /// The rule, in the language chosen by `Accept-Language`.
     pub rule: String,
     pub cells: Vec<bool>,
 }
@@ -237,7 +241,8 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         .iter()
         .map(|&flag| FlagRow {
             flag,
-            rule: flag.rule(),
+            label: flag.label(lang).to_owned(),
+            rule: flag.rule_in(lang),
             cells: services
                 .iter()
                 .map(|r| r.derived.flags.contains(&flag))

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
-use super::reference::{Adequacy, Reference, Sensitivity};
+use super::reference::{Adequacy, Lang, Reference, Sensitivity};
+use crate::texts::Text;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
@@ -62,36 +63,62 @@ impl Flag {
         Flag::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
-    /// The rule, as documented to users; its numbers are the constants the checks use.
+    /// The rule, as documented to users (in English: the OpenAPI document quotes it).
     pub fn rule(self) -> String {
+        self.rule_in(Lang::En)
+    }
+
+    /// The rule in `lang`; its numbers are the constants the checks use.
+    pub fn rule_in(self, lang: Lang) -> String {
+        let (_, rule) = self.texts();
         match self {
-            Flag::ThirdCountryTransfer => {
-                "The vendor or a sub-processor stores, processes, accesses or supports the data from a country outside the EEA.".into()
-            }
-            Flag::NoAdequacyTransfer => {
-                "A third country without an EU adequacy decision is involved: adequacy `none`, or `partial` (e.g. the US) while the stated mechanism is neither `dpf` nor `adequacy`. The vendor's own third-country locations count too.".into()
-            }
-            Flag::InvalidTransferMechanism => {
-                "A sub-processor relies on EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or reaches a third country with no adequacy decision under mechanism `eea`, `adequacy` or `none_stated`, or one with partial adequacy under `eea` or `none_stated`.".into()
-            }
-            Flag::SensitiveAttributes => {
-                "The service receives at least one high-sensitivity attribute (national identity number, birth date, photo, home address), directly or through an OIDC scope.".into()
-            }
-            Flag::MissingJustification => {
-                "At least one attribute the service receives has no justification (nor does the scope releasing it).".into()
-            }
-            Flag::NoAttributeDeclaration => {
-                "The service declares neither Feide attributes nor OIDC scopes, so what it receives is unknown.".into()
-            }
-            Flag::NoBreachDeadline => {
-                "The agreement sets no fixed number of hours for breach notice (absent, or only \"without undue delay\").".into()
-            }
-            Flag::ShortChangeNotice => format!(
-                "Sub-processor changes take effect on notice, with a notice period under {MIN_CHANGE_NOTICE_DAYS} days."
+            Flag::ShortChangeNotice => rule.with(&[("days", &MIN_CHANGE_NOTICE_DAYS)]).render(lang),
+            Flag::Stale => rule.with(&[("months", &STALE_AFTER_MONTHS)]).render(lang),
+            _ => rule.get(lang).to_owned(),
+        }
+    }
+
+    /// A short name for people, in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        self.texts().0.get(lang)
+    }
+
+    /// The flag's label and rule in the catalogue of texts.
+    fn texts(self) -> (Text, Text) {
+        match self {
+            Flag::ThirdCountryTransfer => (
+                Text::FlagThirdCountryTransferLabel,
+                Text::FlagThirdCountryTransferRule,
             ),
-            Flag::Stale => {
-                format!("The entry has not been updated for {STALE_AFTER_MONTHS} months.")
-            }
+            Flag::NoAdequacyTransfer => (
+                Text::FlagNoAdequacyTransferLabel,
+                Text::FlagNoAdequacyTransferRule,
+            ),
+            Flag::InvalidTransferMechanism => (
+                Text::FlagInvalidTransferMechanismLabel,
+                Text::FlagInvalidTransferMechanismRule,
+            ),
+            Flag::SensitiveAttributes => (
+                Text::FlagSensitiveAttributesLabel,
+                Text::FlagSensitiveAttributesRule,
+            ),
+            Flag::MissingJustification => (
+                Text::FlagMissingJustificationLabel,
+                Text::FlagMissingJustificationRule,
+            ),
+            Flag::NoAttributeDeclaration => (
+                Text::FlagNoAttributeDeclarationLabel,
+                Text::FlagNoAttributeDeclarationRule,
+            ),
+            Flag::NoBreachDeadline => (
+                Text::FlagNoBreachDeadlineLabel,
+                Text::FlagNoBreachDeadlineRule,
+            ),
+            Flag::ShortChangeNotice => (
+                Text::FlagShortChangeNoticeLabel,
+                Text::FlagShortChangeNoticeRule,
+            ),
+            Flag::Stale => (Text::FlagStaleLabel, Text::FlagStaleRule),
         }
     }
 }
@@ -505,5 +532,17 @@ mod tests {
             stale.contains(&format!("for {STALE_AFTER_MONTHS} months")),
             "{stale}"
         );
+    }
+
+    #[test]
+    fn every_flag_is_said_in_every_language_with_its_numbers_filled_in() {
+        for flag in Flag::ALL {
+            for lang in [Lang::Nb, Lang::Nn, Lang::En] {
+                let (label, rule) = (flag.label(lang), flag.rule_in(lang));
+                assert!(!label.is_empty() && !rule.is_empty(), "{flag:?} {lang:?}");
+                assert!(!rule.contains('{'), "{flag:?} {lang:?}: {rule}");
+            }
+            assert_ne!(flag.rule_in(Lang::Nb), flag.rule_in(Lang::En), "{flag:?}");
+        }
     }
 }

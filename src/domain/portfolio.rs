@@ -33,7 +33,9 @@ pub struct PortfolioRequest {
                                  "adequacy": "partial", "transfer_mechanism": "privacy_shield"}],
     "sub_processors": [{"id": "proisp", "name": "PROISP", "services": ["glupus"]}],
     "high_sensitivity_attributes": [],
-    "flags": [{"flag": "third_country_transfer", "services": ["kikora"]}],
+    "flags": [{"flag": "third_country_transfer", "label": "Overføring til tredjeland",
+        "rule": "Leverandøren eller en underdatabehandler lagrer, behandler, har tilgang til eller gir brukerstøtte på dataene fra et land utenfor EØS.",
+        "services": ["kikora"]}],
     "weakest_terms": {"longest_deletion": {"days": 540, "services": ["kikora"]}, "deletion_not_stated": [],
                       "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}}
 }))]
@@ -97,6 +99,10 @@ pub struct AttributeReceiver {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FlaggedServices {
     pub flag: Flag,
+    /// The flag's name for people, in the language chosen by `Accept-Language`.
+    pub label: String,
+    /// The rule, in the language chosen by `Accept-Language`.
+    pub rule: String,
     pub services: Vec<String>,
 }
 
@@ -235,6 +241,8 @@ pub fn report(
         .iter()
         .map(|&flag| FlaggedServices {
             flag,
+            label: flag.label(lang).to_owned(),
+            rule: flag.rule_in(lang),
             services: services
                 .iter()
                 .filter(|r| r.derived.flags.contains(&flag))
@@ -368,7 +376,12 @@ impl PortfolioReport {
             );
         }
         for f in &self.flags {
-            push("flag", f.flag.as_str(), f.flag.rule(), f.services.join(";"));
+            push(
+                "flag",
+                f.flag.as_str(),
+                f.rule.clone(),
+                f.services.join(";"),
+            );
         }
         let w = &self.weakest_terms;
         if let Some(d) = &w.longest_deletion {

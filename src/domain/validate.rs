@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 
 use super::catalogue::{Catalogue, Service, SubProcessor, TransferMechanism, Vendor, FORMAT};
 use super::ids::{check_country_shape, check_slug, OrgNumber};
-use super::reference::Reference;
+use super::reference::{Lang, Reference};
+use crate::texts::{Said, Text};
 
 /// One offending field and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -18,6 +19,10 @@ pub struct FieldProblem {
     pub pointer: String,
     #[schema(example = "unknown Feide attribute `givenname`")]
     pub detail: String,
+    /// The detail as a text of the catalogue, said in the caller's language when answered; None
+    /// for a detail that exists in English only.
+    #[serde(skip)]
+    pub said: Option<Said>,
 }
 
 impl FieldProblem {
@@ -25,6 +30,29 @@ impl FieldProblem {
         Self {
             pointer: pointer.into(),
             detail: detail.into(),
+            said: None,
+        }
+    }
+
+    /// A problem whose detail is a text of the catalogue.
+    pub fn said(pointer: impl Into<String>, said: impl Into<Said>) -> Self {
+        let said = said.into();
+        Self {
+            pointer: pointer.into(),
+            detail: said.render(Lang::En),
+            said: Some(said),
+        }
+    }
+
+    /// The problem with its detail in `lang`, where the catalogue has it.
+    pub fn in_language(&self, lang: Lang) -> FieldProblem {
+        FieldProblem {
+            pointer: self.pointer.clone(),
+            detail: self
+                .said
+                .as_ref()
+                .map_or_else(|| self.detail.clone(), |s| s.render(lang)),
+            said: self.said.clone(),
         }
     }
 }
@@ -42,16 +70,19 @@ const MAX_DAYS: i32 = 36_500;
 pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<FieldProblem> {
     let mut p = Vec::new();
     if catalogue.format != FORMAT {
-        p.push(FieldProblem::new("/format", format!("must be `{FORMAT}`")));
+        p.push(FieldProblem::said(
+            "/format",
+            Text::MustBeFormat.with(&[("format", &FORMAT)]),
+        ));
     }
     let mut vendor_ids = HashSet::new();
     for (i, v) in catalogue.vendors.iter().enumerate() {
         let at = format!("/vendors/{i}");
         validate_vendor(&mut p, &at, v, reference);
         if !vendor_ids.insert(v.id.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/id"),
-                format!("duplicate vendor id `{}`", v.id),
+                Text::DuplicateVendorId.with(&[("id", &v.id)]),
             ));
         }
     }
@@ -60,9 +91,9 @@ pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<F
         let at = format!("/sub_processors/{i}");
         validate_sub_processor(&mut p, &at, s, reference);
         if !sub_ids.insert(s.id.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/id"),
-                format!("duplicate sub-processor id `{}`", s.id),
+                Text::DuplicateSubProcessorId.with(&[("id", &s.id)]),
             ));
         }
     }
@@ -70,15 +101,15 @@ pub fn validate_catalogue(catalogue: &Catalogue, reference: &Reference) -> Vec<F
     for (i, s) in catalogue.services.iter().enumerate() {
         let at = format!("/services/{i}");
         if !service_ids.insert(s.id.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/id"),
-                format!("duplicate service id `{}`", s.id),
+                Text::DuplicateServiceId.with(&[("id", &s.id)]),
             ));
         }
         if !vendor_ids.contains(s.vendor.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/vendor"),
-                format!("unknown vendor `{}`", s.vendor),
+                Text::UnknownVendor.with(&[("id", &s.vendor)]),
             ));
         }
         validate_service(&mut p, &at, s, &sub_ids, reference);
@@ -119,28 +150,28 @@ pub fn validate_service(
     let mut seen = HashSet::new();
     for (j, a) in s.attributes.iter().enumerate() {
         if reference.attribute(&a.name).is_none() {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/attributes/{j}/name"),
-                format!("unknown Feide attribute `{}`", a.name),
+                Text::UnknownAttribute.with(&[("name", &a.name)]),
             ));
         } else if !seen.insert(a.name.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/attributes/{j}/name"),
-                format!("`{}` is listed twice", a.name),
+                Text::ListedTwice.with(&[("name", &a.name)]),
             ));
         }
     }
     let mut seen = HashSet::new();
     for (j, sc) in s.oidc_scopes.iter().enumerate() {
         if reference.scope(&sc.scope).is_none() {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/oidc_scopes/{j}/scope"),
-                format!("unknown Feide OIDC scope `{}`", sc.scope),
+                Text::UnknownScope.with(&[("name", &sc.scope)]),
             ));
         } else if !seen.insert(sc.scope.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/oidc_scopes/{j}/scope"),
-                format!("`{}` is listed twice", sc.scope),
+                Text::ListedTwice.with(&[("name", &sc.scope)]),
             ));
         }
     }
@@ -155,9 +186,9 @@ pub fn validate_service(
     for (j, u) in s.sub_processors.iter().enumerate() {
         let uat = format!("{at}/sub_processors/{j}");
         if !sub_ids.contains(u.id.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{uat}/id"),
-                format!("unknown sub-processor `{}`", u.id),
+                Text::UnknownSubProcessor.with(&[("id", &u.id)]),
             ));
         }
         let mut third = false;
@@ -171,9 +202,9 @@ pub fn validate_service(
             third |= reference.country(&l.country).is_some_and(|c| !c.eea);
         }
         if third && u.transfer_mechanism == TransferMechanism::Eea {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{uat}/transfer_mechanism"),
-                "a location outside the EEA cannot have transfer mechanism `eea`",
+                Text::EeaMechanismOutsideEea,
             ));
         }
     }
@@ -192,9 +223,9 @@ pub fn validate_service(
     for (name, value) in days {
         if let Some(v) = value {
             if !(0..=MAX_DAYS).contains(&v) {
-                p.push(FieldProblem::new(
+                p.push(FieldProblem::said(
                     format!("{at}/terms/{name}"),
-                    format!("must be between 0 and {MAX_DAYS}"),
+                    Text::OutOfRange.with(&[("min", &0), ("max", &MAX_DAYS)]),
                 ));
             }
         }
@@ -211,9 +242,9 @@ pub fn validate_service(
         text(p, &format!("{at}/sources/{j}/title"), &src.title);
         if let Some(d) = &src.date {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                p.push(FieldProblem::new(
+                p.push(FieldProblem::said(
                     format!("{at}/sources/{j}/date"),
-                    "must be an ISO 8601 date (YYYY-MM-DD)",
+                    Text::MustBeIsoDate,
                 ));
             }
         }
@@ -250,9 +281,9 @@ fn country(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>, reference: 
     if let Err(e) = check_country_shape(code) {
         p.push(FieldProblem::new(at, e));
     } else if reference.country(code).is_none() {
-        p.push(FieldProblem::new(
+        p.push(FieldProblem::said(
             at,
-            format!("unknown ISO 3166-1 country `{code}`"),
+            Text::UnknownCountry.with(&[("code", &code)]),
         ));
     }
 }

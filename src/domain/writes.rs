@@ -20,6 +20,7 @@ use super::validate::{
     pointer_to, validate_service, validate_sub_processor, validate_vendor, FieldProblem,
 };
 use crate::catalogue::Snapshot;
+use crate::texts::Text;
 
 /// The kinds of catalogue entry that keep revisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -257,15 +258,15 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
         match v {
             Value::String(s) => {
                 if s.chars().count() > MAX_TEXT_CHARS {
-                    p.push(FieldProblem::new(
+                    p.push(FieldProblem::said(
                         at,
-                        format!("is longer than {MAX_TEXT_CHARS} characters"),
+                        Text::TextTooLong.with(&[("max", &MAX_TEXT_CHARS)]),
                     ));
                 }
                 if s.chars()
                     .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
                 {
-                    p.push(FieldProblem::new(at, "contains control characters"));
+                    p.push(FieldProblem::said(at, Text::ControlCharacters));
                 } else if let Some(problem) = super::names::hidden_characters(s) {
                     p.push(FieldProblem::new(at, problem));
                 }
@@ -294,8 +295,8 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
 pub fn object(body: &[u8]) -> Result<Map<String, Value>, FieldProblem> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(FieldProblem::new("", "the body must be a JSON object")),
-        Err(e) => Err(FieldProblem::new("", format!("is not valid JSON: {e}"))),
+        Ok(_) => Err(FieldProblem::said("", Text::NotAnObject)),
+        Err(e) => Err(FieldProblem::said("", Text::NotJson.with(&[("error", &e)]))),
     }
 }
 
@@ -352,16 +353,16 @@ pub fn check_service(
     let s = &doc.service;
     if let Some(id) = path_id {
         if s.id != id {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 "/id",
-                format!("must be `{id}`, the id in the URL"),
+                Text::MustBeTheIdInTheUrl.with(&[("id", &id)]),
             ));
         }
     }
     if snap.vendor(&s.vendor).is_none() {
-        p.push(FieldProblem::new(
+        p.push(FieldProblem::said(
             "/vendor",
-            format!("unknown vendor `{}`", s.vendor),
+            Text::UnknownVendor.with(&[("id", &s.vendor)]),
         ));
     }
     let mut sub_ids: HashSet<&str> = snap.sub_processors.iter().map(|x| x.id.as_str()).collect();
@@ -369,12 +370,9 @@ pub fn check_service(
         let at = format!("/{NEW_SUB_PROCESSORS}/{i}");
         validate_sub_processor(&mut p, &at, n, &snap.reference);
         if !sub_ids.insert(n.id.as_str()) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/id"),
-                format!(
-                    "sub-processor `{}` exists already: reference it by id",
-                    n.id
-                ),
+                Text::SubProcessorExists.with(&[("id", &n.id)]),
             ));
         } else if let Some(other) = confusable_with(
             &n.name,
@@ -382,9 +380,9 @@ pub fn check_service(
                 .iter()
                 .map(|x| (x.id.as_str(), x.name.as_str())),
         ) {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("{at}/name"),
-                format!("looks like the name of sub-processor `{other}`: reference it by id, or name this one apart"),
+                Text::LooksLikeSubProcessor.with(&[("other", &other)]),
             ));
         }
     }
@@ -409,9 +407,9 @@ pub fn check_service(
             .iter()
             .any(|l| snap.reference.country(&l.country).is_some_and(|c| !c.eea));
         if third && u.transfer_mechanism == TransferMechanism::NoneStated {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 format!("/sub_processors/{j}/transfer_mechanism"),
-                "a location outside the EEA needs a transfer mechanism (GDPR chapter V)",
+                Text::TransferNeedsMechanism,
             ));
         }
     }
@@ -420,14 +418,10 @@ pub fn check_service(
 
 fn justified(p: &mut Vec<FieldProblem>, at: &str, text: Option<&str>) {
     match text {
-        None => p.push(FieldProblem::new(
-            at,
-            "is required: say why the service needs it",
-        )),
-        Some(t) if is_placeholder(t) => p.push(FieldProblem::new(
-            at,
-            "is a placeholder: say why the service needs it",
-        )),
+        None => p.push(FieldProblem::said(at, Text::JustificationRequired)),
+        Some(t) if is_placeholder(t) => {
+            p.push(FieldProblem::said(at, Text::JustificationPlaceholder))
+        }
         Some(_) => {}
     }
 }
@@ -437,9 +431,9 @@ pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<F
     let mut p = Vec::new();
     if let Some(id) = path_id {
         if v.id != id {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 "/id",
-                format!("must be `{id}`, the id in the URL"),
+                Text::MustBeTheIdInTheUrl.with(&[("id", &id)]),
             ));
         }
     }
@@ -451,9 +445,9 @@ pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<F
         .filter(|o| o.vendor.id != v.id)
         .map(|o| (o.vendor.id.as_str(), o.vendor.name.as_str()));
     if let Some(other) = confusable_with(&v.name, others).filter(|_| renamed) {
-        p.push(FieldProblem::new(
+        p.push(FieldProblem::said(
             "/name",
-            format!("looks like the name of vendor `{other}`"),
+            Text::LooksLikeVendor.with(&[("other", &other)]),
         ));
     }
     // The organisation number identifies the vendor to external issuers: it must be unique.
@@ -471,9 +465,9 @@ pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<F
                     == Some(org.clone())
         });
         if taken {
-            p.push(FieldProblem::new(
+            p.push(FieldProblem::said(
                 "/org_number",
-                format!("organisation number {org} belongs to another vendor"),
+                Text::OrgNumberTaken.with(&[("org", &org)]),
             ));
         }
     }

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest};
 use super::negotiate::etag;
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
+use crate::texts::Text;
 
 /// Reads the body, refusing (413) as soon as it passes `limit` bytes, and (408) when it has not
 /// all arrived within `deadline`: a caller that sends headers and then trickles or withholds the
@@ -52,9 +53,7 @@ pub fn require_json(req: &HttpRequest) -> Result<(), AppError> {
     if media_type(req) == "application/json" {
         Ok(())
     } else {
-        Err(AppError::UnsupportedMediaType(
-            "Send the document as application/json.".into(),
-        ))
+        Err(AppError::UnsupportedMediaType(Text::SendJson.into()))
     }
 }
 
@@ -62,9 +61,7 @@ pub fn require_json(req: &HttpRequest) -> Result<(), AppError> {
 pub fn require_merge_patch(req: &HttpRequest) -> Result<(), AppError> {
     match media_type(req).as_str() {
         "application/merge-patch+json" | "application/json" => Ok(()),
-        _ => Err(AppError::UnsupportedMediaType(
-            "Send the patch as application/merge-patch+json (RFC 7396).".into(),
-        )),
+        _ => Err(AppError::UnsupportedMediaType(Text::SendMergePatch.into())),
     }
 }
 
@@ -76,17 +73,13 @@ pub fn check_if_match(req: &HttpRequest, current: &[u8]) -> Result<(), AppError>
         .get(header::IF_MATCH)
         .map(|v| v.to_str().unwrap_or(""))
     else {
-        return Err(AppError::PreconditionRequired(
-            "Send If-Match with the ETag of the resource as you last read it.".into(),
-        ));
+        return Err(AppError::PreconditionRequired(Text::SendIfMatch.into()));
     };
     let now = etag(current);
     let matches = value.trim() == "*" || value.split(',').any(|t| t.trim() == now);
     if matches {
         Ok(())
     } else {
-        Err(AppError::PreconditionFailed(
-            "The resource has changed since you read it: read it again, reapply your change, and send the new ETag.".into(),
-        ))
+        Err(AppError::PreconditionFailed(Text::ChangedSinceRead.into()))
     }
 }

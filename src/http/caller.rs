@@ -281,7 +281,8 @@ where
         Ok(res) => res,
         Err(e) => {
             record_refusal(req, state, Some(actor), &e).await;
-            e.error_response()
+            // answered here, not by the error middleware, so said in the caller's language here
+            e.render(super::negotiate::language(req.headers()))
         }
     };
     rate_limit_headers(

@@ -14,12 +14,14 @@ mod openapi_finish;
 pub mod ops;
 pub mod pagination;
 pub mod params;
+pub mod problems;
 pub mod rate_limit;
 mod rendered;
 mod reports;
 mod routes;
 mod service_writes;
 mod services;
+mod shape;
 mod sub_processors;
 mod token;
 mod vendor_writes;
@@ -206,12 +208,11 @@ fn not_allowed(req: &HttpRequest, allow: actix_web::http::header::HeaderValue) -
 
 /// 404 for paths no route matches, as a problem document.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    use actix_web::ResponseError;
     AppError::NotFound(format!(
         "No resource at {}.",
         req.path().chars().take(200).collect::<String>()
     ))
-    .error_response()
+    .render(negotiate::language(req.headers()))
 }
 
 #[cfg(test)]
@@ -250,7 +251,8 @@ mod tests {
         .await;
         assert_eq!(res.status(), 400);
         let p: Problem = test::read_body_json(res).await;
-        assert_eq!(p.detail, "1 path parameter is invalid");
+        // in bokmål, the default language (API.md)
+        assert_eq!(p.detail, "1 stiparameter er ugyldig");
         let named: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
         assert_eq!(named, ["page"]);
         assert!(

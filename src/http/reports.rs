@@ -10,6 +10,7 @@ use crate::domain::compare::{self, Comparison};
 use crate::domain::portfolio::{self, PortfolioReport, PortfolioRequest};
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
+use crate::texts::Text;
 
 /// Compare 2 to 20 services side by side.
 ///
@@ -97,17 +98,23 @@ pub async fn portfolio(
         state.security.body_timeout,
     )
     .await?;
-    let request: PortfolioRequest = serde_json::from_slice(&body).map_err(|e| {
-        AppError::BadRequest(vec![FieldProblem::new(
-            "body",
-            format!("is not a portfolio request: {e}"),
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        AppError::MalformedBody(vec![FieldProblem::said(
+            "",
+            Text::NotJson.with(&[("error", &e)]),
         )])
     })?;
-    let mut problems = Vec::new();
+    let (mut problems, _) = super::shape::check("PortfolioRequest", &value);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let request: PortfolioRequest = serde_json::from_value(value).map_err(|e| {
+        AppError::Internal(format!("a portfolio request of the published shape: {e}"))
+    })?;
     if request.services.is_empty() || request.services.len() > portfolio::MAX_SERVICES {
-        problems.push(FieldProblem::new(
+        problems.push(FieldProblem::said(
             "/services",
-            format!("must list 1 to {} service ids", portfolio::MAX_SERVICES),
+            Text::MustListServices.with(&[("max", &portfolio::MAX_SERVICES)]),
         ));
     }
     if !problems.is_empty() {

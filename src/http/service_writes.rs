@@ -15,6 +15,7 @@ use crate::error::{AppError, Problem};
 
 impl Written for ServiceDocument {
     const COLLECTION: &'static str = "/api/v1/services";
+    const SCHEMA: &'static str = "ServiceWrite";
 
     /// The profile `GET /api/v1/services/{id}` answers.
     fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError> {

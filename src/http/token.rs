@@ -2,7 +2,7 @@
 //! errors in the form RFC 6749 §5.2 prescribes (not problem documents: OAuth clients parse these).
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -208,7 +208,7 @@ pub async fn token(
         };
         record_anonymous_refusal(&req, &state, Some(&client_id), &refusal).await;
         let mut res = if wait.is_some() {
-            refusal.error_response()
+            refusal.render(super::negotiate::language(req.headers()))
         } else {
             oauth_error(
                 StatusCode::UNAUTHORIZED,

@@ -15,6 +15,7 @@ use crate::error::{AppError, Problem};
 
 impl Written for Vendor {
     const COLLECTION: &'static str = "/api/v1/vendors";
+    const SCHEMA: &'static str = "Vendor";
 
     /// The entry `GET /api/v1/vendors/{id}` answers.
     fn view(snap: &Snapshot, id: &str, _: &AppState) -> Result<Vec<u8>, AppError> {

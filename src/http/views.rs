@@ -618,7 +618,7 @@ impl CsvRow for SubProcessorView {
 #[schema(example = json!({
     "code": "US", "name": "USA", "eea": false, "eu": false, "adequacy": "partial",
     "adequacy_decision": "Commission Implementing Decision (EU) 2023/1795",
-    "adequacy_note": "Only organisations certified under the EU-US Data Privacy Framework",
+    "adequacy_note": "Bare virksomheter som er sertifisert under EU-US Data Privacy Framework",
     "service_count": 1
 }))]
 pub struct CountryView {
@@ -629,6 +629,7 @@ pub struct CountryView {
     pub eu: bool,
     pub adequacy: Adequacy,
     pub adequacy_decision: Option<String>,
+    /// Whom a partial adequacy decision covers, in the language chosen by `Accept-Language`.
     pub adequacy_note: Option<String>,
     /// How many services store, process, access or support data there.
     pub service_count: usize,
@@ -643,7 +644,9 @@ impl CountryView {
             eu: c.eu,
             adequacy: c.adequacy,
             adequacy_decision: c.adequacy_decision.clone(),
-            adequacy_note: c.adequacy_note.clone(),
+            adequacy_note: crate::texts::adequacy_note(&c.code)
+                .map(|t| t.get(lang).to_owned())
+                .or_else(|| c.adequacy_note.clone()),
             service_count: usage.services_in(&c.code).len(),
         }
     }

@@ -13,7 +13,7 @@ use super::caller::{audited, event, record as record_event};
 use super::entry_locks::EntryKey;
 use super::negotiate::etag;
 use super::services::not_found;
-use super::{fresh_snapshot, query_pairs, AppState};
+use super::{fresh_snapshot, query_pairs, shape, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::auth::Actor;
 use crate::domain::validate::FieldProblem;
@@ -26,6 +26,8 @@ use crate::store::commit::commit;
 pub trait Written: Document<Entry: Stored> + Send + 'static {
     /// The collection's path; an entry is at `{COLLECTION}/{id}`.
     const COLLECTION: &'static str;
+    /// The component schema the OpenAPI document publishes for the body, which it must match.
+    const SCHEMA: &'static str;
     /// The representation `GET {COLLECTION}/{id}` answers, whose ETag `If-Match` must carry.
     fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError>;
 }
@@ -136,8 +138,12 @@ async fn attempt<D: Written>(
     // The document's shape first: a malformed document is a 422 whatever the ETag. A retirement
     // sends no document: the entry it keeps was checked when it was written.
     let (mut doc, mut problems) = match asked {
-        WriteKind::Create(body) | WriteKind::Replace(_, body) => read::<D>(body.clone())?,
-        WriteKind::Patch(_, patch) => read::<D>(writes::patched(&entry, patch.clone()))?,
+        WriteKind::Create(body) | WriteKind::Replace(_, body) => {
+            read::<D>(body.clone(), &snap, path_id)?
+        }
+        WriteKind::Patch(_, patch) => {
+            read::<D>(writes::patched(&entry, patch.clone()), &snap, path_id)?
+        }
         WriteKind::Retire(_) => {
             let retired = entry.and_then(D::retiring).ok_or_else(|| {
                 AppError::Internal(format!("a {} is not retired", D::KIND.as_str()))
@@ -232,9 +238,28 @@ async fn store<D: Written>(
 }
 
 /// A document of kind `D` from a body, with the problems of its texts; 422 when its shape is
-/// wrong.
-fn read<D: Document>(body: Map<String, Value>) -> Result<(D, Vec<FieldProblem>), AppError> {
-    writes::read::<D>(body).map_err(AppError::Invalid)
+/// wrong, listing every problem of its shape and, when what is left without the offending parts
+/// still makes a document, every problem of its meaning too.
+fn read<D: Written>(
+    body: Map<String, Value>,
+    snap: &Snapshot,
+    path_id: Option<&str>,
+) -> Result<(D, Vec<FieldProblem>), AppError> {
+    let body = Value::Object(body);
+    let (mut problems, rest) = shape::check(D::SCHEMA, &body);
+    let Value::Object(body) = body else {
+        unreachable!("made from an object")
+    };
+    if problems.is_empty() {
+        return writes::read::<D>(body).map_err(AppError::Invalid);
+    }
+    problems.extend(writes::text_problems(&body));
+    if let Some(Value::Object(rest)) = rest {
+        if let Ok((doc, _)) = writes::read::<D>(rest) {
+            problems.extend(doc.problems(snap, path_id));
+        }
+    }
+    Err(AppError::Invalid(problems))
 }
 
 fn forbidden(refused: Refused) -> AppError {

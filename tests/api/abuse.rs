@@ -191,7 +191,7 @@ async fn a_flood_of_bad_parameters_gets_a_short_answer(app: TestApp) {
     assert_eq!(p.errors.len(), 20);
     let detail = &p.detail;
     assert!(
-        detail.contains("45") && detail.contains("25 more"),
+        detail.contains("45") && detail.contains("25 til"),
         "{detail}"
     );
 }

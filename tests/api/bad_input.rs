@@ -294,3 +294,232 @@ async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
 }
 
 on_both_engines!(every_query_problem_is_named_in_one_answer);
+
+/// A write whose body has the wrong shape, in language `lang` (None: no `Accept-Language`).
+async fn write_in(
+    actor: &crate::helpers::Actor,
+    method: Method,
+    path: &str,
+    body: &serde_json::Value,
+    lang: Option<&str>,
+) -> Answer {
+    let content_type = if method == Method::PATCH {
+        "application/merge-patch+json"
+    } else {
+        "application/json"
+    };
+    let mut rb = actor
+        .request(method, path)
+        .header("Content-Type", content_type)
+        .header("If-Match", "*")
+        .body(serde_json::to_vec(body).unwrap());
+    if let Some(lang) = lang {
+        rb = rb.header("Accept-Language", lang);
+    }
+    Answer::of(rb).await
+}
+
+fn listed(p: &Problem) -> Vec<(&str, &str)> {
+    p.errors
+        .iter()
+        .map(|e| (e.pointer.as_str(), e.detail.as_str()))
+        .collect()
+}
+
+/// A body of the wrong shape is a 422 naming every problem by JSON Pointer, in words a caller
+/// understands, with the problems of its meaning found in what is left; nothing is stored.
+async fn a_body_of_the_wrong_shape_lists_every_problem(app: TestApp) {
+    let admin = app.admin().await;
+    let created = admin
+        .post("/api/v1/services", crate::helpers::new_service("formet"))
+        .await;
+    assert_eq!(created.status(), 201);
+    let before = catalogue(&app);
+    let path = "/api/v1/services/formet";
+
+    let fourteen = json!({"terms": {"deletion_days_after_end": "fourteen"}});
+    let res = write_in(&admin, Method::PATCH, path, &fourteen, Some("en")).await;
+    assert_eq!(res.status(), 422);
+    let p = res.problem();
+    assert_eq!(
+        listed(&p),
+        [(
+            "/terms/deletion_days_after_end",
+            "must be a whole number of days"
+        )],
+        "{p:?}"
+    );
+
+    let three = json!({
+        "colour": "red",
+        "terms": {"deletion_days_after_end": "fourteen"},
+        "attributes": [{"name": "givenname", "justification": "Viser navnet til eleven"}]
+    });
+    let res = write_in(&admin, Method::PATCH, path, &three, Some("en")).await;
+    assert_eq!(res.status(), 422);
+    let p = res.problem();
+    let got = listed(&p);
+    assert_eq!(got.len(), 3, "{p:?}");
+    assert!(got.contains(&(
+        "/terms/deletion_days_after_end",
+        "must be a whole number of days"
+    )));
+    assert!(got.contains(&("/attributes/0/name", "unknown Feide attribute `givenname`")));
+    let (_, unknown) = got.iter().find(|(at, _)| *at == "/colour").expect("colour");
+    assert!(
+        unknown.starts_with("is not a field of a service; fields are: id, name, vendor"),
+        "{unknown}"
+    );
+    assert!(!format!("{p:?}").contains("i32"), "no Rust types: {p:?}");
+
+    let mut nameless = crate::helpers::new_service("uten-navn");
+    let body = nameless.as_object_mut().unwrap();
+    body.remove("name");
+    body.insert("status".into(), json!("sometimes"));
+    let res = write_in(
+        &admin,
+        Method::POST,
+        "/api/v1/services",
+        &nameless,
+        Some("en"),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let p = res.problem();
+    assert_eq!(
+        listed(&p),
+        [
+            ("/status", "must be one of: active, retired"),
+            ("/name", "is required"),
+        ],
+        "{p:?}"
+    );
+
+    let vendor = json!({"id": "eldur-learning", "name": 7, "country": ["NO"], "since": 2020});
+    let res = write_in(
+        &admin,
+        Method::PUT,
+        "/api/v1/vendors/eldur-learning",
+        &vendor,
+        Some("en"),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let p = res.problem();
+    let pointers: Vec<&str> = listed(&p).into_iter().map(|(at, _)| at).collect();
+    assert_eq!(pointers, ["/name", "/country", "/since"]);
+
+    let res = write_in(
+        &app.anonymous(),
+        Method::POST,
+        "/api/v1/reports/portfolio",
+        &json!({"services": "kikora", "extra": 1}),
+        Some("en"),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let p = res.problem();
+    assert_eq!(listed(&p)[0], ("/services", "must be a list"), "{p:?}");
+    assert_eq!(listed(&p)[1].0, "/extra", "{p:?}");
+
+    assert_eq!(catalogue(&app), before, "nothing was stored");
+}
+
+on_both_engines!(a_body_of_the_wrong_shape_lists_every_problem);
+
+/// Problems, flag labels and rules and adequacy notes are said in the language asked for, and
+/// the answer says which; without `Accept-Language` in bokmål, as API.md says.
+async fn texts_follow_accept_language(app: TestApp) {
+    let admin = app.admin().await;
+    let created = admin
+        .post("/api/v1/services", crate::helpers::new_service("sprak"))
+        .await;
+    assert_eq!(created.status(), 201);
+    let bad = json!({"terms": {"deletion_days_after_end": "fourteen", "governing_law": "XX"}});
+    let cases = [
+        (
+            Some("nb"),
+            "nb",
+            "må være et helt antall dager",
+            "ukjent ISO 3166-1-land `XX`",
+            "Ugyldig dokument",
+            "Ingen frist for varsling av avvik",
+            "Bare virksomheter",
+        ),
+        (
+            Some("nn"),
+            "nn",
+            "må vere eit heilt tal dagar",
+            "ukjend ISO 3166-1-land `XX`",
+            "Ugyldig dokument",
+            "Ingen frist for varsling av avvik",
+            "Berre verksemder",
+        ),
+        (
+            Some("en"),
+            "en",
+            "must be a whole number of days",
+            "unknown ISO 3166-1 country `XX`",
+            "Invalid document",
+            "No breach notice deadline",
+            "Only organisations",
+        ),
+        (
+            Some("en-GB,en;q=0.8"),
+            "en",
+            "must be a whole number of days",
+            "unknown ISO 3166-1 country `XX`",
+            "Invalid document",
+            "No breach notice deadline",
+            "Only organisations",
+        ),
+        (
+            None,
+            "nb",
+            "må være et helt antall dager",
+            "ukjent ISO 3166-1-land `XX`",
+            "Ugyldig dokument",
+            "Ingen frist for varsling av avvik",
+            "Bare virksomheter",
+        ),
+    ];
+    for (asked, lang, days, country, title, label, note) in cases {
+        let res = write_in(&admin, Method::PATCH, "/api/v1/services/sprak", &bad, asked).await;
+        assert_eq!(res.status(), 422, "{asked:?}");
+        assert_eq!(res.header("content-language"), Some(lang), "{asked:?}");
+        let p = res.problem();
+        assert_eq!(p.title, title, "{asked:?}");
+        assert_eq!(
+            listed(&p),
+            [
+                ("/terms/deletion_days_after_end", days),
+                ("/terms/governing_law", country)
+            ],
+            "{asked:?}"
+        );
+
+        let with_lang = |path: &str| {
+            let rb = app.anonymous().request(Method::GET, path);
+            match asked {
+                Some(l) => rb.header("Accept-Language", l),
+                None => rb,
+            }
+        };
+        let res = Answer::of(with_lang("/api/v1/compare?services=kikora,glupus")).await;
+        assert_eq!(res.header("content-language"), Some(lang), "{asked:?}");
+        let compared: feide_registry::domain::compare::Comparison = res.ok();
+        let row = compared
+            .flags
+            .iter()
+            .find(|f| f.flag.as_str() == "no_breach_deadline")
+            .unwrap();
+        assert_eq!(row.label, label, "{asked:?}");
+
+        let us: feide_registry::http::views::CountryDetail =
+            Answer::of(with_lang("/api/v1/countries/US")).await.ok();
+        let us_note = us.country.adequacy_note.unwrap_or_default();
+        assert!(us_note.starts_with(note), "{asked:?}: {us_note}");
+    }
+}
+
+on_both_engines!(texts_follow_accept_language);

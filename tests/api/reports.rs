@@ -255,17 +255,18 @@ async fn bad_portfolio_requests_are_refused_with_problems(app: TestApp) {
     };
     let cases: Vec<(Vec<u8>, &str, u16)> = vec![
         (b"{not json".to_vec(), "application/json", 400),
+        // the wrong shape: named field by field, as the writes name theirs
         (
             br#"{"services": "kikora"}"#.to_vec(),
             "application/json",
-            400,
+            422,
         ),
         (
             br#"{"services": ["kikora"], "extra": 1}"#.to_vec(),
             "application/json",
-            400,
+            422,
         ),
-        (br#"["kikora"]"#.to_vec(), "application/json", 400),
+        (br#"["kikora"]"#.to_vec(), "application/json", 422),
         (br#"{"services": []}"#.to_vec(), "application/json", 422),
         (
             serde_json::to_vec(&json!({"services": vec!["x"; 501]})).unwrap(),

@@ -198,9 +198,10 @@ async fn validation_lists_every_problem_and_stores_nothing(app: TestApp) {
     ] {
         assert!(pointers.contains(&want), "{want} missing from {pointers:?}");
     }
+    // in bokmål: no Accept-Language asks for another
     assert_eq!(
         problem.detail,
-        format!("{} fields are invalid", pointers.len())
+        format!("{} felt er ugyldige", pointers.len())
     );
     // nothing landed: no service, no new sub-processor, no change in the feed
     assert_eq!(
@@ -675,7 +676,9 @@ async fn a_token_request_names_what_is_wrong_with_its_form(app: TestApp) {
 
 /// What a write that came second is told when it queued behind the first: its ETag no longer
 /// matches (not that the database caught two writes in flight at once).
-const READ_AGAIN: &str = "The resource has changed since you read it";
+/// The start of the 412 of a write made on an old read (in bokmål, the default language), unlike
+/// that of a write that lost a race in flight.
+const READ_AGAIN: &str = "Ressursen er endret siden du leste den";
 
 /// Of writes sent at once with the same ETag, one succeeded and every other was refused with 412,
 /// told to read the entry again; the index of the one that succeeded.

@@ -10,7 +10,7 @@ use super::views::VendorView;
 use super::write_course::{write, WriteKind, Written};
 use super::AppState;
 use crate::catalogue::Snapshot;
-use crate::domain::catalogue::Vendor;
+use crate::domain::catalogue::raw::Vendor;
 use crate::error::{AppError, Problem};
 
 impl Written for Vendor {

@@ -15,7 +15,7 @@ use crate::catalogue::answers::AnswerCache;
 use crate::catalogue::ReadModel;
 use crate::config::Settings;
 use crate::domain::auth::ClientRole;
-use crate::domain::catalogue::{Catalogue, FORMAT};
+use crate::domain::catalogue::{raw, Catalogue, Check, FORMAT};
 use crate::domain::validate::{validate_catalogue, FieldProblem};
 use crate::http::caller::Security;
 use crate::http::rate_limit::RateLimiter;
@@ -52,22 +52,24 @@ pub fn open_store(settings: &Settings) -> Result<Store, StoreError> {
 /// Validates a catalogue against the stored reference data and imports it in one transaction.
 pub fn import(
     store: &Store,
-    catalogue: &Catalogue,
+    catalogue: &raw::Catalogue,
     origin: &str,
 ) -> Result<ImportSummary, ImportError> {
     let mut conn = store.conn()?;
     let reference = store::lookups::reference(&mut conn)?;
+    let invalid = |problems| ImportError::Invalid {
+        path: origin.to_owned(),
+        problems,
+    };
     let problems = validate_catalogue(catalogue, &reference);
     if !problems.is_empty() {
-        return Err(ImportError::Invalid {
-            path: origin.to_owned(),
-            problems,
-        });
+        return Err(invalid(problems));
     }
-    Ok(store::import_catalogue(&mut conn, catalogue, Utc::now())?)
+    let catalogue = catalogue.clone().check("").map_err(|p| invalid(vec![p]))?;
+    Ok(store::import_catalogue(&mut conn, &catalogue, Utc::now())?)
 }
 
-pub fn read_catalogue(path: &Path) -> Result<Catalogue, ImportError> {
+pub fn read_catalogue(path: &Path) -> Result<raw::Catalogue, ImportError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read {
         path: shown.clone(),
@@ -92,15 +94,17 @@ pub fn seed_if_empty(store: &Store, seed_file: &str) -> Result<Option<ImportSumm
     import_file(store, Path::new(seed_file)).map(Some)
 }
 
-/// The whole catalogue in the import format, entries ordered by id.
-pub fn export(store: &Store) -> Result<Catalogue, StoreError> {
+/// The whole catalogue in the import format (the form `read_catalogue` reads), entries ordered
+/// by id.
+pub fn export(store: &Store) -> Result<raw::Catalogue, StoreError> {
     let snap = store::load_snapshot(&mut *store.conn()?, Utc::now())?;
     Ok(Catalogue {
         format: FORMAT.to_owned(),
         vendors: snap.vendors.iter().map(|v| v.vendor.clone()).collect(),
         sub_processors: snap.sub_processors.iter().map(|p| (**p).clone()).collect(),
         services: snap.all_services().map(|s| s.service.clone()).collect(),
-    })
+    }
+    .into())
 }
 
 /// What the HTTP server needs besides the store: everything a test may want to set.

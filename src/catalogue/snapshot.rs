@@ -187,8 +187,10 @@ impl Snapshot {
         sub_processors: Vec<SubProcessor>,
         services: Vec<ServiceRecord>,
     ) -> Snapshot {
-        let vendor_ids: HashSet<String> = vendors.iter().map(|v| v.vendor.id.clone()).collect();
-        let sub_ids: HashSet<String> = sub_processors.iter().map(|p| p.id.clone()).collect();
+        let vendor_ids: HashSet<crate::domain::ids::VendorId> =
+            vendors.iter().map(|v| v.vendor.id.clone()).collect();
+        let sub_ids: HashSet<crate::domain::ids::SubProcessorId> =
+            sub_processors.iter().map(|p| p.id.clone()).collect();
         let mut all_vendors = self.vendors.clone();
         merge(&mut all_vendors, vendors, |v| &v.vendor.id);
         let mut all_subs = self.sub_processors.clone();
@@ -335,9 +337,9 @@ fn index_by_vendor(services: &[Arc<ServiceRecord>], vendors: usize) -> HashMap<S
 }
 
 /// Writes `new` entries into the id-sorted `all`, replacing those with the same id.
-fn merge<T>(all: &mut Vec<Arc<T>>, new: Vec<T>, id: impl Fn(&T) -> &String) {
+fn merge<T>(all: &mut Vec<Arc<T>>, new: Vec<T>, id: impl Fn(&T) -> &str) {
     for item in new {
-        match all.binary_search_by(|probe| id(probe).as_str().cmp(id(&item).as_str())) {
+        match all.binary_search_by(|probe| id(probe).cmp(id(&item))) {
             Ok(i) => all[i] = Arc::new(item),
             Err(i) => all.insert(i, Arc::new(item)),
         }
@@ -353,7 +355,10 @@ pub fn generated_snapshot(
     updated_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Snapshot {
-    let c = crate::domain::generate::catalogue(services, seed);
+    use crate::domain::catalogue::Check;
+    let c = crate::domain::generate::catalogue(services, seed)
+        .check("")
+        .expect("a generated catalogue is valid");
     let services = c
         .services
         .into_iter()
@@ -403,7 +408,7 @@ mod tests {
         let mut changed = old.services[5].service.clone();
         changed.name = "Endret".into();
         let mut added = old.services[6].service.clone();
-        added.id = format!("{}-ny", added.id);
+        added.id = format!("{}-ny", added.id).as_str().into();
         let mut vendor = VendorRecord::clone(&old.vendors[2]);
         vendor.vendor.name = "Nytt navn".into();
         let renamed = vendor.vendor.id.clone();

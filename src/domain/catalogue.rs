@@ -4,28 +4,165 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ids::{CountryCode, OrgNumber, ServiceId, SubProcessorId, VendorId};
+use super::validate::{pointer_to, FieldProblem};
+
 pub const FORMAT: &str = "feide-registry-catalogue/1";
 
+/// Declares each record twice from one field list: the checked form, whose identifiers are the
+/// types of `ids` (what the read model and the store hold), and in `raw` the form a body or the
+/// catalogue file is read into, where a field marked `=> Raw` holds `Raw` instead. A body is
+/// read raw so that validation can name every bad field at once (serde would stop at the first);
+/// `Check` then turns the raw form into the checked one.
+macro_rules! records {
+    ($( $(#[$m:meta])* pub struct $name:ident as $input:ident { $($body:tt)* } )*) => {
+        $( records!(@typed [$(#[$m])*] $name [] $($body)*); )*
+
+        /// The records as read, before their identifiers are checked.
+        pub mod raw {
+            use super::*;
+            $( records!(@raw [$(#[$m])*] $name $input [] [] $($body)*); )*
+        }
+    };
+    (@typed [$($m:tt)*] $name:ident [$($done:tt)*]
+        $(#[$fm:meta])* pub $f:ident : $t:ty => $r:ty $(, $($rest:tt)*)?) => {
+        records!(@typed [$($m)*] $name [$($done)* $(#[$fm])* pub $f: $t,] $($($rest)*)?);
+    };
+    (@typed [$($m:tt)*] $name:ident [$($done:tt)*]
+        $(#[$fm:meta])* pub $f:ident : $t:ty $(, $($rest:tt)*)?) => {
+        records!(@typed [$($m)*] $name [$($done)* $(#[$fm])* pub $f: $t,] $($($rest)*)?);
+    };
+    (@typed [$($m:tt)*] $name:ident [$($done:tt)*]) => {
+        $($m)*
+        pub struct $name { $($done)* }
+    };
+    (@raw [$($m:tt)*] $name:ident $input:ident [$($done:tt)*] [$($conv:tt)*]
+        $(#[$fm:meta])* pub $f:ident : $t:ty => $r:ty $(, $($rest:tt)*)?) => {
+        records!(@raw [$($m)*] $name $input [$($done)* $(#[$fm])* pub $f: $r,]
+            [$($conv)* ($f check)]
+            $($($rest)*)?);
+    };
+    (@raw [$($m:tt)*] $name:ident $input:ident [$($done:tt)*] [$($conv:tt)*]
+        $(#[$fm:meta])* pub $f:ident : $t:ty $(, $($rest:tt)*)?) => {
+        records!(@raw [$($m)*] $name $input [$($done)* $(#[$fm])* pub $f: $t,]
+            [$($conv)* ($f move)] $($($rest)*)?);
+    };
+    (@raw [$($m:tt)*] $name:ident $input:ident [$($done:tt)*] [$(($cf:ident $how:ident))*]) => {
+        $($m)*
+        #[schema(as = $input)]
+        pub struct $name { $($done)* }
+
+        impl Check<super::$name> for $name {
+            fn check(self, at: &str) -> Result<super::$name, FieldProblem> {
+                let raw = self;
+                Ok(super::$name { $($cf: records!(@field raw at $cf $how)),* })
+            }
+        }
+
+        impl From<super::$name> for $name {
+            fn from(checked: super::$name) -> Self {
+                $name { $($cf: records!(@back checked $cf $how)),* }
+            }
+        }
+    };
+    (@back $checked:ident $f:ident check) => {
+        Unchecked::unchecked($checked.$f)
+    };
+    (@back $checked:ident $f:ident move) => {
+        $checked.$f
+    };
+    (@field $raw:ident $at:ident $f:ident check) => {
+        Check::check($raw.$f, &pointer_to($at, stringify!($f)))?
+    };
+    (@field $raw:ident $at:ident $f:ident move) => {
+        $raw.$f
+    };
+}
+
+/// Turns a raw value into its checked form; the error names the field (`at`, a JSON Pointer)
+/// and why. After validation, which checks the same rules and names every problem at once, it
+/// does not fail.
+pub trait Check<T> {
+    fn check(self, at: &str) -> Result<T, FieldProblem>;
+}
+
+macro_rules! checked_from_text {
+    ($($name:ident),*) => {$(
+        impl Check<$name> for String {
+            fn check(self, at: &str) -> Result<$name, FieldProblem> {
+                $name::parse(&self).map_err(|e| FieldProblem::new(at, e))
+            }
+        }
+    )*};
+}
+
+checked_from_text!(ServiceId, VendorId, SubProcessorId, CountryCode, OrgNumber);
+
+/// A checked value as raw again (to write it where the raw form is asked, as the export does).
+pub trait Unchecked<R> {
+    fn unchecked(self) -> R;
+}
+
+impl<T: Into<R>, R> Unchecked<Vec<R>> for Vec<T> {
+    fn unchecked(self) -> Vec<R> {
+        self.into_iter().map(Into::into).collect()
+    }
+}
+
+impl<T: Into<R>, R> Unchecked<Option<R>> for Option<T> {
+    fn unchecked(self) -> Option<R> {
+        self.map(Into::into)
+    }
+}
+
+macro_rules! unchecked_to_text {
+    ($($name:ident),*) => {$(
+        impl Unchecked<String> for $name {
+            fn unchecked(self) -> String {
+                self.into()
+            }
+        }
+    )*};
+}
+
+unchecked_to_text!(ServiceId, VendorId, SubProcessorId, CountryCode, OrgNumber);
+
+impl<R: Check<T>, T> Check<Option<T>> for Option<R> {
+    fn check(self, at: &str) -> Result<Option<T>, FieldProblem> {
+        self.map(|r| r.check(at)).transpose()
+    }
+}
+
+impl<R: Check<T>, T> Check<Vec<T>> for Vec<R> {
+    fn check(self, at: &str) -> Result<Vec<T>, FieldProblem> {
+        self.into_iter()
+            .enumerate()
+            .map(|(i, r)| r.check(&format!("{at}/{i}")))
+            .collect()
+    }
+}
+
+records! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Catalogue {
+pub struct Catalogue as CatalogueInput {
     #[schema(example = "feide-registry-catalogue/1")]
     pub format: String,
-    pub vendors: Vec<Vendor>,
-    pub sub_processors: Vec<SubProcessor>,
-    pub services: Vec<Service>,
+    pub vendors: Vec<Vendor> => Vec<raw::Vendor>,
+    pub sub_processors: Vec<SubProcessor> => Vec<raw::SubProcessor>,
+    pub services: Vec<Service> => Vec<raw::Service>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Vendor {
+pub struct Vendor as VendorInput {
     #[schema(example = "eldur-learning")]
-    pub id: String,
+    pub id: VendorId => String,
     #[schema(example = "Eldur Learning AS")]
     pub name: String,
     /// Norwegian organisation number, 9 digits with a valid MOD11 check digit.
     #[schema(example = "918781293")]
-    pub org_number: Option<String>,
+    pub org_number: Option<OrgNumber> => Option<String>,
     #[schema(example = "NO")]
     pub country: Option<String>,
     #[schema(example = "Trondheimsveien 2A, 0560 Oslo")]
@@ -36,39 +173,31 @@ pub struct Vendor {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Contact {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubProcessor {
+pub struct SubProcessor as SubProcessorInput {
     #[schema(example = "microsoft-azure")]
-    pub id: String,
+    pub id: SubProcessorId => String,
     #[schema(example = "Microsoft Azure")]
     pub name: String,
     pub legal_name: Option<String>,
-    pub org_number: Option<String>,
+    pub org_number: Option<OrgNumber> => Option<String>,
     /// A foreign registration number, as printed in the agreement.
     pub registration_number: Option<String>,
     /// Where the company is established.
-    pub country: Option<String>,
+    pub country: Option<CountryCode> => Option<String>,
     pub address: Option<String>,
     pub website: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Service {
+pub struct Service as ServiceInput {
     #[schema(example = "kikora")]
-    pub id: String,
+    pub id: ServiceId => String,
     #[schema(example = "Kikora")]
     pub name: String,
     /// The vendor's id.
     #[schema(example = "eldur-learning")]
-    pub vendor: String,
+    pub vendor: VendorId => String,
     pub description: Option<String>,
     pub website: Option<String>,
     pub status: Status,
@@ -77,10 +206,68 @@ pub struct Service {
     pub personal_data: Vec<String>,
     pub attributes: Vec<AttributeRequest>,
     pub oidc_scopes: Vec<ScopeRequest>,
-    pub locations: Vec<Location>,
-    pub sub_processors: Vec<SubProcessorUse>,
+    pub locations: Vec<Location> => Vec<raw::Location>,
+    pub sub_processors: Vec<SubProcessorUse> => Vec<raw::SubProcessorUse>,
     pub terms: Terms,
-    pub sources: Vec<Source>,
+    pub sources: Vec<Source> => Vec<raw::Source>,
+}
+
+/// The vendor's own infrastructure.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location as LocationInput {
+    #[schema(example = "NO")]
+    pub country: CountryCode => String,
+    pub role: Role,
+    #[schema(example = "DigiPlex Oslo Ulven")]
+    pub facility: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UseLocation as UseLocationInput {
+    #[schema(example = "NL")]
+    pub country: CountryCode => String,
+    pub role: Role,
+}
+
+/// One service's use of a shared sub-processor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubProcessorUse as SubProcessorUseInput {
+    #[schema(example = "microsoft-azure")]
+    pub id: SubProcessorId => String,
+    #[schema(example = "Hosting av tjenesten")]
+    pub purpose: Option<String>,
+    pub locations: Vec<UseLocation> => Vec<raw::UseLocation>,
+    pub transfer_mechanism: TransferMechanism,
+}
+
+/// A document the facts come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source as SourceInput {
+    #[schema(example = "Databehandleravtale")]
+    pub title: String,
+    /// ISO 8601 date.
+    #[schema(example = "2018-12-18")]
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// The file name of the source document in the registry's seed folder.
+    pub document: Option<String>,
+    /// The controller (municipality or county) that signed this copy, when named.
+    #[schema(example = "Meland kommune")]
+    pub controller: Option<String>,
+    pub controller_org_number: Option<OrgNumber> => Option<String>,
+}
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl Service {
@@ -139,25 +326,6 @@ pub enum Role {
     Support,
 }
 
-/// The vendor's own infrastructure.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Location {
-    #[schema(example = "NO")]
-    pub country: String,
-    pub role: Role,
-    #[schema(example = "DigiPlex Oslo Ulven")]
-    pub facility: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UseLocation {
-    #[schema(example = "NL")]
-    pub country: String,
-    pub role: Role,
-}
-
 /// How a transfer of personal data to a sub-processor is legitimised (GDPR chapter V).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -193,18 +361,6 @@ impl TransferMechanism {
             Self::NoneStated => "none_stated",
         }
     }
-}
-
-/// One service's use of a shared sub-processor.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubProcessorUse {
-    #[schema(example = "microsoft-azure")]
-    pub id: String,
-    #[schema(example = "Hosting av tjenesten")]
-    pub purpose: Option<String>,
-    pub locations: Vec<UseLocation>,
-    pub transfer_mechanism: TransferMechanism,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -252,22 +408,4 @@ pub struct Terms {
     /// The agreement's own words for each term, keyed by the term's field name.
     #[serde(default)]
     pub evidence: std::collections::BTreeMap<String, String>,
-}
-
-/// A document the facts come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    #[schema(example = "Databehandleravtale")]
-    pub title: String,
-    /// ISO 8601 date.
-    #[schema(example = "2018-12-18")]
-    pub date: Option<String>,
-    pub url: Option<String>,
-    /// The file name of the source document in the registry's seed folder.
-    pub document: Option<String>,
-    /// The controller (municipality or county) that signed this copy, when named.
-    #[schema(example = "Meland kommune")]
-    pub controller: Option<String>,
-    pub controller_org_number: Option<String>,
 }

@@ -254,7 +254,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         services: services
             .iter()
             .map(|r| ComparedService {
-                id: r.service.id.clone(),
+                id: r.service.id.to_string(),
                 name: r.service.name.clone(),
                 vendor_id: r.service.vendor.to_string(),
                 vendor_name: snapshot
@@ -283,7 +283,7 @@ fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     for u in &r.service.sub_processors {
         for l in u.locations.iter().filter(|l| l.country == code) {
             roles.push(l.role);
-            if !by.contains(&u.id) {
+            if !by.iter().any(|b| u.id == *b) {
                 by.push(u.id.to_string());
             }
         }

@@ -99,13 +99,13 @@ pub fn storage_countries(service: &Service) -> Vec<String> {
         .locations
         .iter()
         .filter(|l| keep(l.role))
-        .map(|l| l.country.clone());
+        .map(|l| l.country.to_string());
     let subs = service
         .sub_processors
         .iter()
         .flat_map(|u| u.locations.iter())
         .filter(|l| keep(l.role))
-        .map(|l| l.country.clone());
+        .map(|l| l.country.to_string());
     own.chain(subs)
         .collect::<BTreeSet<_>>()
         .into_iter()

@@ -1,7 +1,11 @@
 //! Deterministic synthetic catalogues for benchmarks and load tests (`feide-registry generate`):
 //! shaped like the real one, at any size. Every generated catalogue passes `validate_catalogue`.
 
-use super::catalogue::*;
+use super::catalogue::raw::*;
+use super::catalogue::{
+    AttributeRequest, DataSubject, Role, Status, SubProcessorChange, Terms, TransferMechanism,
+    FORMAT,
+};
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same catalogue on
 /// every machine, with no dependence on a library's algorithm staying the same.

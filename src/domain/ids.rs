@@ -32,6 +32,20 @@ macro_rules! checked_text {
             }
         }
 
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        /// Read as the text it is (`&id` where a `&str` is asked); only `parse` makes one.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         /// Maps keyed by the type are looked up by the text.
         impl Borrow<str> for $name {
             fn borrow(&self) -> &str {
@@ -51,6 +65,12 @@ macro_rules! checked_text {
             }
         }
 
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                self.0 == *other
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(&self.0)
@@ -61,6 +81,14 @@ macro_rules! checked_text {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 $name::parse(&text).map_err(|e| serde::de::Error::custom(format!("`{text}` {e}")))
+            }
+        }
+
+        /// Literals in unit tests' fixtures; a literal the rules refuse is a bug in the test.
+        #[cfg(test)]
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                $name::parse(text).unwrap_or_else(|e| panic!("`{text}` {e}"))
             }
         }
 

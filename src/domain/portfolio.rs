@@ -168,7 +168,7 @@ pub fn report(
         for l in &s.locations {
             if reference.is_third_country(&l.country) {
                 transfers.push(Transfer {
-                    service: s.id.clone(),
+                    service: s.id.to_string(),
                     by: "vendor".into(),
                     country: l.country.to_string(),
                     role: l.role,
@@ -187,7 +187,7 @@ pub fn report(
                 .filter(|l| reference.is_third_country(&l.country))
             {
                 transfers.push(Transfer {
-                    service: s.id.clone(),
+                    service: s.id.to_string(),
                     by: u.id.to_string(),
                     country: l.country.to_string(),
                     role: l.role,
@@ -214,7 +214,7 @@ pub fn report(
                 })
                 .services
                 .push(AttributeReceiver {
-                    service: s.id.clone(),
+                    service: s.id.to_string(),
                     justification: a.justification,
                 });
         }
@@ -246,14 +246,14 @@ pub fn report(
             services: services
                 .iter()
                 .filter(|r| r.derived.flags.contains(&flag))
-                .map(|r| r.service.id.clone())
+                .map(|r| r.service.id.to_string())
                 .collect(),
         })
         .filter(|f| !f.services.is_empty())
         .collect();
 
     PortfolioReport {
-        services: services.iter().map(|r| r.service.id.clone()).collect(),
+        services: services.iter().map(|r| r.service.id.to_string()).collect(),
         unknown,
         countries: by_country
             .into_iter()
@@ -293,7 +293,7 @@ fn extreme(
         services: services
             .iter()
             .filter(|r| value(r) == Some(days))
-            .map(|r| r.service.id.clone())
+            .map(|r| r.service.id.to_string())
             .collect(),
     })
 }
@@ -313,12 +313,12 @@ fn weakest_terms(services: &[&ServiceRecord]) -> WeakestTerms {
         deletion_not_stated: services
             .iter()
             .filter(|r| r.service.terms.deletion_days_after_end.is_none())
-            .map(|r| r.service.id.clone())
+            .map(|r| r.service.id.to_string())
             .collect(),
         no_breach_deadline: services
             .iter()
             .filter(|r| r.service.terms.breach_notice_hours.is_none())
-            .map(|r| r.service.id.clone())
+            .map(|r| r.service.id.to_string())
             .collect(),
         shortest_change_notice: extreme(services, notice, false),
     }

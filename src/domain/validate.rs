@@ -6,7 +6,10 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Catalogue, Service, SubProcessor, TransferMechanism, Vendor, FORMAT};
+// Validation reads the raw records: it names every bad identifier at once, where the checked
+// types would stop at the first.
+use super::catalogue::raw::{Catalogue, Service, SubProcessor, Vendor};
+use super::catalogue::{TransferMechanism, FORMAT};
 use super::ids::{check_country_shape, check_slug, OrgNumber};
 use super::reference::{Lang, Reference};
 use crate::texts::{Said, Text};

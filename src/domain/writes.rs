@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::{may, Actor, Target};
-use super::catalogue::{Service, Status, SubProcessor, TransferMechanism, Vendor};
+use super::catalogue::raw::{Service, SubProcessor, Vendor};
+use super::catalogue::{self as checked, Check, Status, TransferMechanism};
 use super::ids::OrgNumber;
 use super::names::confusable_with;
 use super::patch::merge_patch;
@@ -46,7 +47,8 @@ impl EntityKind {
 pub struct Refused(pub String);
 
 /// What a caller writes for one kind of entry: how it is read from a body, checked over the
-/// catalogue, and who may write it.
+/// catalogue, and who may write it. The document is the raw form (`catalogue::raw`), so that its
+/// problems are listed together; `checked` then gives the entry as the catalogue stores it.
 pub trait Document: Sized {
     /// The entry as the catalogue stores it.
     type Entry: Clone + PartialEq + Serialize;
@@ -54,12 +56,7 @@ pub trait Document: Sized {
 
     /// Reads the document from a JSON object; an error names what is wrong with its shape.
     fn read(body: Map<String, Value>) -> Result<Self, FieldProblem>;
-    fn entry(&self) -> &Self::Entry;
     fn id(&self) -> &str;
-    /// Shared sub-processors the write introduces along with the entry.
-    fn introduces(&self) -> &[SubProcessor] {
-        &[]
-    }
     /// The stored entry `id` and its revision.
     fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Self::Entry, i32)>;
     /// Writes identifiers in their stored form (organisation numbers without spaces).
@@ -67,18 +64,33 @@ pub trait Document: Sized {
     /// Every problem with writing this over the catalogue in `snap`; `path_id` is the id in the
     /// URL (None when creating).
     fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem>;
-    /// The document that retires `entry`, for a kind whose entries are kept when withdrawn
-    /// (municipalities' records of processing may still cite them); None for a kind that is
-    /// never retired.
-    fn retiring(entry: &Self::Entry) -> Option<Self>;
-    /// True when writing this would store `entry` again as it is.
-    fn changes_nothing(&self, entry: &Self::Entry) -> bool;
+    /// The entry with its identifiers checked, and the shared sub-processors the write
+    /// introduces along with it. Once `problems` found none, it does not fail.
+    fn checked(self) -> Result<Checked<Self::Entry>, FieldProblem>;
+    /// `entry` retired, for a kind whose entries are kept when withdrawn (municipalities'
+    /// records of processing may still cite them); None for a kind that is never retired.
+    fn retiring(entry: &Self::Entry) -> Option<Self::Entry>;
     /// Whether `actor` may create entries of this kind at all, before any body is read.
     fn may_create(actor: &Actor) -> Result<(), Refused>;
     /// Whether `actor` may change the stored `entry`.
     fn may_change(actor: &Actor, entry: &Self::Entry) -> Result<(), Refused>;
     /// Whether `actor` may write this over `stored` (None when creating).
     fn may_write(&self, actor: &Actor, stored: Option<&Self::Entry>) -> Result<(), Refused>;
+}
+
+/// A written entry with its identifiers checked: what the store writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked<E> {
+    pub entry: E,
+    /// Shared sub-processors written along with the entry.
+    pub introduces: Vec<checked::SubProcessor>,
+}
+
+impl<E: PartialEq> Checked<E> {
+    /// True when writing this would store `stored` again as it is.
+    pub fn changes_nothing(&self, stored: &E) -> bool {
+        self.entry == *stored && self.introduces.is_empty()
+    }
 }
 
 /// Reads a document of kind `D` from a body, with the problems found in its texts (checked
@@ -109,22 +121,16 @@ fn may_not(actor: &Actor, what: &str) -> Refused {
 }
 
 impl Document for ServiceDocument {
-    type Entry = Service;
+    type Entry = checked::Service;
     const KIND: EntityKind = EntityKind::Service;
 
     fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
         service_document(body)
     }
-    fn entry(&self) -> &Service {
-        &self.service
-    }
     fn id(&self) -> &str {
         &self.service.id
     }
-    fn introduces(&self) -> &[SubProcessor] {
-        &self.new_sub_processors
-    }
-    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Service, i32)> {
+    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s checked::Service, i32)> {
         snap.service(id).map(|r| (&r.service, r.stamp.revision))
     }
     fn normalise(&mut self) {
@@ -133,27 +139,29 @@ impl Document for ServiceDocument {
     fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem> {
         check_service(self, snap, path_id)
     }
-    fn retiring(entry: &Service) -> Option<Self> {
-        let mut service = entry.clone();
-        service.status = Status::Retired;
-        Some(ServiceDocument {
-            service,
-            new_sub_processors: Vec::new(),
+    fn checked(self) -> Result<Checked<checked::Service>, FieldProblem> {
+        Ok(Checked {
+            entry: self.service.check("")?,
+            introduces: self
+                .new_sub_processors
+                .check(&format!("/{NEW_SUB_PROCESSORS}"))?,
         })
     }
-    fn changes_nothing(&self, entry: &Service) -> bool {
-        self.service == *entry && self.new_sub_processors.is_empty()
+    fn retiring(entry: &checked::Service) -> Option<checked::Service> {
+        let mut service = entry.clone();
+        service.status = Status::Retired;
+        Some(service)
     }
     fn may_create(_: &Actor) -> Result<(), Refused> {
         // whose service it is, the document says (`may_write`)
         Ok(())
     }
-    fn may_change(actor: &Actor, entry: &Service) -> Result<(), Refused> {
-        may(actor, Target::ServiceOf(&entry.vendor))
+    fn may_change(actor: &Actor, entry: &checked::Service) -> Result<(), Refused> {
+        may(actor, Target::ServiceOf(entry.vendor.as_str()))
             .then_some(())
             .ok_or_else(|| only_own_entries(actor))
     }
-    fn may_write(&self, actor: &Actor, _: Option<&Service>) -> Result<(), Refused> {
+    fn may_write(&self, actor: &Actor, _: Option<&checked::Service>) -> Result<(), Refused> {
         may(actor, Target::ServiceOf(&self.service.vendor))
             .then_some(())
             .ok_or_else(|| only_own_entries(actor))
@@ -161,19 +169,16 @@ impl Document for ServiceDocument {
 }
 
 impl Document for Vendor {
-    type Entry = Vendor;
+    type Entry = checked::Vendor;
     const KIND: EntityKind = EntityKind::Vendor;
 
     fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
         vendor_document(body)
     }
-    fn entry(&self) -> &Vendor {
-        self
-    }
     fn id(&self) -> &str {
         &self.id
     }
-    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Vendor, i32)> {
+    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s checked::Vendor, i32)> {
         snap.vendor(id).map(|r| (&r.vendor, r.stamp.revision))
     }
     fn normalise(&mut self) {
@@ -182,24 +187,29 @@ impl Document for Vendor {
     fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem> {
         check_vendor(self, snap, path_id)
     }
-    fn retiring(_: &Vendor) -> Option<Self> {
-        None
+    fn checked(self) -> Result<Checked<checked::Vendor>, FieldProblem> {
+        Ok(Checked {
+            entry: self.check("")?,
+            introduces: Vec::new(),
+        })
     }
-    fn changes_nothing(&self, entry: &Vendor) -> bool {
-        self == entry
+    fn retiring(_: &checked::Vendor) -> Option<checked::Vendor> {
+        None
     }
     fn may_create(actor: &Actor) -> Result<(), Refused> {
         may(actor, Target::NewVendor)
             .then_some(())
             .ok_or_else(|| may_not(actor, "create vendors"))
     }
-    fn may_change(actor: &Actor, entry: &Vendor) -> Result<(), Refused> {
-        may(actor, Target::Vendor(&entry.id))
+    fn may_change(actor: &Actor, entry: &checked::Vendor) -> Result<(), Refused> {
+        may(actor, Target::Vendor(entry.id.as_str()))
             .then_some(())
             .ok_or_else(|| may_not(actor, "change another vendor's entry"))
     }
-    fn may_write(&self, actor: &Actor, stored: Option<&Vendor>) -> Result<(), Refused> {
-        let renumbered = stored.is_some_and(|s| s.org_number != self.org_number);
+    fn may_write(&self, actor: &Actor, stored: Option<&checked::Vendor>) -> Result<(), Refused> {
+        let renumbered = stored.is_some_and(|s| {
+            s.org_number.as_ref().map(OrgNumber::as_str) != self.org_number.as_deref()
+        });
         if renumbered && !may(actor, Target::OrgNumber) {
             return Err(may_not(
                 actor,
@@ -456,14 +466,10 @@ pub fn check_vendor(v: &Vendor, snap: &Snapshot, path_id: Option<&str>) -> Vec<F
         .as_deref()
         .and_then(|o| OrgNumber::parse(o).ok())
     {
-        let taken = snap.vendors.iter().any(|o| {
-            o.vendor.id != v.id
-                && o.vendor
-                    .org_number
-                    .as_deref()
-                    .and_then(|n| OrgNumber::parse(n).ok())
-                    == Some(org.clone())
-        });
+        let taken = snap
+            .vendors
+            .iter()
+            .any(|o| o.vendor.id != v.id && o.vendor.org_number.as_ref() == Some(&org));
         if taken {
             p.push(FieldProblem::said(
                 "/org_number",
@@ -547,14 +553,15 @@ mod tests {
             actor(ClientRole::Vendor, Some("eldur-learning")),
             actor(ClientRole::Vendor, Some("cerpus")),
         );
-        let stored: Vendor = serde_json::from_value(serde_json::json!({
+        let written: Vendor = serde_json::from_value(serde_json::json!({
             "id": "eldur-learning", "name": "Eldur Learning AS", "org_number": "918781293",
             "country": "NO", "address": null, "contact": null, "website": null
         }))
         .unwrap();
-        let mut renumbered = stored.clone();
+        let stored = written.clone().checked().unwrap().entry;
+        let mut renumbered = written.clone();
         renumbered.org_number = Some("970133410".into());
-        let mut moved = stored.clone();
+        let mut moved = written.clone();
         moved.address = Some("Oslo".into());
         // may create vendors, may change this entry, and (once it may change it) may write a new
         // address, a new organisation number
@@ -575,7 +582,7 @@ mod tests {
             Vendor::retiring(&stored).is_none(),
             "vendors are not retired"
         );
-        assert!(stored.changes_nothing(&stored.clone()));
-        assert!(!moved.changes_nothing(&stored));
+        assert!(written.checked().unwrap().changes_nothing(&stored));
+        assert!(!moved.checked().unwrap().changes_nothing(&stored));
     }
 }

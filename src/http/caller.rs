@@ -148,7 +148,7 @@ async fn external_actor(
     }
     Ok(Actor::Vendor {
         client: client_id,
-        vendor: vendor.vendor.id.clone(),
+        vendor: vendor.vendor.id.to_string(),
     })
 }
 

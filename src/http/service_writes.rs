@@ -183,8 +183,8 @@ pub async fn retire(
 #[allow(dead_code)]
 pub struct ServiceWrite {
     #[serde(flatten)]
-    service: crate::domain::catalogue::Service,
+    service: crate::domain::catalogue::raw::Service,
     /// Shared sub-processors this service introduces; reference existing ones by id instead.
     #[serde(default)]
-    new_sub_processors: Vec<crate::domain::catalogue::SubProcessor>,
+    new_sub_processors: Vec<crate::domain::catalogue::raw::SubProcessor>,
 }

@@ -21,7 +21,7 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
         "name" => format!("{}\u{0}{id}", r.service.name.to_lowercase()),
         "updated_at" => format!("{}\u{0}{id}", fmt_time(r.stamp.updated_at)),
         "relevance" => format!("{:010}\u{0}{id}", u32::MAX - score),
-        _ => id.clone(),
+        _ => id.to_string(),
     }
 }
 

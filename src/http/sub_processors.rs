@@ -49,7 +49,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             })
         })
         .collect();
-    let (page, next) = page.page(matching, false, |p| p.id.clone());
+    let (page, next) = page.page(matching, false, |p| p.id.to_string());
     let items: Vec<SubProcessorView> = page
         .into_iter()
         .map(|p| SubProcessorView::of(p, &usage, &snap, EMBEDDED_SERVICES_IN_LISTS))

@@ -10,12 +10,12 @@ use super::views::VendorView;
 use super::write_course::{write, WriteKind, Written};
 use super::AppState;
 use crate::catalogue::Snapshot;
-use crate::domain::catalogue::Vendor;
+use crate::domain::catalogue::raw::Vendor;
 use crate::error::{AppError, Problem};
 
 impl Written for Vendor {
     const COLLECTION: &'static str = "/api/v1/vendors";
-    const SCHEMA: &'static str = "Vendor";
+    const SCHEMA: &'static str = "VendorInput";
 
     /// The entry `GET /api/v1/vendors/{id}` answers.
     fn view(snap: &Snapshot, id: &str, _: &AppState) -> Result<Vec<u8>, AppError> {

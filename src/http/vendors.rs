@@ -44,7 +44,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 .is_none_or(|o| v.vendor.org_number.as_deref() == Some(o.as_str()))
         })
         .collect();
-    let (rows, next) = page.page(matching, false, |v| v.vendor.id.clone());
+    let (rows, next) = page.page(matching, false, |v| v.vendor.id.to_string());
     let items: Vec<VendorView> = rows.into_iter().map(|v| VendorView::of(v, &snap)).collect();
     Ok(
         list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {

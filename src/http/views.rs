@@ -89,7 +89,7 @@ pub struct ServiceRef {
 impl ServiceRef {
     pub fn of(r: &ServiceRecord) -> Self {
         Self {
-            id: r.service.id.clone(),
+            id: r.service.id.to_string(),
             name: r.service.name.clone(),
             status: r.service.status,
         }
@@ -267,9 +267,9 @@ impl VendorView {
     pub fn of(v: &VendorRecord, snapshot: &Snapshot) -> Self {
         let vendor = &v.vendor;
         Self {
-            id: vendor.id.clone(),
+            id: vendor.id.to_string(),
             name: vendor.name.clone(),
-            org_number: vendor.org_number.clone(),
+            org_number: vendor.org_number.as_ref().map(ToString::to_string),
             country: vendor.country.clone(),
             address: vendor.address.clone(),
             contact: vendor.contact.clone(),
@@ -338,7 +338,7 @@ pub struct ServiceSummary {
 impl ServiceSummary {
     pub fn of(r: &ServiceRecord, snapshot: &Snapshot) -> Self {
         Self {
-            id: r.service.id.clone(),
+            id: r.service.id.to_string(),
             name: r.service.name.clone(),
             vendor: VendorRef::of(snapshot, &r.service.vendor),
             status: r.service.status,
@@ -451,7 +451,7 @@ impl ServiceProfile {
     pub fn of(r: &ServiceRecord, snapshot: &Snapshot) -> Self {
         let s = &r.service;
         Self {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             name: s.name.clone(),
             vendor: VendorRef::of(snapshot, &s.vendor),
             description: s.description.clone(),
@@ -600,7 +600,7 @@ impl CsvRow for SubProcessorView {
     fn row(&self) -> Vec<String> {
         let p = &self.sub_processor;
         vec![
-            p.id.clone(),
+            p.id.to_string(),
             p.name.clone(),
             opt(&p.legal_name),
             opt(&p.org_number),

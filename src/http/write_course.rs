@@ -17,13 +17,13 @@ use super::{fresh_snapshot, query_pairs, shape, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::auth::Actor;
 use crate::domain::validate::FieldProblem;
-use crate::domain::writes::{self, Document, Refused};
+use crate::domain::writes::{self, Checked, Document, Refused};
 use crate::error::AppError;
 use crate::store::changes::{Change, Expect, Stored};
 use crate::store::commit::commit;
 
 /// A document the registry stores and shows: what the course needs besides the domain's rules.
-pub trait Written: Document<Entry: Stored> + Send + 'static {
+pub trait Written: Document<Entry: Stored + Send> + Send + 'static {
     /// The collection's path; an entry is at `{COLLECTION}/{id}`.
     const COLLECTION: &'static str;
     /// The component schema the OpenAPI document publishes for the body, which it must match.
@@ -137,38 +137,47 @@ async fn attempt<D: Written>(
     let entry = stored.map(|(e, _)| e);
     // The document's shape first: a malformed document is a 422 whatever the ETag. A retirement
     // sends no document: the entry it keeps was checked when it was written.
-    let (mut doc, mut problems) = match asked {
+    let (mut raw, mut problems) = match asked {
         WriteKind::Create(body) | WriteKind::Replace(_, body) => {
-            read::<D>(body.clone(), &snap, path_id)?
+            let (doc, problems) = read::<D>(body.clone(), &snap, path_id)?;
+            (Some(doc), problems)
         }
         WriteKind::Patch(_, patch) => {
-            read::<D>(writes::patched(&entry, patch.clone()), &snap, path_id)?
+            let (doc, problems) =
+                read::<D>(writes::patched(&entry, patch.clone()), &snap, path_id)?;
+            (Some(doc), problems)
         }
-        WriteKind::Retire(_) => {
-            let retired = entry.and_then(D::retiring).ok_or_else(|| {
-                AppError::Internal(format!("a {} is not retired", D::KIND.as_str()))
-            })?;
-            (retired, Vec::new())
-        }
+        WriteKind::Retire(_) => (None, Vec::new()),
     };
-    doc.normalise();
+    if let Some(raw) = &mut raw {
+        raw.normalise();
+    }
     if let Some(id) = path_id {
         check_if_match(req, &D::view(&snap, id, state)?)?;
     }
-    doc.may_write(actor, entry).map_err(forbidden)?;
-    if !matches!(asked, WriteKind::Retire(_)) {
-        problems.extend(doc.problems(&snap, path_id));
+    if let Some(raw) = &raw {
+        raw.may_write(actor, entry).map_err(forbidden)?;
+        problems.extend(raw.problems(&snap, path_id));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
+    let doc = match raw {
+        Some(raw) => raw.checked().map_err(|p| AppError::Invalid(vec![p]))?,
+        None => Checked {
+            entry: entry.and_then(D::retiring).ok_or_else(|| {
+                AppError::Internal(format!("a {} is not retired", D::KIND.as_str()))
+            })?,
+            introduces: Vec::new(),
+        },
+    };
     let status = match (asked, entry) {
         (WriteKind::Create(_), _) => {
-            if D::stored(&snap, doc.id()).is_some() {
+            if D::stored(&snap, doc.entry.id()).is_some() {
                 return Err(AppError::Conflict(format!(
                     "{} `{}` exists already: change it with PUT or PATCH.",
                     capitalised(D::KIND.as_str()),
-                    doc.id()
+                    doc.entry.id()
                 )));
             }
             StatusCode::CREATED
@@ -178,7 +187,7 @@ async fn attempt<D: Written>(
             record_event(req, state, Some(actor), 200, "no change").await;
             return Ok(written(
                 StatusCode::OK,
-                D::view(&snap, doc.id(), state)?,
+                D::view(&snap, doc.entry.id(), state)?,
                 None,
             ));
         }
@@ -189,7 +198,7 @@ async fn attempt<D: Written>(
     // Let go of the catalogue read before waiting for the write: writers queued on the database
     // would otherwise each keep an older snapshot alive.
     drop(snap);
-    store(req, state, actor, doc, expect, before, status).await
+    store::<D>(req, state, actor, doc, expect, before, status).await
 }
 
 /// Stores the document with its revision, audit event and change-log row, and answers with the
@@ -198,7 +207,7 @@ async fn store<D: Written>(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     actor: &Actor,
-    doc: D,
+    doc: Checked<D::Entry>,
     expect: Expect,
     before: Option<Value>,
     status: StatusCode,
@@ -211,7 +220,7 @@ async fn store<D: Written>(
     );
     let daily_bytes = state.security.revision_budget(actor);
     let db = state.store.clone();
-    let id = doc.id().to_owned();
+    let id = doc.entry.id().to_owned();
     web::block(move || -> Result<(), AppError> {
         let change = Change {
             actor: &label,
@@ -220,11 +229,10 @@ async fn store<D: Written>(
             before,
             daily_bytes,
         };
-        let introduces = doc.introduces();
         commit(
             &mut *db.conn()?,
-            doc.entry(),
-            introduces,
+            &doc.entry,
+            &doc.introduces,
             expect,
             &change,
             &ev,

@@ -13,6 +13,7 @@ use super::schema::*;
 use super::{catalogue_version, Db, StoreError, Version, CHANGE_LOG_KEEP};
 use crate::catalogue::{ServiceRecord, Snapshot, Stamp, VendorRecord};
 use crate::domain::catalogue::*;
+use crate::domain::ids::ServiceId;
 use crate::domain::reference::Reference;
 
 /// Beyond this many touched entries one whole read is cheaper than reading them one set at a
@@ -294,7 +295,7 @@ fn read_services(
         service_id,
         service_terms::service_id
     );
-    let mut terms: HashMap<String, TermsRow> = terms_rows
+    let mut terms: HashMap<ServiceId, TermsRow> = terms_rows
         .into_iter()
         .map(|t| (t.service_id.clone(), t))
         .collect();

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::*;
 use super::Moment;
+use crate::domain::ids::{CountryCode, OrgNumber, ServiceId, SubProcessorId, VendorId};
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = countries)]
@@ -53,9 +54,9 @@ pub struct ScopeRow {
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = vendors, treat_none_as_null = true)]
 pub struct VendorRow {
-    pub id: String,
+    pub id: VendorId,
     pub name: String,
-    pub org_number: Option<String>,
+    pub org_number: Option<OrgNumber>,
     pub country: Option<String>,
     pub address: Option<String>,
     pub contact_name: Option<String>,
@@ -70,12 +71,12 @@ pub struct VendorRow {
 #[derive(Queryable, Insertable, AsChangeset)]
 #[diesel(table_name = sub_processors, treat_none_as_null = true)]
 pub struct SubProcessorRow {
-    pub id: String,
+    pub id: SubProcessorId,
     pub name: String,
     pub legal_name: Option<String>,
-    pub org_number: Option<String>,
+    pub org_number: Option<OrgNumber>,
     pub registration_number: Option<String>,
-    pub country: Option<String>,
+    pub country: Option<CountryCode>,
     pub address: Option<String>,
     pub website: Option<String>,
     pub updated_at: Moment,
@@ -84,8 +85,8 @@ pub struct SubProcessorRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = services)]
 pub struct ServiceRow {
-    pub id: String,
-    pub vendor_id: String,
+    pub id: ServiceId,
+    pub vendor_id: VendorId,
     pub name: String,
     pub description: Option<String>,
     pub website: Option<String>,
@@ -98,7 +99,7 @@ pub struct ServiceRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_texts)]
 pub struct TextRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub kind: String,
     pub position: i32,
     pub text: String,
@@ -107,7 +108,7 @@ pub struct TextRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_attributes, treat_none_as_default_value = false)]
 pub struct ServiceAttributeRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub attribute_name: String,
     pub position: i32,
     pub justification: Option<String>,
@@ -116,7 +117,7 @@ pub struct ServiceAttributeRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_scopes, treat_none_as_default_value = false)]
 pub struct ServiceScopeRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub scope: String,
     pub position: i32,
     pub justification: Option<String>,
@@ -125,9 +126,9 @@ pub struct ServiceScopeRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_locations, treat_none_as_default_value = false)]
 pub struct LocationRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub position: i32,
-    pub country: String,
+    pub country: CountryCode,
     pub role: String,
     pub facility: Option<String>,
 }
@@ -135,9 +136,9 @@ pub struct LocationRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = sub_processor_uses, treat_none_as_default_value = false)]
 pub struct UseRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub position: i32,
-    pub sub_processor_id: String,
+    pub sub_processor_id: SubProcessorId,
     pub purpose: Option<String>,
     pub transfer_mechanism: String,
 }
@@ -145,17 +146,17 @@ pub struct UseRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = sub_processor_use_locations)]
 pub struct UseLocationRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub use_position: i32,
     pub position: i32,
-    pub country: String,
+    pub country: CountryCode,
     pub role: String,
 }
 
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_terms)]
 pub struct TermsRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub deletion_days_after_end: Option<i32>,
     pub backup_deletion_days: Option<i32>,
     pub inactivity_deletion_days: Option<i32>,
@@ -176,14 +177,14 @@ pub struct TermsRow {
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_sources, treat_none_as_default_value = false)]
 pub struct SourceRow {
-    pub service_id: String,
+    pub service_id: ServiceId,
     pub position: i32,
     pub title: String,
     pub date: Option<String>,
     pub url: Option<String>,
     pub document: Option<String>,
     pub controller: Option<String>,
-    pub controller_org_number: Option<String>,
+    pub controller_org_number: Option<OrgNumber>,
 }
 
 /// Enum columns are stored as their JSON (snake_case) names, so the database reads like the API.

@@ -10,7 +10,6 @@ use super::rows::*;
 use super::schema::*;
 use super::{Db, Moment, StoreError};
 use crate::domain::catalogue::{Catalogue, Contact, Service, SubProcessor, Vendor};
-use crate::domain::ids::OrgNumber;
 use crate::domain::writes::EntityKind;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -34,7 +33,7 @@ pub fn import_catalogue(
         let mut summary = ImportSummary::default();
         for v in &catalogue.vendors {
             let v = Vendor {
-                org_number: normalised_org(&v.org_number),
+                org_number: v.org_number.clone(),
                 ..v.clone()
             };
             if imported(db, &v, now)? {
@@ -59,20 +58,12 @@ pub fn import_catalogue(
     })
 }
 
-fn normalised_org(n: &Option<String>) -> Option<String> {
-    n.as_deref().map(|s| {
-        OrgNumber::parse(s)
-            .map(|o| o.as_str().to_owned())
-            .unwrap_or_else(|_| s.to_owned())
-    })
-}
-
 pub fn sub_processor_row(s: &SubProcessor, now: DateTime<Utc>) -> SubProcessorRow {
     SubProcessorRow {
         id: s.id.clone(),
         name: s.name.clone(),
         legal_name: s.legal_name.clone(),
-        org_number: normalised_org(&s.org_number),
+        org_number: s.org_number.clone(),
         registration_number: s.registration_number.clone(),
         country: s.country.clone(),
         address: s.address.clone(),
@@ -120,7 +111,7 @@ fn imported_sub_processor_revision(
         .select(diesel::dsl::max(revisions::revision))
         .first(db)?;
     let stored = SubProcessor {
-        org_number: normalised_org(&s.org_number),
+        org_number: s.org_number.clone(),
         ..s.clone()
     };
     let after = serde_json::to_value(&stored).unwrap_or_default();
@@ -163,7 +154,7 @@ impl Stored for Service {
         if created {
             let row = ServiceRow {
                 id: s.id.clone(),
-                vendor_id: s.vendor.to_string(),
+                vendor_id: s.vendor.clone(),
                 name: s.name.clone(),
                 description: s.description.clone(),
                 website: s.website.clone(),
@@ -382,7 +373,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         .map(|(i, l)| LocationRow {
             service_id: id.clone(),
             position: pos(i),
-            country: l.country.to_string(),
+            country: l.country.clone(),
             role: enum_to_text(&l.role),
             facility: l.facility.as_deref().map(str::to_owned),
         })
@@ -395,7 +386,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         .map(|(i, u)| UseRow {
             service_id: id.clone(),
             position: pos(i),
-            sub_processor_id: u.id.to_string(),
+            sub_processor_id: u.id.clone(),
             purpose: u.purpose.as_deref().map(str::to_owned),
             transfer_mechanism: enum_to_text(&u.transfer_mechanism),
         })
@@ -413,7 +404,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
                     service_id: id.clone(),
                     use_position: pos(i),
                     position: pos(k),
-                    country: l.country.to_string(),
+                    country: l.country.clone(),
                     role: enum_to_text(&l.role),
                 })
         })
@@ -453,7 +444,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
             url: src.url.clone(),
             document: src.document.clone(),
             controller: src.controller.clone(),
-            controller_org_number: normalised_org(&src.controller_org_number),
+            controller_org_number: src.controller_org_number.clone(),
         })
         .collect();
     insert_batched!(db, service_sources::table, sources);

@@ -3,7 +3,7 @@
 //! huge revisions, a vendor filling the disk with revisions, and an answer cache flooded with
 //! header spellings (issue 11, rows 4, 15 and 16).
 
-use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::domain::catalogue::raw::Catalogue;
 use feide_registry::http::history::{ChangeFeed, Revision};
 use feide_registry::http::views::{
     CountryDetail, CountryList, CountryView, ServiceSummary, SubProcessorList, SubProcessorView,
@@ -107,7 +107,7 @@ async fn a_widely_used_sub_processor_embeds_a_bounded_list_and_links_to_the_rest
         .items
         .iter()
         .filter(|p| p.countries.contains(&"US".to_owned()))
-        .map(|p| p.sub_processor.id.clone())
+        .map(|p| p.sub_processor.id.to_string())
         .collect();
     assert_eq!(ids(&in_us), expected);
 }

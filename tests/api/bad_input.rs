@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::domain::catalogue::raw::Catalogue;
 use feide_registry::domain::portfolio::PortfolioReport;
 use feide_registry::error::Problem;
 use feide_registry::http::views::ServiceList;

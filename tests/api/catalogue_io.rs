@@ -1,7 +1,7 @@
 //! The seed catalogue, `import` and `export`: lossless round trips, and a bad file changes nothing.
 
 use feide_registry::app;
-use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::domain::catalogue::raw::Catalogue;
 use feide_registry::store::Store;
 use std::process::Command;
 use std::time::Duration;

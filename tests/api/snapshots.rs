@@ -3,7 +3,9 @@
 //! B has every answer cached before them and catches up entry by entry, and C starts afterwards
 //! and reads everything once.
 
-use feide_registry::http::views::{ServiceList, ServiceProfile, SubProcessorView, VendorList};
+use feide_registry::http::views::{
+    ServiceList, ServiceProfile, SubProcessorView, VendorList, VendorView,
+};
 use serde_json::{json, Value};
 
 use crate::helpers::{new_service_introducing, spawn_with, Actor, ETag, Engine, IfMatch, TestApp};
@@ -154,6 +156,52 @@ async fn caught_up_snapshots_answer_like_a_fresh_read(app: TestApp) {
     assert_eq!(profile.terms.breach_notice_hours, Some(48));
 }
 
+/// A stored identifier the rules refuse (a hand edit, a bad migration) is a read error: the
+/// registry keeps answering from the last catalogue it read whole, never shows the bad value,
+/// and a write, which needs the catalogue as it is now, is refused rather than made over it.
+async fn a_corrupt_stored_id_is_a_read_error_not_a_bad_answer(app: TestApp) {
+    let before: VendorView = app.read("/api/v1/vendors/eldur-learning").await;
+    assert_eq!(before.org_number.as_deref(), Some("918781293"));
+    let held = metric(&app, "feide_registry_snapshot_version").await;
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.store.conn().unwrap();
+        conn.batch_execute(
+            "UPDATE vendors SET org_number = 'BAD ORG' WHERE id = 'eldur-learning'; \
+             UPDATE catalogue_version SET n = n + 1 WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    // the export reads the database itself: its error names the column, and its cause the
+    // column's type and the value
+    let error = feide_registry::app::export(&app.store).unwrap_err();
+    let mut said = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        said.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    assert!(said.contains("org_number"), "{said}");
+    assert!(said.contains("stored OrgNumber `BAD ORG`"), "{said}");
+
+    let admin = app.admin().await;
+    let write = admin
+        .patch(
+            "/api/v1/services/kikora",
+            IfMatch::Any,
+            json!({"description": "Endret"}),
+        )
+        .await;
+    assert!(write.status().is_server_error(), "{}", write.status());
+    assert!(!write.text().contains("BAD ORG"), "{}", write.text());
+
+    let after: VendorView = app.read("/api/v1/vendors/eldur-learning").await;
+    assert_eq!(after.org_number.as_deref(), Some("918781293"));
+    assert_eq!(metric(&app, "feide_registry_snapshot_version").await, held);
+    let kikora: ServiceProfile = app.read("/api/v1/services/kikora").await;
+    assert_ne!(kikora.description.as_deref(), Some("Endret"));
+}
+
 /// A metric line's value from `/metrics`.
 async fn metric(app: &TestApp, line: &str) -> u64 {
     let metrics = app.get("/metrics").await;
@@ -241,6 +289,7 @@ async fn renderings_of_written_entries_are_dropped(app: TestApp) {
 
 on_both_engines!(
     caught_up_snapshots_answer_like_a_fresh_read,
+    a_corrupt_stored_id_is_a_read_error_not_a_bad_answer,
     renderings_of_written_entries_are_dropped
 );
 per_engine!(kept_renderings_stay_within_their_budget);

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use feide_registry::app::{self, ServerOptions};
 use feide_registry::domain::auth::ClientRole;
-use feide_registry::domain::catalogue::Catalogue;
+use feide_registry::domain::catalogue::raw::Catalogue;
 use feide_registry::store::Store;
 
 use super::Actor;

@@ -73,6 +73,7 @@ texts! {
     MustBeWholeMonths { nb: "må være et helt antall måneder", nn: "må vere eit heilt tal månader", en: "must be a whole number of months" }
     MustBeNumber { nb: "må være et tall", nn: "må vere eit tal", en: "must be a number" }
     MustBeString { nb: "må være en tekst", nn: "må vere ein tekst", en: "must be a string" }
+    MustBeDate { nb: "må være en dato (ÅÅÅÅ-MM-DD)", nn: "må vere ein dato (ÅÅÅÅ-MM-DD)", en: "must be a date (YYYY-MM-DD)" }
     MustBeBoolean { nb: "må være true eller false", nn: "må vere true eller false", en: "must be true or false" }
     MustBeList { nb: "må være en liste", nn: "må vere ei liste", en: "must be a list" }
     MustBeObject { nb: "må være et objekt", nn: "må vere eit objekt", en: "must be an object" }

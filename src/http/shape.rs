@@ -126,6 +126,16 @@ impl Walk {
                 return;
             }
         }
+        // A date the document promises is a date (`format: date`, RFC 3339 full-date).
+        if schema.get("format").and_then(Value::as_str) == Some("date") {
+            if let Some(text) = v.as_str() {
+                if chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_err() || text.len() != 10
+                {
+                    self.say(at, Text::MustBeDate, removable);
+                    return;
+                }
+            }
+        }
         if schema.get("format").and_then(Value::as_str) == Some("int32") {
             if let Some(n) = v.as_i64() {
                 if i32::try_from(n).is_err() {
@@ -288,6 +298,28 @@ mod tests {
             .into_iter()
             .map(|p| (p.pointer, p.detail))
             .collect()
+    }
+
+    #[test]
+    fn a_date_must_be_a_calendar_date() {
+        for bad in ["", "18.12.2018", "2018-02-30", "2018-12-18T00:00:00Z"] {
+            let got = said(
+                "ServiceWrite",
+                json!({"sources": [{"title": "DPA", "date": bad}]}),
+            );
+            assert!(
+                got.contains(&(
+                    "/sources/0/date".into(),
+                    "must be a date (YYYY-MM-DD)".into()
+                )),
+                "{bad}: {got:?}"
+            );
+        }
+        let got = said(
+            "ServiceWrite",
+            json!({"sources": [{"title": "DPA", "date": "2018-12-18"}]}),
+        );
+        assert!(!got.iter().any(|(p, _)| p == "/sources/0/date"), "{got:?}");
     }
 
     #[test]

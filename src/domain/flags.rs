@@ -328,6 +328,7 @@ mod tests {
                 ..Terms::default()
             },
             sources: vec![],
+            feide_ids: vec![],
         }
     }
 

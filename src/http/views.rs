@@ -440,6 +440,9 @@ pub struct ServiceProfile {
     pub third_countries: Vec<String>,
     pub terms: Terms,
     pub sources: Vec<Source>,
+    /// The service's ids in Feide's own service catalogue (`https://api.feide.no/2/sp/{id}`).
+    #[schema(example = json!(["16540"]))]
+    pub feide_ids: Vec<String>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -491,6 +494,7 @@ impl ServiceProfile {
             third_countries: strings(&r.derived.third_countries),
             terms: s.terms.clone(),
             sources: s.sources.clone(),
+            feide_ids: s.feide_ids.clone(),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,

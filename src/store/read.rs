@@ -307,6 +307,14 @@ fn read_services(
         (service_sources::service_id, service_sources::position)
     );
     let mut sources = group(source_rows, |r| r.service_id.clone());
+    let feide_rows: Vec<FeideIdRow> = rows!(
+        db,
+        only,
+        service_feide_ids,
+        service_id,
+        (service_feide_ids::service_id, service_feide_ids::position)
+    );
+    let mut feide_ids = group(feide_rows, |r| r.service_id.clone());
     let service_rows: Vec<ServiceRow> = rows!(db, only, services, id, services::id);
 
     let mut services = Vec::with_capacity(service_rows.len());
@@ -388,6 +396,12 @@ fn read_services(
                 .map(terms_of)
                 .transpose()?
                 .unwrap_or_default(),
+            feide_ids: feide_ids
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.feide_id)
+                .collect(),
             sources: sources
                 .remove(&id)
                 .unwrap_or_default()

@@ -230,6 +230,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    service_feide_ids (service_id, feide_id) {
+        service_id -> Text,
+        position -> Integer,
+        feide_id -> Text,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use crate::store::moment::SqlMoment;
 

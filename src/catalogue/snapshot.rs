@@ -34,6 +34,8 @@ pub struct ServiceRecord {
     pub derived: Derived,
     /// Unique to this record in this process: what its renderings are kept under.
     pub key: u64,
+    /// What Feide's own catalogue says about each of the service's `feide_ids`, in their order.
+    pub feide: Vec<crate::feide::link::FeideLink>,
 }
 
 static RECORD_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -58,7 +60,14 @@ impl ServiceRecord {
             stamp,
             derived,
             key: next_key(),
+            feide: Vec::new(),
         }
+    }
+
+    /// The record with what Feide says about its linked services.
+    pub fn with_feide(mut self, feide: Vec<crate::feide::link::FeideLink>) -> Self {
+        self.feide = feide;
+        self
     }
 
     /// The same entry as a new record: for one whose answers change although the entry did not
@@ -74,6 +83,7 @@ impl ServiceRecord {
                 None => self.derived.clone(),
             },
             key: next_key(),
+            feide: self.feide.clone(),
         }
     }
 }

@@ -443,6 +443,9 @@ pub struct ServiceProfile {
     /// The service's ids in Feide's own service catalogue (`https://api.feide.no/2/sp/{id}`).
     #[schema(example = json!(["16540"]))]
     pub feide_ids: Vec<String>,
+    /// What Feide's own catalogue releases to the service, set against the agreement; null for
+    /// a service linked to no Feide id.
+    pub feide: Option<super::feide::FeideView>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -495,6 +498,7 @@ impl ServiceProfile {
             terms: s.terms.clone(),
             sources: s.sources.clone(),
             feide_ids: s.feide_ids.clone(),
+            feide: super::feide::FeideView::of(r, snapshot),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,

@@ -314,6 +314,12 @@ fn read_services(
         service_id,
         (service_feide_ids::service_id, service_feide_ids::position)
     );
+    let linked: Vec<String> = feide_rows.iter().map(|r| r.feide_id.clone()).collect();
+    let feide_states: HashMap<String, crate::feide::link::FeideLink> =
+        super::feide::get_many(db, &linked)?
+            .iter()
+            .map(|r| (r.feide_id.clone(), crate::feide::link::FeideLink::of(r)))
+            .collect();
     let mut feide_ids = group(feide_rows, |r| r.service_id.clone());
     let service_rows: Vec<ServiceRow> = rows!(db, only, services, id, services::id);
 
@@ -422,7 +428,17 @@ fn read_services(
             created_at: r.created_at.0,
             updated_at: r.updated_at.0,
         };
-        services.push(ServiceRecord::new(service, stamp, now, reference));
+        let feide = service
+            .feide_ids
+            .iter()
+            .map(|f| {
+                feide_states
+                    .get(f)
+                    .cloned()
+                    .unwrap_or_else(|| crate::feide::link::FeideLink::unchecked(f))
+            })
+            .collect();
+        services.push(ServiceRecord::new(service, stamp, now, reference).with_feide(feide));
     }
     Ok(services)
 }

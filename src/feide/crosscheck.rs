@@ -5,7 +5,11 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use super::link::FeideLink;
+use crate::catalogue::ServiceRecord;
 use crate::domain::catalogue::Service;
 use crate::domain::derive::resolve_attributes;
 use crate::domain::reference::Reference;
@@ -32,6 +36,31 @@ pub fn undeclared(service: &Service, links: &[FeideLink], reference: &Reference)
         .into_iter()
         .filter(|a| !declared.contains(a))
         .collect()
+}
+
+/// Both sides of the cross-check for one service, for comparisons and portfolio reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FeideSides {
+    /// The registry service's id.
+    #[schema(example = "sykkeldyktig")]
+    pub service: String,
+    /// Attributes Feide releases to it (all its linked Feide services), sorted.
+    #[schema(example = json!(["cn", "norEduPersonNIN"]))]
+    pub released: Vec<String>,
+    /// Of those, the ones its agreement does not declare.
+    #[schema(example = json!(["norEduPersonNIN"]))]
+    pub undeclared: Vec<String>,
+}
+
+impl FeideSides {
+    /// None for a service linked to no Feide id.
+    pub fn of(r: &ServiceRecord, reference: &Reference) -> Option<Self> {
+        (!r.feide.is_empty()).then(|| Self {
+            service: r.service.id.to_string(),
+            released: released(&r.feide),
+            undeclared: undeclared(&r.service, &r.feide, reference),
+        })
+    }
 }
 
 #[cfg(test)]

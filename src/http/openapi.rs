@@ -45,7 +45,7 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         history::Revision, history::HistoryList, history::ChangeEntry, history::ChangeFeed,
         history::AuditEvent, history::AuditList,
         super::feide::FeideView, super::feide::FeideServiceView, crate::feide::model::FeideProvider,
-        crate::feide::sync::SyncReport,
+        crate::feide::sync::SyncReport, crate::feide::crosscheck::FeideSides,
     )),
     tags(
         (name = "attributes", description = "The Feide attribute catalogue and OIDC scopes"),

@@ -5,8 +5,13 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{feide_services, feide_sync_lease, service_feide_ids};
+use super::changes::{record, Change, WriteError};
+use super::schema::{feide_services, feide_sync_lease, service_feide_ids, services};
 use super::{bump_version, Db, Moment, StoreError, Touched};
+use crate::domain::writes::EntityKind;
+
+/// The actor the history and the change feed name for what the Feide sync changed.
+pub const SYNC_ACTOR: &str = "feide-sync";
 
 /// The stored state of one Feide service.
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable, AsChangeset)]
@@ -54,9 +59,13 @@ pub fn get_many(db: &mut Db, ids: &[String]) -> Result<Vec<FeideRow>, StoreError
 }
 
 /// Stores `row` in one transaction with the version raise for every service linked to it, so a
-/// reader never sees a half-written answer and every process refreshes those services.
+/// reader never sees a half-written answer and every process refreshes those services. When
+/// Feide's list of released attributes changed, each linked service gets a revision by
+/// [`SYNC_ACTOR`] (its profile says something new), which its history and the change feed show.
 pub fn store(db: &mut Db, row: &FeideRow) -> Result<(), StoreError> {
     db.transaction(|db| {
+        let before = get(db, &row.feide_id)?;
+        let old_list = before.as_ref().and_then(|b| b.attributes.clone());
         let services: Vec<String> = service_feide_ids::table
             .filter(service_feide_ids::feide_id.eq(&row.feide_id))
             .select(service_feide_ids::service_id)
@@ -72,7 +81,65 @@ pub fn store(db: &mut Db, row: &FeideRow) -> Result<(), StoreError> {
                 .values(row)
                 .execute(db)?;
         }
+        if old_list != row.attributes {
+            for service in &services {
+                revise(
+                    db,
+                    service,
+                    &row.feide_id,
+                    &old_list,
+                    &row.attributes,
+                    row.checked_at,
+                )?;
+            }
+        }
         Ok(())
+    })
+}
+
+fn list(json: &Option<String>) -> serde_json::Value {
+    json.as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// A revision of `service` saying how Feide's list for `feide_id` changed.
+fn revise(
+    db: &mut Db,
+    service: &str,
+    feide_id: &str,
+    old: &Option<String>,
+    new: &Option<String>,
+    at: Moment,
+) -> Result<(), StoreError> {
+    diesel::update(services::table.find(service))
+        .set(services::revision.eq(services::revision + 1))
+        .execute(db)?;
+    let revision: i32 = services::table
+        .find(service)
+        .select(services::revision)
+        .first(db)?;
+    let field = format!("feide_released:{feide_id}");
+    let change = Change {
+        actor: SYNC_ACTOR,
+        client_id: None,
+        action: "feide.sync",
+        before: Some(serde_json::json!({ &field: list(old) })),
+        daily_bytes: None,
+    };
+    let after = serde_json::json!({ &field: list(new) });
+    record(
+        db,
+        EntityKind::Service,
+        service,
+        revision,
+        &change,
+        &after,
+        at.0,
+    )
+    .map_err(|e| match e {
+        WriteError::Store(s) => s,
+        other => StoreError::Corrupt(other.to_string()),
     })
 }
 

@@ -438,7 +438,8 @@ fn read_services(
                     .unwrap_or_else(|| crate::feide::link::FeideLink::unchecked(f))
             })
             .collect();
-        services.push(ServiceRecord::new(service, stamp, now, reference).with_feide(feide));
+        services
+            .push(ServiceRecord::new(service, stamp, now, reference).with_feide(feide, reference));
     }
     Ok(services)
 }

@@ -8,8 +8,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use feide_registry::domain::compare::Comparison;
+use feide_registry::domain::flags::Flag;
+use feide_registry::domain::portfolio::PortfolioReport;
 use feide_registry::feide::sync::SyncReport;
 use feide_registry::feide::FeideOptions;
+use feide_registry::http::history::{ChangeFeed, HistoryList};
 use feide_registry::http::views::ServiceProfile;
 use serde_json::json;
 
@@ -378,6 +382,76 @@ async fn the_cross_check_names_what_feide_releases_undeclared(engine: Engine) {
     let feide = s.feide.unwrap();
     assert!(feide.released.contains(&"norEduPersonNIN".to_string()));
     assert_eq!(feide.undeclared, ["norEduPersonNIN"]);
+    assert!(
+        s.flags.contains(&Flag::UndeclaredAttribute),
+        "{:?}",
+        s.flags
+    );
+    assert_eq!(
+        app.ids("/api/v1/services?flag=undeclared_attribute").await,
+        ["sykkeldyktig"]
+    );
+
+    let compared: Comparison = app
+        .read("/api/v1/compare?services=kikora,sykkeldyktig")
+        .await;
+    assert_eq!(compared.services[0].feide, None);
+    let sides = compared.services[1]
+        .feide
+        .as_ref()
+        .expect("sykkeldyktig's sides");
+    assert_eq!(sides.undeclared, ["norEduPersonNIN"]);
+    assert_eq!(sides.released, feide.released);
+
+    let report: PortfolioReport = app
+        .post(
+            "/api/v1/reports/portfolio",
+            json!({"services": ["kikora", "sykkeldyktig"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(report.feide.len(), 1);
+    assert_eq!(report.feide[0].service, "sykkeldyktig");
+    assert_eq!(report.feide[0].undeclared, ["norEduPersonNIN"]);
+
+    // the change in Feide's list is in the service's history and the change feed, by the sync
+    let history: HistoryList = app.read("/api/v1/services/sykkeldyktig/history").await;
+    let last = history.items.last().expect("a revision");
+    assert_eq!(last.actor, "feide-sync");
+    assert_eq!(last.revision, s.revision);
+    assert!(
+        last.changes.to_string().contains("norEduPersonNIN"),
+        "{}",
+        last.changes
+    );
+    let feed: ChangeFeed = app.read("/api/v1/changes?limit=500").await;
+    assert!(feed
+        .items
+        .iter()
+        .any(|c| c.id == "sykkeldyktig" && c.revision.actor == "feide-sync"));
+
+    // an unchanged answer adds no revision
+    sync(&app, &admin).await;
+    let again: HistoryList = app.read("/api/v1/services/sykkeldyktig/history").await;
+    assert_eq!(again.items.len(), history.items.len());
+    // and once the agreement declares it, the flag goes
+    let etag = app.etag(SYKKELDYKTIG).await;
+    let mut attributes = serde_json::to_value(&s.attributes).unwrap();
+    let declared: Vec<serde_json::Value> = attributes
+        .as_array_mut()
+        .unwrap()
+        .iter()
+        .filter(|a| a["declared"] == json!(true))
+        .map(|a| json!({"name": a["name"], "justification": a["justification"]}))
+        .chain([json!({"name": "norEduPersonNIN", "justification": "Identifiserer eleven mot skolens register"})])
+        .collect();
+    let res = admin
+        .patch(SYKKELDYKTIG, &etag, json!({ "attributes": declared }))
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    let s: ServiceProfile = app.read(SYKKELDYKTIG).await;
+    assert!(s.feide.unwrap().undeclared.is_empty());
+    assert!(!s.flags.contains(&Flag::UndeclaredAttribute));
 }
 
 /// While another process holds the lease, a sync fetches nothing and answers 202.

@@ -129,6 +129,8 @@ pub struct ServerOptions {
     /// Where clients reach the registry (`PUBLIC_BASE_URL`), for absolute links; else the
     /// request's own scheme and host.
     pub public_base_url: Option<String>,
+    /// The Feide API link; None: never fetch (tests that do not need it).
+    pub feide: Option<crate::feide::FeideOptions>,
 }
 
 impl ServerOptions {
@@ -154,6 +156,7 @@ impl ServerOptions {
             body_timeout: Duration::from_secs(10),
             revision_bytes_per_day: 1 << 30,
             public_base_url: None,
+            feide: None,
         }
     }
 
@@ -197,6 +200,7 @@ impl ServerOptions {
             answer_cache_bytes: settings.answer_cache_mb << 20,
             render_cache_bytes: settings.render_cache_mb << 20,
             revision_bytes_per_day: settings.revision_bytes_per_day,
+            feide: settings.feide(),
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
             cors_origins: settings
@@ -285,6 +289,7 @@ pub fn server(
         metrics: Default::default(),
         refusals: crate::audit::RefusalTally::new(options.refusal_window),
         upkeep_started: Default::default(),
+        feide: options.feide.clone(),
         entry_locks: Default::default(),
         security: Security {
             keys: TokenKeys::new(
@@ -315,6 +320,13 @@ pub fn server(
             .swap(true, std::sync::atomic::Ordering::SeqCst)
         {
             actix_web::rt::spawn(upkeep(state.clone(), retention));
+            if let Some((feide, every)) = state
+                .feide
+                .clone()
+                .and_then(|f| Some((f.clone(), f.every?)))
+            {
+                actix_web::rt::spawn(crate::feide::sync::every(state.store.clone(), feide, every));
+            }
         }
         let counted = state.clone();
         let aged = state.clone();

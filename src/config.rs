@@ -212,6 +212,34 @@ pub struct Settings {
     #[arg(long, env = "PUBLIC_BASE_URL", default_value = "", global = true)]
     pub public_base_url: String,
 
+    /// The Feide API whose service information (`/2/sp/{id}`) the registry fetches for every
+    /// service linked to a Feide id. Empty: never fetch.
+    #[arg(
+        long,
+        env = "FEIDE_API_URL",
+        default_value = "https://api.feide.no",
+        global = true
+    )]
+    pub feide_api_url: String,
+
+    /// Hours between two syncs with the Feide API; 0: only on demand (`feide sync`, or an
+    /// administrator's POST /api/v1/feide/sync).
+    #[arg(long, env = "FEIDE_SYNC_HOURS", default_value_t = 24, global = true)]
+    pub feide_sync_hours: u64,
+
+    /// Seconds one Feide API request may take; a slower answer counts as failed.
+    #[arg(long, env = "FEIDE_TIMEOUT_SECS", default_value_t = 10, global = true)]
+    pub feide_timeout_secs: u64,
+
+    /// Feide API requests per minute at most.
+    #[arg(
+        long,
+        env = "FEIDE_REQUESTS_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub feide_requests_per_minute: u32,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -246,6 +274,30 @@ pub enum Command {
     /// Manage API clients.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Work with the Feide API.
+    #[command(subcommand)]
+    Feide(FeideCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeideCommand {
+    /// Fetch every linked Feide service's information now (unless another process is syncing).
+    Sync,
+}
+
+impl Settings {
+    /// The Feide API options, or None when `FEIDE_API_URL` is empty.
+    pub fn feide(&self) -> Option<crate::feide::FeideOptions> {
+        let url = self.feide_api_url.trim();
+        (!url.is_empty()).then(|| {
+            let mut o = crate::feide::FeideOptions::new(url);
+            o.every = (self.feide_sync_hours > 0)
+                .then(|| std::time::Duration::from_secs(self.feide_sync_hours * 3600));
+            o.timeout = std::time::Duration::from_secs(self.feide_timeout_secs.max(1));
+            o.per_minute = self.feide_requests_per_minute.max(1);
+            o
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

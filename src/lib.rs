@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod feide;
 pub mod http;
 pub mod issuer;
 pub mod store;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use feide_registry::app;
-use feide_registry::config::{Cli, ClientCommand, Command};
+use feide_registry::config::{Cli, ClientCommand, Command, FeideCommand};
 use feide_registry::domain::auth::ClientRole;
 use feide_registry::store::fmt_time;
 
@@ -44,6 +44,7 @@ fn main() -> ExitCode {
                 std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
             }),
         Command::Client(c) => client(&settings, c),
+        Command::Feide(FeideCommand::Sync) => feide_sync(&settings),
         Command::Generate {
             services,
             seed,
@@ -141,5 +142,24 @@ fn client(
                 Err(format!("no active client `{client_id}`"))
             }
         }
+    }
+}
+
+fn feide_sync(settings: &feide_registry::config::Settings) -> Result<(), String> {
+    let options = settings
+        .feide()
+        .ok_or("FEIDE_API_URL is empty: the Feide link is turned off")?;
+    let store = app::open_store(settings).map_err(|e| e.to_string())?;
+    let report = actix_web::rt::System::new()
+        .block_on(feide_registry::feide::sync::run(&store, &options))
+        .map_err(|e| e.to_string())?;
+    if report.ran {
+        println!(
+            "checked {}: {} fetched, {} unchanged, {} failed",
+            report.checked, report.fetched, report.unchanged, report.failed
+        );
+        Ok(())
+    } else {
+        Err("another process is syncing with the Feide API; try again later".into())
     }
 }

@@ -166,6 +166,12 @@ texts! {
         nn: "Tenesta oppgjev verken Feide-attributtar eller OIDC-scope, så det er ukjent kva ho tek imot.",
         en: "The service declares neither Feide attributes nor OIDC scopes, so what it receives is unknown.",
     }
+    FlagUndeclaredAttributeLabel { nb: "Feide sender attributter avtalen ikke oppgir", nn: "Feide sender attributtar avtalen ikkje oppgjev", en: "Feide releases undeclared attributes" }
+    FlagUndeclaredAttributeRule {
+        nb: "Feides egen tjenestekatalog (Feide-API-ets tjenesteinformasjon for en koblet Feide-id) gir tjenesten et attributt som avtalen verken oppgir ved navn eller gjennom et oppgitt OIDC-scope: data flyter uten oppgitt formål.",
+        nn: "Feides eigen tenestekatalog (Feide-API-et si tenesteinformasjon for ein kopla Feide-id) gjev tenesta eit attributt som avtalen verken oppgjev med namn eller gjennom eit oppgjeve OIDC-scope: data flyt utan oppgjeve føremål.",
+        en: "Feide's own service catalogue (the Feide API's service information for a linked Feide id) releases an attribute to the service that the agreement declares neither by name nor through a declared OIDC scope: data flows with no stated purpose.",
+    }
     FlagNoBreachDeadlineLabel { nb: "Ingen frist for varsling av avvik", nn: "Ingen frist for varsling av avvik", en: "No breach notice deadline" }
     FlagNoBreachDeadlineRule {
         nb: "Avtalen setter ikke et fast antall timer for varsling av avvik (ikke oppgitt, eller bare «uten ugrunnet opphold»).",

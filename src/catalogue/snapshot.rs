@@ -34,6 +34,8 @@ pub struct ServiceRecord {
     pub derived: Derived,
     /// Unique to this record in this process: what its renderings are kept under.
     pub key: u64,
+    /// What Feide's own catalogue says about each of the service's `feide_ids`, in their order.
+    pub feide: Vec<crate::feide::link::FeideLink>,
 }
 
 static RECORD_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -58,13 +60,36 @@ impl ServiceRecord {
             stamp,
             derived,
             key: next_key(),
+            feide: Vec::new(),
+        }
+    }
+
+    /// The record with what Feide says about its linked services, and the flag that compares
+    /// it with the agreement.
+    pub fn with_feide(
+        mut self,
+        feide: Vec<crate::feide::link::FeideLink>,
+        reference: &Reference,
+    ) -> Self {
+        self.feide = feide;
+        self.flag_undeclared(reference);
+        self
+    }
+
+    /// `undeclared_attribute` is the one flag that reads Feide's answers, not the entry alone.
+    fn flag_undeclared(&mut self, reference: &Reference) {
+        let flags = &mut self.derived.flags;
+        flags.retain(|f| *f != Flag::UndeclaredAttribute);
+        if !crate::feide::crosscheck::undeclared(&self.service, &self.feide, reference).is_empty() {
+            flags.push(Flag::UndeclaredAttribute);
+            flags.sort_by_key(|f| Flag::ALL.iter().position(|x| x == f));
         }
     }
 
     /// The same entry as a new record: for one whose answers change although the entry did not
     /// (its vendor or a sub-processor was renamed), or derived anew as of `now`.
     pub fn rebuilt(&self, now: Option<(DateTime<Utc>, &Reference)>) -> Self {
-        Self {
+        let mut record = Self {
             service: self.service.clone(),
             stamp: self.stamp.clone(),
             derived: match now {
@@ -74,7 +99,12 @@ impl ServiceRecord {
                 None => self.derived.clone(),
             },
             key: next_key(),
+            feide: self.feide.clone(),
+        };
+        if let Some((_, reference)) = now {
+            record.flag_undeclared(reference);
         }
+        record
     }
 }
 

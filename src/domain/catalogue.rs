@@ -210,6 +210,11 @@ pub struct Service as ServiceInput {
     pub sub_processors: Vec<SubProcessorUse> => Vec<raw::SubProcessorUse>,
     pub terms: Terms,
     pub sources: Vec<Source> => Vec<raw::Source>,
+    /// The service's ids in Feide's own service catalogue (the Feide API's service information,
+    /// `/2/sp/{id}`), from which the registry fetches what Feide really releases to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["16540"]))]
+    pub feide_ids: Vec<String>,
 }
 
 /// The vendor's own infrastructure.

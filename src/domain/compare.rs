@@ -46,6 +46,9 @@ pub struct ComparedService {
     pub name: String,
     pub vendor_id: String,
     pub vendor_name: String,
+    /// What Feide releases to the service and which of it the agreement does not declare;
+    /// null for a service linked to no Feide id.
+    pub feide: Option<crate::feide::crosscheck::FeideSides>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -261,6 +264,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
                     .vendor(&r.service.vendor)
                     .map(|v| v.vendor.name.clone())
                     .unwrap_or_default(),
+                feide: crate::feide::crosscheck::FeideSides::of(r, &snapshot.reference),
             })
             .collect(),
         attributes,

@@ -212,6 +212,7 @@ mod tests {
             sub_processors: vec![],
             terms: Terms::default(),
             sources: vec![],
+            feide_ids: vec![],
         }
     }
 

@@ -21,6 +21,7 @@ pub enum Flag {
     SensitiveAttributes,
     MissingJustification,
     NoAttributeDeclaration,
+    UndeclaredAttribute,
     NoBreachDeadline,
     ShortChangeNotice,
     Stale,
@@ -33,13 +34,14 @@ pub const MIN_CHANGE_NOTICE_DAYS: i32 = 30;
 pub const STALE_AFTER_MONTHS: u32 = 12;
 
 impl Flag {
-    pub const ALL: [Flag; 9] = [
+    pub const ALL: [Flag; 10] = [
         Flag::ThirdCountryTransfer,
         Flag::NoAdequacyTransfer,
         Flag::InvalidTransferMechanism,
         Flag::SensitiveAttributes,
         Flag::MissingJustification,
         Flag::NoAttributeDeclaration,
+        Flag::UndeclaredAttribute,
         Flag::NoBreachDeadline,
         Flag::ShortChangeNotice,
         Flag::Stale,
@@ -53,6 +55,7 @@ impl Flag {
             Flag::SensitiveAttributes => "sensitive_attributes",
             Flag::MissingJustification => "missing_justification",
             Flag::NoAttributeDeclaration => "no_attribute_declaration",
+            Flag::UndeclaredAttribute => "undeclared_attribute",
             Flag::NoBreachDeadline => "no_breach_deadline",
             Flag::ShortChangeNotice => "short_change_notice",
             Flag::Stale => "stale",
@@ -109,6 +112,10 @@ impl Flag {
             Flag::NoAttributeDeclaration => (
                 Text::FlagNoAttributeDeclarationLabel,
                 Text::FlagNoAttributeDeclarationRule,
+            ),
+            Flag::UndeclaredAttribute => (
+                Text::FlagUndeclaredAttributeLabel,
+                Text::FlagUndeclaredAttributeRule,
             ),
             Flag::NoBreachDeadline => (
                 Text::FlagNoBreachDeadlineLabel,
@@ -328,6 +335,7 @@ mod tests {
                 ..Terms::default()
             },
             sources: vec![],
+            feide_ids: vec![],
         }
     }
 

@@ -230,6 +230,7 @@ pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications
                     ..Terms::default()
                 },
                 sources: Vec::new(),
+                feide_ids: vec![],
             }
         })
         .collect();

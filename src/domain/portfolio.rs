@@ -37,7 +37,8 @@ pub struct PortfolioRequest {
         "rule": "Leverandøren eller en underdatabehandler lagrer, behandler, har tilgang til eller gir brukerstøtte på dataene fra et land utenfor EØS.",
         "services": ["kikora"]}],
     "weakest_terms": {"longest_deletion": {"days": 540, "services": ["kikora"]}, "deletion_not_stated": [],
-                      "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}}
+                      "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}},
+    "feide": []
 }))]
 pub struct PortfolioReport {
     /// The services found, in the order asked for (duplicates removed).
@@ -50,6 +51,9 @@ pub struct PortfolioReport {
     pub high_sensitivity_attributes: Vec<SensitiveAttribute>,
     pub flags: Vec<FlaggedServices>,
     pub weakest_terms: WeakestTerms,
+    /// For each service linked to Feide, in the order asked for: what Feide releases to it and
+    /// which of it the agreement does not declare.
+    pub feide: Vec<crate::feide::crosscheck::FeideSides>,
 }
 
 /// A country and the services whose data reaches it.
@@ -253,6 +257,10 @@ pub fn report(
         .collect();
 
     PortfolioReport {
+        feide: services
+            .iter()
+            .filter_map(|r| crate::feide::crosscheck::FeideSides::of(r, reference))
+            .collect(),
         services: services.iter().map(|r| r.service.id.to_string()).collect(),
         unknown,
         countries: by_country

@@ -187,6 +187,7 @@ pub struct ServiceFilter {
     pub data_subject: Option<DataSubject>,
     pub status: Option<Status>,
     pub updated_since: Option<DateTime<Utc>>,
+    pub feide_id: Option<String>,
 }
 
 impl ServiceFilter {
@@ -224,5 +225,9 @@ impl ServiceFilter {
                 .is_none_or(|ds| s.data_subjects.contains(&ds))
             && self.status.is_none_or(|st| s.status == st)
             && self.updated_since.is_none_or(|t| r.stamp.updated_at >= t)
+            && self
+                .feide_id
+                .as_deref()
+                .is_none_or(|f| s.feide_ids.iter().any(|x| x == f))
     }
 }

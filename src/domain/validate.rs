@@ -150,6 +150,7 @@ pub fn validate_service(
 ) {
     slug(p, &format!("{at}/id"), &s.id);
     text(p, &format!("{at}/name"), &s.name);
+    crate::feide::id::list_problems(p, &format!("{at}/feide_ids"), &s.feide_ids);
     let mut seen = HashSet::new();
     for (j, a) in s.attributes.iter().enumerate() {
         if reference.attribute(&a.name).is_none() {

@@ -62,6 +62,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             state.metrics.render()
                 + &state.catalogue.render_metrics()
                 + &state.answers.render_metrics()
-                + &state.refusals.render_metrics(),
+                + &state.refusals.render_metrics()
+                + &crate::feide::counters::render(),
         )
 }

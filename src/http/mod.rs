@@ -5,6 +5,7 @@ pub mod body;
 pub mod caller;
 mod countries;
 mod entry_locks;
+pub mod feide;
 pub mod headers;
 pub mod history;
 pub mod metrics;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub refusals: crate::audit::RefusalTally,
     /// Set by the first worker, which runs the audit upkeep.
     pub upkeep_started: std::sync::atomic::AtomicBool,
+    /// The Feide API link; None when `FEIDE_API_URL` is empty.
+    pub feide: Option<crate::feide::FeideOptions>,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,
 }

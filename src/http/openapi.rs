@@ -44,6 +44,8 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         token::TokenRequest, token::TokenResponse, token::OAuthError, service_writes::ServiceWrite,
         history::Revision, history::HistoryList, history::ChangeEntry, history::ChangeFeed,
         history::AuditEvent, history::AuditList,
+        super::feide::FeideView, super::feide::FeideServiceView, crate::feide::model::FeideProvider,
+        crate::feide::sync::SyncReport, crate::feide::crosscheck::FeideSides,
     )),
     tags(
         (name = "attributes", description = "The Feide attribute catalogue and OIDC scopes"),
@@ -57,6 +59,8 @@ an unknown or malformed query parameter is a 400 listing every problem.",
 Every write needs a bearer token, and every change to an existing entry `If-Match` with its ETag."),
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "operations", description = "Health and readiness"),
+        (name = "feide", description = "The link to Feide's own service catalogue (the Feide API's service information): \
+what Feide really releases to each linked service, fetched and set against the agreement"),
     ),
     modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders),
 )]

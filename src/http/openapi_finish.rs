@@ -164,6 +164,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "200",
         include_str!("../../openapi/examples/get_countries_by_code.json"),
     ),
+    (
+        "post_feide_sync",
+        "200",
+        include_str!("../../openapi/examples/post_feide_sync.json"),
+    ),
 ];
 
 pub fn finish(doc: &mut Value) {

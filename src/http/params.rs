@@ -164,6 +164,9 @@ pub struct ServiceQuery {
     /// Updated at or after this RFC 3339 time or ISO 8601 date
     #[param(value_type = Option<String>, example = "2026-01-01")]
     pub updated_since: Option<DateTime<Utc>>,
+    /// Linked to this service in Feide's own service catalogue (its id in https://api.feide.no/2/sp/{id})
+    #[param(example = "16540")]
+    pub feide_id: Option<String>,
     /// relevance (the default with `q`: best matches first), id (the default without `q`), name or updated_at; prefix - for descending
     #[param(inline, value_type = Option<ServiceSort>, example = "-updated_at")]
     pub sort: ServiceSort,
@@ -195,6 +198,7 @@ impl ServiceQuery {
             data_subject: self.data_subject,
             status: self.status,
             updated_since: self.updated_since,
+            feide_id: self.feide_id,
         };
         (filter, self.sort, self.facets, page)
     }
@@ -250,6 +254,11 @@ impl FromQuery for ServiceQuery {
             "an RFC 3339 time or ISO 8601 date",
             parse_time,
         );
+        let feide_id = p.parsed(
+            "feide_id",
+            "a Feide service id (decimal digits, as in 16540)",
+            |v| crate::feide::id::check(v).is_none().then(|| v.to_owned()),
+        );
         let sort = p
             .parsed(
                 "sort",
@@ -277,6 +286,7 @@ impl FromQuery for ServiceQuery {
             data_subject,
             status,
             updated_since,
+            feide_id,
             sort,
             facets: parse_facets(p),
             limit: parse_limit(p),

@@ -440,6 +440,12 @@ pub struct ServiceProfile {
     pub third_countries: Vec<String>,
     pub terms: Terms,
     pub sources: Vec<Source>,
+    /// The service's ids in Feide's own service catalogue (`https://api.feide.no/2/sp/{id}`).
+    #[schema(example = json!(["16540"]))]
+    pub feide_ids: Vec<String>,
+    /// What Feide's own catalogue releases to the service, set against the agreement; null for
+    /// a service linked to no Feide id.
+    pub feide: Option<super::feide::FeideView>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -491,6 +497,8 @@ impl ServiceProfile {
             third_countries: strings(&r.derived.third_countries),
             terms: s.terms.clone(),
             sources: s.sources.clone(),
+            feide_ids: s.feide_ids.clone(),
+            feide: super::feide::FeideView::of(r, snapshot),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod clients;
 pub mod commit;
+pub mod feide;
 mod ids;
 pub mod lookups;
 pub mod moment;

@@ -307,6 +307,20 @@ fn read_services(
         (service_sources::service_id, service_sources::position)
     );
     let mut sources = group(source_rows, |r| r.service_id.clone());
+    let feide_rows: Vec<FeideIdRow> = rows!(
+        db,
+        only,
+        service_feide_ids,
+        service_id,
+        (service_feide_ids::service_id, service_feide_ids::position)
+    );
+    let linked: Vec<String> = feide_rows.iter().map(|r| r.feide_id.clone()).collect();
+    let feide_states: HashMap<String, crate::feide::link::FeideLink> =
+        super::feide::get_many(db, &linked)?
+            .iter()
+            .map(|r| (r.feide_id.clone(), crate::feide::link::FeideLink::of(r)))
+            .collect();
+    let mut feide_ids = group(feide_rows, |r| r.service_id.clone());
     let service_rows: Vec<ServiceRow> = rows!(db, only, services, id, services::id);
 
     let mut services = Vec::with_capacity(service_rows.len());
@@ -388,6 +402,12 @@ fn read_services(
                 .map(terms_of)
                 .transpose()?
                 .unwrap_or_default(),
+            feide_ids: feide_ids
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.feide_id)
+                .collect(),
             sources: sources
                 .remove(&id)
                 .unwrap_or_default()
@@ -408,7 +428,18 @@ fn read_services(
             created_at: r.created_at.0,
             updated_at: r.updated_at.0,
         };
-        services.push(ServiceRecord::new(service, stamp, now, reference));
+        let feide = service
+            .feide_ids
+            .iter()
+            .map(|f| {
+                feide_states
+                    .get(f)
+                    .cloned()
+                    .unwrap_or_else(|| crate::feide::link::FeideLink::unchecked(f))
+            })
+            .collect();
+        services
+            .push(ServiceRecord::new(service, stamp, now, reference).with_feide(feide, reference));
     }
     Ok(services)
 }

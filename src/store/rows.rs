@@ -175,6 +175,14 @@ pub struct TermsRow {
 }
 
 #[derive(Queryable, Insertable)]
+#[diesel(table_name = service_feide_ids, treat_none_as_default_value = false)]
+pub struct FeideIdRow {
+    pub service_id: ServiceId,
+    pub position: i32,
+    pub feide_id: String,
+}
+
+#[derive(Queryable, Insertable)]
 #[diesel(table_name = service_sources, treat_none_as_default_value = false)]
 pub struct SourceRow {
     pub service_id: ServiceId,

@@ -233,6 +233,42 @@ diesel::table! {
     use diesel::sql_types::*;
     use crate::store::moment::SqlMoment;
 
+    feide_services (feide_id) {
+        feide_id -> Text,
+        name -> Nullable<Text>,
+        provider -> Nullable<Text>,
+        attributes -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        fetched_at -> Nullable<SqlMoment>,
+        checked_at -> SqlMoment,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    feide_sync_lease (id) {
+        id -> Integer,
+        holder -> Nullable<Text>,
+        expires_at -> Nullable<SqlMoment>,
+    }
+}
+
+diesel::table! {
+    service_feide_ids (service_id, feide_id) {
+        service_id -> Text,
+        position -> Integer,
+        feide_id -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
     revisions (seq) {
         seq -> BigInt,
         entity -> Text,

@@ -244,6 +244,8 @@ impl Stored for Vendor {
 pub(super) fn delete_children(db: &mut Db, id: &str) -> Result<(), StoreError> {
     diesel::delete(service_sources::table.filter(service_sources::service_id.eq(id)))
         .execute(db)?;
+    diesel::delete(service_feide_ids::table.filter(service_feide_ids::service_id.eq(id)))
+        .execute(db)?;
     diesel::delete(service_terms::table.filter(service_terms::service_id.eq(id))).execute(db)?;
     diesel::delete(
         sub_processor_use_locations::table.filter(sub_processor_use_locations::service_id.eq(id)),
@@ -309,6 +311,9 @@ impl Batched for UseRow {
 }
 impl Batched for UseLocationRow {
     const COLUMNS: usize = 5;
+}
+impl Batched for FeideIdRow {
+    const COLUMNS: usize = 3;
 }
 impl Batched for SourceRow {
     const COLUMNS: usize = 8;
@@ -448,6 +453,17 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         })
         .collect();
     insert_batched!(db, service_sources::table, sources);
+    let feide_ids: Vec<FeideIdRow> = s
+        .feide_ids
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FeideIdRow {
+            service_id: id.clone(),
+            position: pos(i),
+            feide_id: f.clone(),
+        })
+        .collect();
+    insert_batched!(db, service_feide_ids::table, feide_ids);
     Ok(())
 }
 

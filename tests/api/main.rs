@@ -14,6 +14,7 @@ mod conventions;
 mod durability;
 mod evidence;
 mod external_issuer;
+mod feide;
 mod guard_rails;
 mod openapi;
 mod read_api;

@@ -1,0 +1,2 @@
+DROP TABLE feide_sync_lease;
+DROP TABLE feide_services;

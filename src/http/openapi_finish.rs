@@ -169,6 +169,12 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "200",
         include_str!("../../openapi/examples/post_feide_sync.json"),
     ),
+    (
+        // written by hand: another process's lease cannot be held from the examples script
+        "post_feide_sync",
+        "202",
+        include_str!("../../openapi/examples/post_feide_sync_busy.json"),
+    ),
 ];
 
 pub fn finish(doc: &mut Value) {

@@ -279,7 +279,7 @@ pub fn report(
         location_not_stated: services
             .iter()
             .filter(|r| r.derived.flags.contains(&Flag::LocationNotStated))
-            .map(|r| r.service.id.clone())
+            .map(|r| r.service.id.to_string())
             .collect(),
         flags,
         weakest_terms: weakest_terms(services),

@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, history, metrics, openapi, ops, reports, service_writes, services,
-    sub_processors, token, vendor_writes, vendors,
+    attributes, countries, exports, history, metrics, openapi, ops, reports, service_writes,
+    services, sub_processors, token, vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -51,6 +51,7 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(reports::__path_portfolio, reports::portfolio),
         documented(countries::__path_list, countries::list),
         documented(countries::__path_get, countries::get),
+        documented(exports::__path_catalogue, exports::catalogue),
     ]
 });
 

@@ -30,21 +30,7 @@ use crate::error::{AppError, Problem};
     responses(
         (status = 200, description = "The whole catalogue in the import format", body = raw::Catalogue,
          content_type = "application/json",
-         headers(("ETag" = String, description = "Strong; changes with every write to the catalogue")),
-         // an excerpt of the seeded catalogue (the whole of it would fill the document)
-         example = json!({
-             "format": "feide-registry-catalogue/1",
-             "vendors": [{"id": "eldur-learning", "name": "Eldur Learning AS", "org_number": "918781293",
-                          "country": "NO", "address": "Trondheimsveien 2A, 0560 Oslo",
-                          "contact": {"name": "Johan Kvarving Vik", "email": "databehandler@kikora.no", "phone": "9956 1307"},
-                          "website": null}],
-             "sub_processors": [{"id": "microsoft-azure", "name": "Microsoft Azure",
-                                 "legal_name": "Microsoft Ireland Operations, Ltd.", "org_number": null,
-                                 "registration_number": null, "country": "IE",
-                                 "address": "One Microsoft Place, South County Business Park, Leopardstown, Dublin 18, D18 P521",
-                                 "website": null}],
-             "services": []
-         })),
+         headers(("ETag" = String, description = "Strong; changes with every write to the catalogue"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),

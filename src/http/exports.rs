@@ -15,7 +15,7 @@ use super::negotiate::{self, CsvDialect};
 use super::params::{self, NoQuery};
 use super::{query_pairs, AppState};
 use crate::catalogue::Snapshot;
-use crate::domain::catalogue::{raw, FORMAT};
+use crate::domain::catalogue::{Catalogue, FORMAT};
 use crate::error::{AppError, Problem};
 
 /// The whole catalogue, in the format `feide-registry import` reads.
@@ -25,10 +25,13 @@ use crate::error::{AppError, Problem};
 /// registry unchanged. Derived facts (flags, `third_countries`) are not part of it. Streamed from
 /// the catalogue held in memory. The ETag names the catalogue version, which every write raises:
 /// send it back in `If-None-Match` to learn in a `304` that nothing changed.
+// The answer publishes the records' schema (`Catalogue`, ids with their patterns), the same JSON
+// as `raw::Catalogue`: were the body inputs' schemas (`CatalogueInput`) named by an answer, their
+// always-present members would be marked required and the body shape check would ask for them.
 #[utoipa::path(
     get, path = "/api/v1/catalogue", tag = "catalogue",
     responses(
-        (status = 200, description = "The whole catalogue in the import format", body = raw::Catalogue,
+        (status = 200, description = "The whole catalogue in the import format", body = Catalogue,
          content_type = "application/json",
          headers(("ETag" = String, description = "Strong; changes with every write to the catalogue"))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
@@ -234,7 +237,7 @@ mod tests {
         // sizes around a piece's boundary, and an empty catalogue
         for services in [0, 1, ENTRIES_PER_CHUNK, ENTRIES_PER_CHUNK * 3 + 5] {
             let snap = crate::catalogue::snapshot::generated_snapshot(services, 7, now, now);
-            let whole = raw::Catalogue::from(crate::domain::catalogue::Catalogue {
+            let whole = crate::domain::catalogue::raw::Catalogue::from(Catalogue {
                 format: FORMAT.to_owned(),
                 vendors: snap.vendors.iter().map(|v| v.vendor.clone()).collect(),
                 sub_processors: snap.sub_processors.iter().map(|p| (**p).clone()).collect(),

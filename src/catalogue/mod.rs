@@ -86,6 +86,14 @@ impl ReadModel {
         self.inner.held().snapshot.clone()
     }
 
+    /// The snapshot with the catalogue version it holds: the version names the stored catalogue
+    /// in every process alike, so it can stand for the entries as entered (not for derived facts,
+    /// which also move with time).
+    pub fn current_versioned(&self) -> (Version, Arc<Snapshot>) {
+        let held = self.inner.held();
+        (held.version, held.snapshot.clone())
+    }
+
     /// Brings the snapshot up to the database's latest commit and returns it: what a write
     /// answers from, so that its own answer and every later read show it. Blocking (diesel).
     pub fn refresh(&self, store: &Store) -> Result<Arc<Snapshot>, StoreError> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Service, SubProcessorChange, TransferMechanism};
+use super::catalogue::{Role, Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Lang, Reference, Sensitivity};
 use crate::texts::Text;
@@ -18,6 +18,7 @@ pub enum Flag {
     ThirdCountryTransfer,
     NoAdequacyTransfer,
     InvalidTransferMechanism,
+    LocationNotStated,
     SensitiveAttributes,
     MissingJustification,
     NoAttributeDeclaration,
@@ -34,10 +35,11 @@ pub const MIN_CHANGE_NOTICE_DAYS: i32 = 30;
 pub const STALE_AFTER_MONTHS: u32 = 12;
 
 impl Flag {
-    pub const ALL: [Flag; 10] = [
+    pub const ALL: [Flag; 11] = [
         Flag::ThirdCountryTransfer,
         Flag::NoAdequacyTransfer,
         Flag::InvalidTransferMechanism,
+        Flag::LocationNotStated,
         Flag::SensitiveAttributes,
         Flag::MissingJustification,
         Flag::NoAttributeDeclaration,
@@ -52,6 +54,7 @@ impl Flag {
             Flag::ThirdCountryTransfer => "third_country_transfer",
             Flag::NoAdequacyTransfer => "no_adequacy_transfer",
             Flag::InvalidTransferMechanism => "invalid_transfer_mechanism",
+            Flag::LocationNotStated => "location_not_stated",
             Flag::SensitiveAttributes => "sensitive_attributes",
             Flag::MissingJustification => "missing_justification",
             Flag::NoAttributeDeclaration => "no_attribute_declaration",
@@ -101,6 +104,10 @@ impl Flag {
                 Text::FlagInvalidTransferMechanismLabel,
                 Text::FlagInvalidTransferMechanismRule,
             ),
+            Flag::LocationNotStated => (
+                Text::FlagLocationNotStatedLabel,
+                Text::FlagLocationNotStatedRule,
+            ),
             Flag::SensitiveAttributes => (
                 Text::FlagSensitiveAttributesLabel,
                 Text::FlagSensitiveAttributesRule,
@@ -149,6 +156,7 @@ pub fn flags(
             Flag::InvalidTransferMechanism,
             invalid_transfer_mechanism(service, reference),
         ),
+        (Flag::LocationNotStated, location_not_stated(service)),
         (
             Flag::SensitiveAttributes,
             attributes
@@ -223,6 +231,22 @@ fn invalid_transfer_mechanism(service: &Service, reference: &Reference) -> bool 
                     Adequacy::Eea | Adequacy::Full => false,
                 })
     })
+}
+
+/// A processor must say where it processes personal data (GDPR art. 28(3), 30(2)); a place that
+/// is not stated may be anywhere, so it is a finding of its own and never read as "inside the EEA".
+pub fn location_not_stated(service: &Service) -> bool {
+    let places_data = |role: Role| matches!(role, Role::Storage | Role::Processing);
+    let stated_anywhere = service.locations.iter().any(|l| places_data(l.role))
+        || service
+            .sub_processors
+            .iter()
+            .any(|u| u.locations.iter().any(|l| places_data(l.role)));
+    let sub_without_country = service
+        .sub_processors
+        .iter()
+        .any(|u| u.locations.is_empty());
+    !stated_anywhere || sub_without_country
 }
 
 fn short_change_notice(service: &Service) -> bool {
@@ -442,13 +466,56 @@ mod tests {
         let mut s = service();
         s.locations = vec![Location {
             country: "CN".into(),
-            role: Role::Support,
+            role: Role::Processing,
             facility: None,
         }];
         assert_eq!(
             flags_of(&s),
             vec![Flag::ThirdCountryTransfer, Flag::NoAdequacyTransfer]
         );
+    }
+
+    #[test]
+    fn a_place_of_storage_or_processing_not_stated_is_flagged() {
+        let own = |role| Location {
+            country: "NO".into(),
+            role,
+            facility: None,
+        };
+        let unplaced = SubProcessorUse {
+            locations: vec![],
+            ..uses("NL", Role::Storage, TransferMechanism::Eea)
+        };
+        // (own locations, sub-processors used, flagged)
+        let table: Vec<(Vec<Location>, Vec<SubProcessorUse>, bool)> = vec![
+            (vec![own(Role::Storage)], vec![], false),
+            (vec![own(Role::Processing)], vec![], false),
+            // hosted wholly by a sub-processor whose country is stated
+            (
+                vec![],
+                vec![uses("NL", Role::Storage, TransferMechanism::Eea)],
+                false,
+            ),
+            // nothing stated at all (the seed's alle-teller)
+            (vec![], vec![], true),
+            (vec![], vec![unplaced.clone()], true),
+            // support from Norway says nothing of where the data is kept
+            (vec![own(Role::Support), own(Role::Access)], vec![], true),
+            // one sub-processor with no country, beside a stated storage place
+            (vec![own(Role::Storage)], vec![unplaced], true),
+        ];
+        for (locations, sub_processors, flagged) in table {
+            let mut s = service();
+            s.locations = locations;
+            s.sub_processors = sub_processors;
+            assert_eq!(
+                flags_of(&s).contains(&Flag::LocationNotStated),
+                flagged,
+                "{:?} {:?}",
+                s.locations,
+                s.sub_processors
+            );
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub struct PortfolioRequest {
     "flags": [{"flag": "third_country_transfer", "label": "Overføring til tredjeland",
         "rule": "Leverandøren eller en underdatabehandler lagrer, behandler, har tilgang til eller gir brukerstøtte på dataene fra et land utenfor EØS.",
         "services": ["kikora"]}],
+    "location_not_stated": [],
     "weakest_terms": {"longest_deletion": {"days": 540, "services": ["kikora"]}, "deletion_not_stated": [],
                       "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}},
     "feide": []
@@ -49,6 +50,10 @@ pub struct PortfolioReport {
     pub third_country_transfers: Vec<Transfer>,
     pub sub_processors: Vec<SubProcessorExposure>,
     pub high_sensitivity_attributes: Vec<SensitiveAttribute>,
+    /// Services that do not state where (some of) their data is stored or processed (flag
+    /// `location_not_stated`): counted apart, since `countries` and `third_country_transfers`
+    /// cannot show what is not stated.
+    pub location_not_stated: Vec<String>,
     pub flags: Vec<FlaggedServices>,
     pub weakest_terms: WeakestTerms,
     /// For each service linked to Feide, in the order asked for: what Feide releases to it and
@@ -279,6 +284,11 @@ pub fn report(
         third_country_transfers: transfers,
         sub_processors,
         high_sensitivity_attributes: sensitive.into_values().collect(),
+        location_not_stated: services
+            .iter()
+            .filter(|r| r.derived.flags.contains(&Flag::LocationNotStated))
+            .map(|r| r.service.id.to_string())
+            .collect(),
         flags,
         weakest_terms: weakest_terms(services),
     }
@@ -383,6 +393,12 @@ impl PortfolioReport {
                     .join(";"),
             );
         }
+        push(
+            "location_not_stated",
+            "",
+            Flag::LocationNotStated.rule(),
+            self.location_not_stated.join(";"),
+        );
         for f in &self.flags {
             push(
                 "flag",

@@ -213,9 +213,14 @@ impl ServiceFilter {
                 .country
                 .as_deref()
                 .is_none_or(|c| super::derive::reaches(s, c))
-            && self
-                .outside_eea
-                .is_none_or(|outside| outside != d.third_countries.is_empty())
+            && self.outside_eea.is_none_or(|outside| {
+                // `false` means known to stay inside the EEA: a place not stated may be anywhere
+                if outside {
+                    !d.third_countries.is_empty()
+                } else {
+                    d.third_countries.is_empty() && !d.flags.contains(&Flag::LocationNotStated)
+                }
+            })
             && self
                 .transfer_mechanism
                 .is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))

@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, language, Body};
-use super::params::{self, AttributeQuery, PageQuery, SCOPE_ORDER};
+use super::negotiate::{format_of, language, Body};
+use super::params::{self, AttributeQuery, PageQuery, WithCsv, SCOPE_ORDER};
 use super::views::{
     AttributeDetail, AttributeList, AttributeUse, AttributeView, ScopeList, ScopeView, ServiceRef,
     VendorRef,
@@ -20,7 +20,7 @@ use crate::error::{AppError, Problem};
 #[utoipa::path(
     get, path = "/api/v1/attributes", tag = "attributes",
     params(
-        AttributeQuery,
+        WithCsv<AttributeQuery>,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -34,11 +34,11 @@ use crate::error::{AppError, Problem};
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
     let snap = state.catalogue.current();
-    let mut query = params::parse::<AttributeQuery>(&pairs, &snap.reference)?;
-    let page = query.page();
+    let mut query = params::parse::<WithCsv<AttributeQuery>>(&pairs, &snap.reference)?.query;
+    let page = query.page().for_format(fmt);
     let AttributeQuery {
         category,
         sensitivity,
@@ -132,7 +132,7 @@ pub async fn get(
 #[utoipa::path(
     get, path = "/api/v1/oidc-scopes", tag = "attributes",
     params(
-        PageQuery,
+        WithCsv<PageQuery>,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -148,9 +148,12 @@ pub async fn scopes(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
-    let page = params::parse::<PageQuery>(&pairs, &SCOPE_ORDER)?.page();
+    let page = params::parse::<WithCsv<PageQuery>>(&pairs, &SCOPE_ORDER)?
+        .query
+        .page()
+        .for_format(fmt);
     let snap = state.catalogue.current();
     let items: Vec<(usize, ScopeView)> = snap
         .reference

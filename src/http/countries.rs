@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, language, Body};
-use super::params::{self, CountryQuery};
+use super::negotiate::{format_of, language, Body};
+use super::params::{self, CountryQuery, WithCsv};
 use super::views::{CountryDetail, CountryList, CountryView};
 use super::{list_body, one_resource, query_pairs, AppState};
 use crate::domain::reference::Country;
@@ -18,7 +18,7 @@ use crate::error::{AppError, Problem};
 #[utoipa::path(
     get, path = "/api/v1/countries", tag = "countries",
     params(
-        CountryQuery,
+        WithCsv<CountryQuery>,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en"),
     ),
     responses(
@@ -31,10 +31,10 @@ use crate::error::{AppError, Problem};
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
-    let mut query = params::parse::<CountryQuery>(&pairs, &())?;
-    let page = query.page();
+    let mut query = params::parse::<WithCsv<CountryQuery>>(&pairs, &())?.query;
+    let page = query.page().for_format(fmt);
     let CountryQuery {
         eea,
         adequacy,

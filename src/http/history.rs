@@ -7,8 +7,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
-use super::negotiate::{format, Body, CsvRow, Format};
-use super::params::{self, AuditQuery, ChangesQuery, PageQuery, REVISION_ORDER};
+use super::negotiate::{format_of, Body, CsvRow, Format};
+use super::params::{self, AuditQuery, ChangesQuery, PageQuery, WithCsv, REVISION_ORDER};
 use super::services::not_found;
 use super::{list_body, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
@@ -91,8 +91,10 @@ async fn entry_history(
     id: String,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
-    let page = params::parse::<PageQuery>(&pairs, &REVISION_ORDER)?.page();
+    let fmt = format_of(&req, true)?;
+    let page = params::parse::<WithCsv<PageQuery>>(&pairs, &REVISION_ORDER)?
+        .query
+        .page();
     let snap = state.catalogue.current();
     let exists = match entity {
         "service" => snap.service(&id).is_some(),
@@ -133,7 +135,7 @@ async fn entry_history(
 /// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/services/{id}/history", tag = "history",
-    params(("id" = String, Path, description = "Service id", example = "kikora"), PageQuery),
+    params(("id" = String, Path, description = "Service id", example = "kikora"), WithCsv<PageQuery>),
     responses(
         (status = 200, description = "Revisions, oldest first", body = HistoryList,
          content((HistoryList = "application/json"), (String = "text/csv")),
@@ -157,7 +159,7 @@ pub async fn service_history(
 /// A page holds at most `limit` revisions and stops at about 1 MB; `next_cursor` continues.
 #[utoipa::path(
     get, path = "/api/v1/vendors/{id}/history", tag = "history",
-    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"), PageQuery),
+    params(("id" = String, Path, description = "Vendor id", example = "eldur-learning"), WithCsv<PageQuery>),
     responses(
         (status = 200, description = "Revisions, oldest first", body = HistoryList,
          content((HistoryList = "application/json"), (String = "text/csv")),
@@ -226,7 +228,7 @@ pub struct ChangeFeed {
 /// `limit` changes and stops at about 1 MB (a single larger change comes alone).
 #[utoipa::path(
     get, path = "/api/v1/changes", tag = "history",
-    params(ChangesQuery),
+    params(WithCsv<ChangesQuery>),
     responses(
         (status = 200, description = "Changes after the cursor, oldest first", body = ChangeFeed,
          content((ChangeFeed = "application/json"), (String = "text/csv")),
@@ -241,8 +243,8 @@ pub async fn changes(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
-    let parsed = params::parse::<ChangesQuery>(&pairs, &());
+    let fmt = format_of(&req, true)?;
+    let parsed = params::parse::<WithCsv<ChangesQuery>>(&pairs, &()).map(|q| q.query);
     let ChangesQuery {
         since: after,
         limit,
@@ -403,7 +405,7 @@ pub struct AuditList {
 /// 422, 428, 429), with actor, client, source address, action, target and outcome.
 #[utoipa::path(
     get, path = "/api/v1/audit", tag = "history", security(("bearer" = [])),
-    params(AuditQuery),
+    params(WithCsv<AuditQuery>),
     responses(
         (status = 200, description = "Audit events, oldest first", body = AuditList,
          content((AuditList = "application/json"), (String = "text/csv")),
@@ -425,8 +427,8 @@ pub async fn audit(
         return Err(e);
     }
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
-    let query: AuditQuery = params::parse(&pairs, &())?;
+    let fmt = format_of(&req, true)?;
+    let query = params::parse::<WithCsv<AuditQuery>>(&pairs, &())?.query;
     let (after, limit) = (query.cursor, query.limit);
     let filter = AuditFilter {
         client_id: query.client_id,

@@ -5,6 +5,7 @@ pub mod body;
 pub mod caller;
 mod countries;
 mod entry_locks;
+mod exports;
 pub mod feide;
 pub mod headers;
 pub mod history;

@@ -49,6 +49,57 @@ pub fn format(headers: &HeaderMap, csv_allowed: bool) -> Result<Format, AppError
     })
 }
 
+/// As [`format`], but the `csv` query parameter (see [`CsvDialect`]) asks for CSV by itself: a
+/// spreadsheet user opens a URL and cannot set `Accept`. The parameter is checked with the
+/// operation's other parameters (`parse_query`).
+pub fn format_of(req: &HttpRequest, csv_allowed: bool) -> Result<Format, AppError> {
+    if csv_allowed && query_value(req, CsvDialect::PARAMETER).is_some() {
+        return Ok(Format::Csv);
+    }
+    format(req.headers(), csv_allowed)
+}
+
+/// How a CSV answer is written: `standard` (RFC 4180: `,` between cells, no byte order mark) or
+/// `excel`, what a spreadsheet set to a Norwegian locale opens correctly with a double click: a
+/// UTF-8 byte order mark (without it Excel reads `æøå` as Windows-1252) and `;` between cells
+/// (`,` is the decimal separator there). Chosen with `?csv=excel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvDialect {
+    Standard,
+    Excel,
+}
+
+impl CsvDialect {
+    /// The query parameter that chooses it, on every operation that answers CSV.
+    pub const PARAMETER: &'static str = "csv";
+    pub const EXPECTED: &'static str = "standard or excel";
+
+    pub fn parse(s: &str) -> Option<CsvDialect> {
+        match s {
+            "standard" => Some(CsvDialect::Standard),
+            "excel" => Some(CsvDialect::Excel),
+            _ => None,
+        }
+    }
+
+    /// The dialect the request names (standard when it names none or an unknown one, which
+    /// `parse_query` refuses before anything is answered).
+    pub fn of(req: &HttpRequest) -> CsvDialect {
+        query_value(req, Self::PARAMETER)
+            .and_then(|v| Self::parse(&v))
+            .unwrap_or(CsvDialect::Standard)
+    }
+}
+
+/// The value of the first query parameter called `name`, decoded.
+fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+        .ok()?
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)
+}
+
 /// The first of nb, nn and en the client accepts (`no` and `nb-NO` count as nb); nb by default.
 pub fn language(headers: &HeaderMap) -> Lang {
     let Some(value) = headers
@@ -112,6 +163,28 @@ fn write_csv<R: AsRef<[String]>>(rows: impl IntoIterator<Item = R>) -> Result<Ve
     for row in rows {
         w.write_record(row.as_ref().iter().map(|c| cell(c).into_owned()))
             .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Standard CSV rewritten in the Excel dialect (see [`CsvDialect`]): the same cells, `;` between
+/// them, a byte order mark in front. Cells holding `;` are quoted.
+fn excel_csv(standard: &[u8]) -> Result<Vec<u8>, AppError> {
+    let broken = |e: csv::Error| AppError::Internal(e.to_string());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(standard);
+    let mut out = Vec::with_capacity(standard.len() + standard.len() / 16 + 3);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_writer(out);
+    for record in reader.byte_records() {
+        w.write_byte_record(&record.map_err(broken)?)
+            .map_err(broken)?;
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
@@ -231,18 +304,27 @@ impl Body {
         self
     }
 
+    /// This CSV body in the dialect the request asks for.
+    fn in_dialect(self, req: &HttpRequest) -> Result<Body, AppError> {
+        if !self.content_type.starts_with("text/csv") || CsvDialect::of(req) != CsvDialect::Excel {
+            return Ok(self);
+        }
+        Ok(Body {
+            bytes: excel_csv(&self.bytes)?.into(),
+            etag: None,
+            content_type: "text/csv; charset=utf-8; header=present",
+            ..self
+        })
+    }
+
     /// Answers 200 with a strong ETag over the exact bytes, or 304 when the client has them.
-    pub fn respond(mut self, req: &HttpRequest) -> HttpResponse {
-        let etag = self.etag.take().unwrap_or_else(|| etag(&self.bytes));
-        let fresh = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim() == "*"
-                    || v.split(',')
-                        .any(|t| t.trim().trim_start_matches("W/") == etag)
-            });
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+        let mut this = match self.in_dialect(req) {
+            Ok(body) => body,
+            Err(e) => return actix_web::ResponseError::error_response(&e),
+        };
+        let etag = this.etag.take().unwrap_or_else(|| etag(&this.bytes));
+        let fresh = client_has(req, &etag);
         let mut res = if fresh {
             HttpResponse::NotModified()
         } else {
@@ -251,23 +333,36 @@ impl Body {
         res.insert_header((header::ETAG, etag));
         res.insert_header((header::VARY, "Accept, Accept-Language"));
         res.insert_header((header::CACHE_CONTROL, "public, max-age=0, must-revalidate"));
-        if let Some(lang) = self.lang {
+        if let Some(lang) = this.lang {
             res.insert_header((header::CONTENT_LANGUAGE, lang.code()));
         }
         // made absolute here, per request, not kept with the answer: the host is the caller's
-        if let Some(first) = &self.link_first {
-            let link = super::pagination::link_header(req, self.link_next.as_deref(), first);
+        if let Some(first) = &this.link_first {
+            let link = super::pagination::link_header(req, this.link_next.as_deref(), first);
             res.insert_header((header::LINK, link));
         }
         if fresh {
             return res.finish();
         }
-        if self.content_type.starts_with("text/csv") {
+        if this.content_type.starts_with("text/csv") {
             res.insert_header((header::CONTENT_DISPOSITION, attachment(req.path())));
         }
-        res.insert_header((header::CONTENT_TYPE, self.content_type));
-        res.body(self.bytes)
+        res.insert_header((header::CONTENT_TYPE, this.content_type));
+        res.body(this.bytes)
     }
+}
+
+/// Whether the client holds the representation with `etag` (`If-None-Match`; weak comparison,
+/// as RFC 9110 asks for it).
+pub fn client_has(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim() == "*"
+                || v.split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == etag)
+        })
 }
 
 /// `attachment` with a file name from the path's last segment (`/api/v1/services` gives

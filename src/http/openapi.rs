@@ -6,6 +6,7 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi, PartialSchema};
 
+use super::exports::CsvSwitch;
 use super::routes::Operations;
 use super::{history, ops, service_writes, token, views};
 use crate::domain::{catalogue, compare, facets, flags::Flag, portfolio, reference, validate};
@@ -58,11 +59,12 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         (name = "writes", description = "Vendors keep their own entries current; administrators everything. \
 Every write needs a bearer token, and every change to an existing entry `If-Match` with its ETag."),
         (name = "history", description = "Revisions, the change feed, and the audit log"),
+        (name = "catalogue", description = "The whole catalogue in its import format"),
         (name = "operations", description = "Health and readiness"),
         (name = "feide", description = "The link to Feide's own service catalogue (the Feide API's service information): \
 what Feide really releases to each linked service, fetched and set against the agreement"),
     ),
-    modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders),
+    modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders, &CsvSwitch),
 )]
 pub struct ApiDoc;
 

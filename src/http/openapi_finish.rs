@@ -30,6 +30,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         include_str!("../../openapi/examples/get_root.json"),
     ),
     (
+        "get_catalogue",
+        "200",
+        include_str!("../../openapi/examples/get_catalogue.json"),
+    ),
+    (
         "get_healthz",
         "200",
         include_str!("../../openapi/examples/get_healthz.json"),

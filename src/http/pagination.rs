@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use super::negotiate::Format;
 use crate::domain::query::Params;
 
 pub const DEFAULT_LIMIT: usize = 50;
@@ -69,6 +70,20 @@ impl PageRequest {
             limit,
             after: cursor.map(|c| c.0.k),
             sort: sort.to_owned(),
+        }
+    }
+
+    /// A CSV answer is the whole filtered set, in order: a spreadsheet has no cursor to follow,
+    /// and an export cut at a page would be silently wrong. `limit` and `cursor` shape JSON pages
+    /// only (they are still checked).
+    pub fn for_format(self, fmt: Format) -> PageRequest {
+        match fmt {
+            Format::Json => self,
+            Format::Csv => PageRequest {
+                limit: usize::MAX,
+                after: None,
+                sort: self.sort,
+            },
         }
     }
 

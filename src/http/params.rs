@@ -12,6 +12,7 @@ use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, ToSchema};
 
+use super::negotiate::CsvDialect;
 use super::pagination::{parse_cursor, parse_limit, Cursor, PageRequest};
 use crate::catalogue::Snapshot;
 use crate::domain::catalogue::{DataSubject, Status, TransferMechanism};
@@ -96,6 +97,39 @@ impl FromQuery for NoQuery {
     }
 }
 
+/// The query of an operation that can answer CSV: its own parameters and the `csv` switch
+/// (`negotiate::CsvDialect`), documented and accepted together because the switch is one more
+/// field of the query. `#[derive(IntoParams)]` cannot flatten a struct into another, so the
+/// pair is written out here once.
+#[derive(Debug)]
+pub struct WithCsv<T> {
+    /// The dialect asked for in the query, if any (`Accept` decides otherwise).
+    pub csv: Option<CsvDialect>,
+    pub query: T,
+}
+
+impl<T: IntoParams> IntoParams for WithCsv<T> {
+    fn into_params(parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = T::into_params(&parameter_in_provider);
+        params.push(super::exports::csv_parameter());
+        params
+    }
+}
+
+impl<T: FromQuery> FromQuery for WithCsv<T> {
+    type Context = T::Context;
+    fn from_query(p: &mut Params, cx: &T::Context) -> Self {
+        WithCsv {
+            csv: p.parsed(
+                CsvDialect::PARAMETER,
+                CsvDialect::EXPECTED,
+                CsvDialect::parse,
+            ),
+            query: T::from_query(p, cx),
+        }
+    }
+}
+
 // The order of the service list (no doc comment: the `sort` parameter describes it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 pub enum ServiceSort {
@@ -150,7 +184,7 @@ pub struct ServiceQuery {
     /// Data reaches this country (ISO 3166-1 alpha-2, any role)
     #[param(example = "US")]
     pub country: Option<String>,
-    /// Data reaches (true) or never reaches (false) a country outside the EEA
+    /// Data reaches (true) or is known never to reach (false) a country outside the EEA; a service flagged `location_not_stated` matches neither
     pub outside_eea: Option<bool>,
     /// A sub-processor relies on this mechanism
     pub transfer_mechanism: Option<TransferMechanism>,

@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, language, Body, Format};
-use super::params::{self, CompareQuery, NoQuery};
+use super::negotiate::{format_of, language, Body, Format};
+use super::params::{self, CompareQuery, NoQuery, WithCsv};
 use super::{query_pairs, AppState};
 use crate::catalogue::ServiceRecord;
 use crate::domain::compare::{self, Comparison};
@@ -22,7 +22,7 @@ use crate::texts::Text;
 #[utoipa::path(
     get, path = "/api/v1/compare", tag = "reports",
     params(
-        CompareQuery,
+        WithCsv<CompareQuery>,
         ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names"),
     ),
     responses(
@@ -38,14 +38,14 @@ pub async fn compare(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
     let snap = state.catalogue.current();
     let key = super::negotiate::answer_key(&req, fmt, lang, &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let query: CompareQuery = params::parse(&pairs, &*snap)?;
+    let query = params::parse::<WithCsv<CompareQuery>>(&pairs, &*snap)?.query;
     let chosen: Vec<&ServiceRecord> = query
         .services
         .iter()
@@ -71,7 +71,7 @@ pub async fn compare(
 #[utoipa::path(
     post, path = "/api/v1/reports/portfolio", tag = "reports",
     request_body(content = PortfolioRequest, content_type = "application/json"),
-    params(("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names")),
+    params(WithCsv<NoQuery>, ("Accept-Language" = Option<String>, Header, description = "nb (default), nn or en, for country names")),
     responses(
         (status = 200, description = "The report", body = PortfolioReport,
          content((PortfolioReport = "application/json"), (String = "text/csv"))),
@@ -88,8 +88,8 @@ pub async fn portfolio(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    params::parse::<NoQuery>(&query_pairs(&req)?, &())?;
-    let fmt = format(req.headers(), true)?;
+    params::parse::<WithCsv<NoQuery>>(&query_pairs(&req)?, &())?;
+    let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
     super::body::require_json(&req)?;
     let body = super::body::read_body(

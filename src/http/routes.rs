@@ -11,7 +11,7 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, feide, history, metrics, openapi, ops, reports, service_writes,
+    attributes, countries, exports, feide, history, metrics, openapi, ops, reports, service_writes,
     services, sub_processors, token, vendor_writes, vendors,
 };
 
@@ -52,6 +52,7 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(countries::__path_list, countries::list),
         documented(countries::__path_get, countries::get),
         documented(feide::__path_sync_now, feide::sync_now).audit("feide.sync"),
+        documented(exports::__path_catalogue, exports::catalogue),
     ]
 });
 

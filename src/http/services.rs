@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{self, format, language, Body};
-use super::params::{self, ServiceQuery};
+use super::negotiate::{self, format_of, language, Body};
+use super::params::{self, ServiceQuery, WithCsv};
 use super::rendered;
 use super::views::{ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, one_resource, query_pairs, AppState};
@@ -29,11 +29,13 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 ///
 /// Every filter given must match. `attribute` and `flag` may be repeated (all must match).
 /// `country` matches any location of the vendor or a sub-processor; `outside_eea=true` keeps
-/// services whose data reaches a country outside the EEA in any role. Answers JSON, or CSV with
+/// services whose data reaches a country outside the EEA in any role, `outside_eea=false` those
+/// known to keep it inside (unknown is not safe: a service that does not state where its data is
+/// stored or processed, flag `location_not_stated`, is in neither). Answers JSON, or CSV with
 /// `Accept: text/csv`.
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",
-    params(ServiceQuery),
+    params(WithCsv<ServiceQuery>),
     responses(
         (status = 200, description = "A page of matching services", body = ServiceList,
          content((ServiceList = "application/json"), (String = "text/csv")),
@@ -45,15 +47,17 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let snap = state.catalogue.current();
     let key = negotiate::answer_key(&req, fmt, language(req.headers()), &[]);
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
     let (filter, sort, facets, page) =
-        params::parse::<ServiceQuery>(&pairs, &snap.reference)?.into_parts();
-    let sort = sort.as_str();
+        params::parse::<WithCsv<ServiceQuery>>(&pairs, &snap.reference)?
+            .query
+            .into_parts();
+    let (sort, page) = (sort.as_str(), page.for_format(fmt));
     let descending = sort.starts_with('-');
     let vendor_name = |r: &ServiceRecord| {
         snap.vendor(&r.service.vendor)
@@ -97,7 +101,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             Box::new(all[start..].iter().map(|r| &**r))
         };
         walk.filter(|r| keeps(r))
-            .take(page.limit + 1)
+            .take(page.limit.saturating_add(1))
             .map(|r| (key_of(r), r))
             .collect()
     } else {

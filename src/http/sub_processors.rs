@@ -3,8 +3,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, Body};
-use super::params::{self, SubProcessorQuery};
+use super::negotiate::{format_of, Body};
+use super::params::{self, SubProcessorQuery, WithCsv};
 use super::services::not_found;
 use super::views::{
     SubProcessorList, SubProcessorView, EMBEDDED_SERVICES, EMBEDDED_SERVICES_IN_LISTS,
@@ -20,7 +20,7 @@ use crate::error::{AppError, Problem};
 /// there are and `services_href` lists them all.
 #[utoipa::path(
     get, path = "/api/v1/sub-processors", tag = "sub-processors",
-    params(SubProcessorQuery),
+    params(WithCsv<SubProcessorQuery>),
     responses(
         (status = 200, description = "A page of sub-processors", body = SubProcessorList,
          content((SubProcessorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
@@ -31,10 +31,10 @@ use crate::error::{AppError, Problem};
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
+    let fmt = format_of(&req, true)?;
     let snap = state.catalogue.current();
-    let mut query = params::parse::<SubProcessorQuery>(&pairs, &snap.reference)?;
-    let (page, country) = (query.page(), query.country);
+    let mut query = params::parse::<WithCsv<SubProcessorQuery>>(&pairs, &snap.reference)?.query;
+    let (page, country) = (query.page().for_format(fmt), query.country);
     // filter and page on the index, then build views for the page only
     let usage = Usage::of(&snap);
     let matching: Vec<&SubProcessor> = snap

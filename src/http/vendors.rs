@@ -2,8 +2,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::negotiate::{format, Body};
-use super::params::{self, VendorQuery};
+use super::negotiate::{format_of, Body};
+use super::params::{self, VendorQuery, WithCsv};
 use super::services::not_found;
 use super::views::{VendorList, VendorView};
 use super::{list_body, one_resource, query_pairs, AppState};
@@ -15,7 +15,7 @@ use crate::error::{AppError, Problem};
 /// contact and the ids of its services. Pages with `limit` and `cursor`.
 #[utoipa::path(
     get, path = "/api/v1/vendors", tag = "vendors",
-    params(VendorQuery),
+    params(WithCsv<VendorQuery>),
     responses(
         (status = 200, description = "A page of vendors", body = VendorList,
          content((VendorList = "application/json"), (String = "text/csv")), headers(("ETag" = String), ("Link" = String))),
@@ -26,9 +26,9 @@ use crate::error::{AppError, Problem};
 )]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(&req)?;
-    let fmt = format(req.headers(), true)?;
-    let mut query = params::parse::<VendorQuery>(&pairs, &())?;
-    let page = query.page();
+    let fmt = format_of(&req, true)?;
+    let mut query = params::parse::<WithCsv<VendorQuery>>(&pairs, &())?.query;
+    let page = query.page().for_format(fmt);
     let (country, org) = (query.country, query.org_number);
     let snap = state.catalogue.current();
     let matching: Vec<_> = snap

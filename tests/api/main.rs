@@ -13,6 +13,7 @@ mod catalogue_io;
 mod conventions;
 mod durability;
 mod evidence;
+mod exports;
 mod external_issuer;
 mod feide;
 mod guard_rails;

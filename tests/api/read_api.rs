@@ -115,10 +115,42 @@ async fn outside_eea_lists_only_services_with_third_countries(app: TestApp) {
     let outside = app.ids("/api/v1/services?outside_eea=true").await;
     let inside = app.ids("/api/v1/services?outside_eea=false").await;
     assert_eq!(outside, vec!["kikora"]);
-    assert_eq!(inside.len() + outside.len(), SEEDED.len());
     for id in &inside {
         let p: ServiceProfile = app.read(&format!("/api/v1/services/{id}")).await;
         assert!(p.third_countries.is_empty(), "{id}");
+        assert!(!p.flags.contains(&Flag::LocationNotStated), "{id}");
+    }
+    // the rest state no place for some of their data: neither known inside nor known outside
+    let unknown: Vec<&str> = SEEDED
+        .iter()
+        .copied()
+        .filter(|id| !inside.iter().chain(&outside).any(|x| x == id))
+        .collect();
+    assert_eq!(unknown, vec!["alle-teller", "sykkeldyktig"]);
+}
+
+/// Alle-teller states no country for itself or its one sub-processor; Sykkeldyktig lists a
+/// sub-processor (Inkrement) without a country. Unknown is not safe: both carry the flag, and
+/// neither is taken for a service that keeps its data inside the EEA.
+async fn a_service_that_does_not_say_where_its_data_is_is_flagged(app: TestApp) {
+    for id in ["alle-teller", "sykkeldyktig"] {
+        let p: ServiceProfile = app.read(&format!("/api/v1/services/{id}")).await;
+        assert!(
+            p.flags.contains(&Flag::LocationNotStated),
+            "{id}: {:?}",
+            p.flags
+        );
+        assert!(p.third_countries.is_empty(), "{id}");
+    }
+    let kikora: ServiceProfile = app.read("/api/v1/services/kikora").await;
+    assert!(!kikora.flags.contains(&Flag::LocationNotStated));
+    let flagged = app.ids("/api/v1/services?flag=location_not_stated").await;
+    assert_eq!(flagged, vec!["alle-teller", "sykkeldyktig"]);
+    let inside = app.ids("/api/v1/services?outside_eea=false").await;
+    let outside = app.ids("/api/v1/services?outside_eea=true").await;
+    for id in ["alle-teller", "sykkeldyktig"] {
+        assert!(!inside.iter().any(|x| x == id), "{id} in {inside:?}");
+        assert!(!outside.iter().any(|x| x == id), "{id} in {outside:?}");
     }
 }
 
@@ -747,6 +779,7 @@ on_both_engines!(
     kikora_sends_data_outside_the_eea_under_privacy_shield,
     glupus_scopes_are_resolved_to_the_attributes_they_release,
     outside_eea_lists_only_services_with_third_countries,
+    a_service_that_does_not_say_where_its_data_is_is_flagged,
     each_filter_narrows_the_list_to_the_services_it_names,
     repeated_attribute_filters_must_all_match,
     the_free_text_search_matches_norwegian_letters_in_any_case,

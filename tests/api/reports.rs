@@ -224,6 +224,12 @@ async fn a_portfolio_report_over_the_seeded_catalogue(app: TestApp) {
         .find(|f| f.flag == Flag::ThirdCountryTransfer)
         .unwrap();
     assert_eq!(flag.services, vec!["kikora"]);
+    // services that do not say where their data is are counted apart, not among the countries
+    assert_eq!(r.location_not_stated, vec!["sykkeldyktig", "alle-teller"]);
+    assert!(r
+        .countries
+        .iter()
+        .all(|c| !c.services.contains(&"alle-teller".to_owned())));
     assert!(
         r.high_sensitivity_attributes.is_empty(),
         "no seeded service receives a high-sensitivity attribute"

@@ -321,6 +321,8 @@ mod tests {
                 country: "NO".into(),
                 role: Role::Storage,
                 facility: None,
+                basis: Basis::Stated,
+                evidence: None,
             }],
             sub_processors: vec![],
             terms: Terms {
@@ -338,6 +340,8 @@ mod tests {
             locations: vec![UseLocation {
                 country: country.into(),
                 role,
+                basis: Basis::Stated,
+                evidence: None,
             }],
             transfer_mechanism: mechanism,
         }
@@ -436,6 +440,8 @@ mod tests {
             country: "CN".into(),
             role: Role::Support,
             facility: None,
+            basis: Basis::Stated,
+            evidence: None,
         }];
         assert_eq!(
             flags_of(&s),

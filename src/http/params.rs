@@ -147,10 +147,10 @@ pub struct ServiceQuery {
     /// Uses this sub-processor
     #[param(example = "microsoft-azure")]
     pub sub_processor: Option<String>,
-    /// Data reaches this country (ISO 3166-1 alpha-2, any role)
+    /// Data reaches this country (ISO 3166-1 alpha-2, any role; a stated location or a company's country of establishment alike)
     #[param(example = "US")]
     pub country: Option<String>,
-    /// Data reaches (true) or never reaches (false) a country outside the EEA
+    /// Data reaches (true) or never reaches (false) a country outside the EEA (a stated location or a company's country of establishment alike)
     pub outside_eea: Option<bool>,
     /// A sub-processor relies on this mechanism
     pub transfer_mechanism: Option<TransferMechanism>,

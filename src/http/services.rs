@@ -29,7 +29,8 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 ///
 /// Every filter given must match. `attribute` and `flag` may be repeated (all must match).
 /// `country` matches any location of the vendor or a sub-processor; `outside_eea=true` keeps
-/// services whose data reaches a country outside the EEA in any role. Answers JSON, or CSV with
+/// services whose data reaches a country outside the EEA in any role. Both match a location of
+/// either basis: stated, or only a company's country of establishment. Answers JSON, or CSV with
 /// `Accept: text/csv`.
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",

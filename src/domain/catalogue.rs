@@ -226,6 +226,12 @@ pub struct Location as LocationInput {
     pub role: Role,
     #[schema(example = "DigiPlex Oslo Ulven")]
     pub facility: Option<String>,
+    /// Where the location comes from; `stated` when absent (files written before it existed).
+    #[serde(default)]
+    pub basis: Basis,
+    /// The agreement's words for this location.
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -234,6 +240,12 @@ pub struct UseLocation as UseLocationInput {
     #[schema(example = "NL")]
     pub country: CountryCode => String,
     pub role: Role,
+    /// Where the location comes from; `stated` when absent (files written before it existed).
+    #[serde(default)]
+    pub basis: Basis,
+    /// The agreement's words for this location.
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 /// One service's use of a shared sub-processor.
@@ -331,6 +343,42 @@ pub enum Role {
     Support,
 }
 
+/// Where a location comes from. A company's registered address says nothing about where it
+/// stores data, yet access from that country is still a transfer risk, so such a country is kept
+/// and marked rather than dropped.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The agreement says the data is stored or processed there.
+    #[default]
+    Stated,
+    /// The country of the company's registered address; the agreement says nothing about where
+    /// the data goes.
+    Establishment,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stated => "stated",
+            Self::Establishment => "establishment",
+        }
+    }
+}
+
 /// How a transfer of personal data to a sub-processor is legitimised (GDPR chapter V).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -410,7 +458,33 @@ pub struct Terms {
     pub governing_law: Option<String>,
     #[schema(example = "Oslo tingrett")]
     pub venue: Option<String>,
+    /// Days after the agreement ends within which the controller must ask for its data back.
+    #[schema(example = 548)]
+    pub return_request_days: Option<i32>,
     /// The agreement's own words for each term, keyed by the term's field name.
     #[serde(default)]
     pub evidence: std::collections::BTreeMap<String, String>,
+    /// Each term counted in days as the agreement states it, keyed by the term's field name
+    /// (`deletion_days_after_end`: at most 18 months, anonymisation). The term's day count is
+    /// the statement's by the one rule (`domain::terms::days`).
+    #[serde(default)]
+    pub stated: std::collections::BTreeMap<String, super::terms::StatedTerm>,
+}
+
+impl Terms {
+    /// The day count of the term named `name` (one of `terms::DAY_TERMS`); `None` for a name that
+    /// is not a day term.
+    pub fn day_term(&self, name: &str) -> Option<Option<i32>> {
+        Some(match name {
+            "deletion_days_after_end" => self.deletion_days_after_end,
+            "backup_deletion_days" => self.backup_deletion_days,
+            "inactivity_deletion_days" => self.inactivity_deletion_days,
+            "sub_processor_notice_days" => self.sub_processor_notice_days,
+            "objection_days" => self.objection_days,
+            "termination_notice_days" => self.termination_notice_days,
+            "log_retention_days" => self.log_retention_days,
+            "return_request_days" => self.return_request_days,
+            _ => return None,
+        })
+    }
 }

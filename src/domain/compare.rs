@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Role, TransferMechanism, UseLocation};
+use super::catalogue::{Basis, Role, TransferMechanism, UseLocation};
 use super::derive::{resolve_attributes, ResolvedAttribute};
 use super::flags::Flag;
 use super::reference::{Adequacy, Lang, Sensitivity};
+use super::terms::StatedTerm;
 use crate::catalogue::{ServiceRecord, Snapshot};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -19,11 +20,11 @@ use crate::catalogue::{ServiceRecord, Snapshot};
     "attributes": [{"name": "mail", "sensitivity": "medium", "category": "contact", "received_by": 1, "differs": true,
         "cells": [null, {"justification": "Brukes for å kunne sende informasjon om kurset til lærer.", "declared": true, "via_scopes": []}]}],
     "countries": [{"code": "US", "name": "USA", "eea": false, "adequacy": "partial",
-        "cells": [{"roles": ["processing"], "by": ["sentry", "salesforce"]}, null]}],
+        "cells": [{"roles": ["processing"], "by": ["sentry", "salesforce"], "bases": ["establishment"]}, null]}],
     "sub_processors": [{"id": "microsoft-azure", "name": "Microsoft Azure", "cells": [
-        {"purpose": "Co-Hoste, drift, oppdatere og feilrette hardware og OS på Kikoras servere", "locations": [{"country": "IE", "role": "storage"}], "transfer_mechanism": "eea"},
-        {"purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}], "transfer_mechanism": "eea"}]}],
-    "terms": [{"term": "breach_notice_hours", "values": [24, null]}],
+        {"purpose": "Co-Hoste, drift, oppdatere og feilrette hardware og OS på Kikoras servere", "locations": [{"country": "IE", "role": "storage", "basis": "establishment", "evidence": null}], "transfer_mechanism": "eea"},
+        {"purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage", "basis": "stated", "evidence": "Data lagres i Nederland."}], "transfer_mechanism": "eea"}]}],
+    "terms": [{"term": "breach_notice_hours", "values": [24, null], "stated": [null, null]}],
     "flags": [{"flag": "no_breach_deadline", "label": "No breach notice deadline", "rule": "The agreement sets no fixed number of hours for breach notice.", "cells": [false, true]}]
 }))]
 pub struct Comparison {
@@ -88,6 +89,9 @@ pub struct CountryCell {
     pub roles: Vec<Role>,
     /// `vendor` and/or the ids of the sub-processors there.
     pub by: Vec<String>,
+    /// The bases of those locations: `stated`, and/or `establishment` for a company's
+    /// registered address.
+    pub bases: Vec<Basis>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -111,6 +115,8 @@ pub struct TermRow {
     pub term: String,
     /// The term's value per service (`null`: the agreement does not state it).
     pub values: Vec<serde_json::Value>,
+    /// Per service, the term as the agreement states it (quantity, unit, bound), when recorded.
+    pub stated: Vec<Option<StatedTerm>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -225,13 +231,17 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         .first()
         .map(|m| {
             m.keys()
-                .filter(|k| *k != "evidence")
+                .filter(|k| !matches!(k.as_str(), "evidence" | "stated"))
                 .cloned()
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
         .into_iter()
         .map(|term| TermRow {
+            stated: services
+                .iter()
+                .map(|r| r.service.terms.stated.get(&term).cloned())
+                .collect(),
             values: term_values
                 .iter()
                 .map(|m| m.get(&term).cloned().unwrap_or(serde_json::Value::Null))
@@ -278,8 +288,10 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
 fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     let mut roles = Vec::new();
     let mut by = Vec::new();
+    let mut bases = Vec::new();
     for l in r.service.locations.iter().filter(|l| l.country == code) {
         roles.push(l.role);
+        bases.push(l.basis);
         if !by.iter().any(|b| b == "vendor") {
             by.push("vendor".to_owned());
         }
@@ -287,6 +299,7 @@ fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     for u in &r.service.sub_processors {
         for l in u.locations.iter().filter(|l| l.country == code) {
             roles.push(l.role);
+            bases.push(l.basis);
             if !by.iter().any(|b| u.id == *b) {
                 by.push(u.id.to_string());
             }
@@ -294,7 +307,9 @@ fn country_cell(r: &ServiceRecord, code: &str) -> Option<CountryCell> {
     }
     roles.sort_by_key(|r| *r as u8);
     roles.dedup();
-    (!by.is_empty()).then_some(CountryCell { roles, by })
+    bases.sort();
+    bases.dedup();
+    (!by.is_empty()).then_some(CountryCell { roles, by, bases })
 }
 
 impl Comparison {
@@ -330,7 +345,19 @@ impl Comparison {
             let cells = c
                 .cells
                 .iter()
-                .map(|cell| cell.as_ref().map(|x| x.by.join(";")).unwrap_or_default())
+                .map(|cell| {
+                    cell.as_ref()
+                        .map(|x| {
+                            // a stated location is the rule; only an inferred one is marked
+                            if x.bases.contains(&Basis::Establishment) {
+                                let bases: Vec<_> = x.bases.iter().map(|b| b.as_str()).collect();
+                                format!("{} ({})", x.by.join(";"), bases.join(";"))
+                            } else {
+                                x.by.join(";")
+                            }
+                        })
+                        .unwrap_or_default()
+                })
                 .collect();
             push("country", &c.code, cells);
         }
@@ -357,6 +384,14 @@ impl Comparison {
                 })
                 .collect();
             push("term", &t.term, cells);
+            if t.stated.iter().any(Option::is_some) {
+                let cells = t
+                    .stated
+                    .iter()
+                    .map(|s| s.as_ref().map(StatedTerm::describe).unwrap_or_default())
+                    .collect();
+                push("term_stated", &t.term, cells);
+            }
         }
         for f in &self.flags {
             push(

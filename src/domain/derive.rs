@@ -3,7 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use super::catalogue::{Role, Service};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::catalogue::{Basis, Role, Service};
 use super::reference::{Reference, Sensitivity};
 
 /// One Feide attribute a service receives, with its justification and scopes: built when an
@@ -119,6 +122,43 @@ pub fn third_countries(service: &Service, reference: &Reference) -> Vec<String> 
         .into_iter()
         .filter(|c| reference.is_third_country(c))
         .map(str::to_owned)
+        .collect()
+}
+
+/// A country outside the EEA the data reaches, and on what basis: `stated` when any location
+/// there is stated, `establishment` when it is reached only through a company's registered
+/// address (access from there is the transfer risk, so the country is kept, marked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CountryBasis {
+    #[schema(example = "US")]
+    pub country: String,
+    pub basis: Basis,
+}
+
+/// `third_countries` with the basis of each, in the same order.
+pub fn third_country_bases(service: &Service, reference: &Reference) -> Vec<CountryBasis> {
+    let own = service
+        .locations
+        .iter()
+        .map(|l| (l.country.as_str(), l.basis));
+    let subs = service
+        .sub_processors
+        .iter()
+        .flat_map(|u| u.locations.iter())
+        .map(|l| (l.country.as_str(), l.basis));
+    let mut strongest: std::collections::BTreeMap<&str, Basis> = Default::default();
+    for (country, basis) in own.chain(subs) {
+        if reference.is_third_country(country) {
+            let held = strongest.entry(country).or_insert(basis);
+            *held = (*held).min(basis);
+        }
+    }
+    strongest
+        .into_iter()
+        .map(|(country, basis)| CountryBasis {
+            country: country.to_owned(),
+            basis,
+        })
         .collect()
 }
 
@@ -261,6 +301,8 @@ mod tests {
             country: "NO".into(),
             role: Role::Storage,
             facility: None,
+            basis: Basis::Stated,
+            evidence: None,
         }];
         s.sub_processors.push(SubProcessorUse {
             id: "p".into(),
@@ -269,15 +311,53 @@ mod tests {
                 UseLocation {
                     country: "DE".into(),
                     role: Role::Processing,
+                    basis: Basis::Stated,
+                    evidence: None,
                 },
                 UseLocation {
                     country: "US".into(),
                     role: Role::Support,
+                    basis: Basis::Stated,
+                    evidence: None,
                 },
             ],
             transfer_mechanism: TransferMechanism::Scc,
         });
         assert_eq!(storage_countries(&s), vec!["DE", "NO"]);
         assert_eq!(third_countries(&s, &reference()), vec!["US"]);
+    }
+
+    #[test]
+    fn a_third_country_reached_only_through_an_establishment_is_kept_and_marked() {
+        let mut s = service();
+        let at = |country: &str, basis| UseLocation {
+            country: country.into(),
+            role: Role::Processing,
+            basis,
+            evidence: None,
+        };
+        let using = |id: &str, locations| SubProcessorUse {
+            id: id.into(),
+            purpose: None,
+            locations,
+            transfer_mechanism: TransferMechanism::NoneStated,
+        };
+        s.sub_processors = vec![
+            using("a", vec![at("US", Basis::Establishment)]),
+            using("b", vec![at("DE", Basis::Establishment)]),
+        ];
+        let bases = |s: &Service| third_country_bases(s, &reference());
+        assert_eq!(third_countries(&s, &reference()), vec!["US"]);
+        assert_eq!(
+            bases(&s),
+            vec![CountryBasis {
+                country: "US".into(),
+                basis: Basis::Establishment
+            }]
+        );
+        // a stated location in the same country makes the country stated
+        s.sub_processors
+            .push(using("c", vec![at("US", Basis::Stated)]));
+        assert_eq!(bases(&s)[0].basis, Basis::Stated);
     }
 }

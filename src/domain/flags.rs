@@ -5,7 +5,7 @@ use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Role, Service, SubProcessorChange, TransferMechanism};
+use super::catalogue::{Basis, Role, Service, SubProcessorChange, TransferMechanism};
 use super::derive::ResolvedAttribute;
 use super::reference::{Adequacy, Lang, Reference, Sensitivity};
 use crate::texts::Text;
@@ -235,17 +235,24 @@ fn invalid_transfer_mechanism(service: &Service, reference: &Reference) -> bool 
 
 /// A processor must say where it processes personal data (GDPR art. 28(3), 30(2)); a place that
 /// is not stated may be anywhere, so it is a finding of its own and never read as "inside the EEA".
+/// A company's country of establishment says nothing of where the data is, so only a stated
+/// location counts.
 pub fn location_not_stated(service: &Service) -> bool {
-    let places_data = |role: Role| matches!(role, Role::Storage | Role::Processing);
-    let stated_anywhere = service.locations.iter().any(|l| places_data(l.role))
+    let places_data = |role: Role, basis: Basis| {
+        basis == Basis::Stated && matches!(role, Role::Storage | Role::Processing)
+    };
+    let stated_anywhere = service
+        .locations
+        .iter()
+        .any(|l| places_data(l.role, l.basis))
         || service
             .sub_processors
             .iter()
-            .any(|u| u.locations.iter().any(|l| places_data(l.role)));
+            .any(|u| u.locations.iter().any(|l| places_data(l.role, l.basis)));
     let sub_without_country = service
         .sub_processors
         .iter()
-        .any(|u| u.locations.is_empty());
+        .any(|u| !u.locations.iter().any(|l| l.basis == Basis::Stated));
     !stated_anywhere || sub_without_country
 }
 
@@ -352,6 +359,8 @@ mod tests {
                 country: "NO".into(),
                 role: Role::Storage,
                 facility: None,
+                basis: Basis::Stated,
+                evidence: None,
             }],
             sub_processors: vec![],
             terms: Terms {
@@ -370,6 +379,8 @@ mod tests {
             locations: vec![UseLocation {
                 country: country.into(),
                 role,
+                basis: Basis::Stated,
+                evidence: None,
             }],
             transfer_mechanism: mechanism,
         }
@@ -468,6 +479,8 @@ mod tests {
             country: "CN".into(),
             role: Role::Processing,
             facility: None,
+            basis: Basis::Stated,
+            evidence: None,
         }];
         assert_eq!(
             flags_of(&s),
@@ -481,6 +494,17 @@ mod tests {
             country: "NO".into(),
             role,
             facility: None,
+            basis: Basis::Stated,
+            evidence: None,
+        };
+        let established = SubProcessorUse {
+            locations: vec![UseLocation {
+                country: "US".into(),
+                role: Role::Processing,
+                basis: Basis::Establishment,
+                evidence: None,
+            }],
+            ..uses("US", Role::Processing, TransferMechanism::NoneStated)
         };
         let unplaced = SubProcessorUse {
             locations: vec![],
@@ -503,6 +527,9 @@ mod tests {
             (vec![own(Role::Support), own(Role::Access)], vec![], true),
             // one sub-processor with no country, beside a stated storage place
             (vec![own(Role::Storage)], vec![unplaced], true),
+            // a sub-processor known only by the country of its address (the seed's kikora)
+            (vec![own(Role::Storage)], vec![established.clone()], true),
+            (vec![], vec![established], true),
         ];
         for (locations, sub_processors, flagged) in table {
             let mut s = service();

@@ -3,8 +3,8 @@
 
 use super::catalogue::raw::*;
 use super::catalogue::{
-    AttributeRequest, DataSubject, Role, Status, SubProcessorChange, Terms, TransferMechanism,
-    FORMAT,
+    AttributeRequest, Basis, DataSubject, Role, Status, SubProcessorChange, Terms,
+    TransferMechanism, FORMAT,
 };
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same catalogue on
@@ -187,6 +187,8 @@ pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications
                         } else {
                             Role::Storage
                         },
+                        basis: Basis::Stated,
+                        evidence: None,
                     }],
                     transfer_mechanism: mechanism,
                 });
@@ -215,6 +217,8 @@ pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications
                     country: "NO".into(),
                     role: Role::Storage,
                     facility: None,
+                    basis: Basis::Stated,
+                    evidence: None,
                 }],
                 sub_processors: uses,
                 terms: Terms {

@@ -14,6 +14,7 @@ pub mod portfolio;
 pub mod query;
 pub mod reference;
 pub mod search;
+pub mod terms;
 pub mod usage;
 pub mod validate;
 pub mod writes;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Role, TransferMechanism};
+use super::catalogue::{Basis, Role, TransferMechanism};
 use super::derive::resolve_attributes;
 use super::flags::Flag;
 use super::reference::{Adequacy, Lang, Sensitivity};
@@ -30,7 +30,7 @@ pub struct PortfolioRequest {
     "countries": [{"code": "NO", "name": "Norge", "eea": true, "adequacy": "eea", "services": ["kikora", "glupus"]},
                   {"code": "US", "name": "USA", "eea": false, "adequacy": "partial", "services": ["kikora"]}],
     "third_country_transfers": [{"service": "kikora", "by": "salesforce", "country": "US", "role": "processing",
-                                 "adequacy": "partial", "transfer_mechanism": "privacy_shield"}],
+                                 "basis": "establishment", "adequacy": "partial", "transfer_mechanism": "privacy_shield"}],
     "sub_processors": [{"id": "proisp", "name": "PROISP", "services": ["glupus"]}],
     "high_sensitivity_attributes": [],
     "flags": [{"flag": "third_country_transfer", "label": "Overføring til tredjeland",
@@ -80,6 +80,8 @@ pub struct Transfer {
     pub by: String,
     pub country: String,
     pub role: Role,
+    /// Whether the agreement states the location or it is the company's registered address.
+    pub basis: Basis,
     pub adequacy: Adequacy,
     /// The stated mechanism (`null` for the vendor's own locations, which state none).
     pub transfer_mechanism: Option<TransferMechanism>,
@@ -181,6 +183,7 @@ pub fn report(
                     by: "vendor".into(),
                     country: l.country.to_string(),
                     role: l.role,
+                    basis: l.basis,
                     adequacy: reference
                         .country(&l.country)
                         .map_or(Adequacy::None, |c| c.adequacy),
@@ -200,6 +203,7 @@ pub fn report(
                     by: u.id.to_string(),
                     country: l.country.to_string(),
                     role: l.role,
+                    basis: l.basis,
                     adequacy: reference
                         .country(&l.country)
                         .map_or(Adequacy::None, |c| c.adequacy),
@@ -374,7 +378,11 @@ impl PortfolioReport {
             push(
                 "third_country_transfer",
                 &t.country,
-                format!("{} ({mechanism})", t.by),
+                // a stated location is the rule; only an inferred one is marked
+                match t.basis {
+                    Basis::Stated => format!("{} ({mechanism})", t.by),
+                    Basis::Establishment => format!("{} ({mechanism}; establishment)", t.by),
+                },
                 t.service.clone(),
             );
         }

@@ -9,9 +9,10 @@ use utoipa::ToSchema;
 // Validation reads the raw records: it names every bad identifier at once, where the checked
 // types would stop at the first.
 use super::catalogue::raw::{Catalogue, Service, SubProcessor, Vendor};
-use super::catalogue::{TransferMechanism, FORMAT};
+use super::catalogue::{Terms, TransferMechanism, FORMAT};
 use super::ids::{check_country_shape, check_slug, OrgNumber};
 use super::reference::{Lang, Reference};
+use super::terms::{days, DAY_RULE, DAY_TERMS};
 use crate::texts::{Said, Text};
 
 /// One offending field and why.
@@ -223,6 +224,7 @@ pub fn validate_service(
         ("termination_notice_days", t.termination_notice_days),
         ("log_retention_days", t.log_retention_days),
         ("security_audit_months", t.security_audit_months),
+        ("return_request_days", t.return_request_days),
     ];
     for (name, value) in days {
         if let Some(v) = value {
@@ -234,6 +236,7 @@ pub fn validate_service(
             }
         }
     }
+    stated_terms(p, at, t);
     if let Some(law) = &t.governing_law {
         country(
             p,
@@ -257,6 +260,47 @@ pub fn validate_service(
             &format!("{at}/sources/{j}/controller_org_number"),
             src.controller_org_number.as_deref(),
         );
+    }
+}
+
+/// Every stated term names a day term, and that term's day count is the statement's by the one
+/// rule, so a reader can trust either.
+fn stated_terms(p: &mut Vec<FieldProblem>, at: &str, t: &Terms) {
+    for (name, stated) in &t.stated {
+        let Some(value) = t.day_term(name) else {
+            p.push(FieldProblem::new(
+                pointer_to(&format!("{at}/terms/stated"), name),
+                format!(
+                    "`{name}` is not a term counted in days (one of {})",
+                    DAY_TERMS.join(", ")
+                ),
+            ));
+            continue;
+        };
+        if !(stated.quantity.is_finite() && (0.0..=f64::from(MAX_DAYS)).contains(&stated.quantity))
+        {
+            p.push(FieldProblem::new(
+                format!(
+                    "{}/quantity",
+                    pointer_to(&format!("{at}/terms/stated"), name)
+                ),
+                format!("must be between 0 and {MAX_DAYS}"),
+            ));
+            continue;
+        }
+        let expected = days(stated.quantity, stated.unit);
+        let said = stated.describe();
+        match value {
+            Some(v) if i64::from(v) == expected => {}
+            Some(v) => p.push(FieldProblem::new(
+                format!("{at}/terms/{name}"),
+                format!("is {v} days, but the stated {said} are {expected} days ({DAY_RULE})"),
+            )),
+            None => p.push(FieldProblem::new(
+                format!("{at}/terms/{name}"),
+                format!("is null, but the agreement states {said}: {expected} days ({DAY_RULE})"),
+            )),
+        }
     }
 }
 

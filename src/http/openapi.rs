@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi, PartialSchema};
 use super::exports::CsvSwitch;
 use super::routes::Operations;
 use super::{history, ops, service_writes, token, views};
-use crate::domain::{catalogue, compare, facets, flags::Flag, portfolio, reference, validate};
+use crate::domain::{
+    catalogue, compare, derive, facets, flags::Flag, portfolio, reference, terms, validate,
+};
 use crate::error::Problem;
 
 #[derive(OpenApi)]
@@ -29,9 +31,9 @@ an unknown or malformed query parameter is a 400 listing every problem.",
         Problem, validate::FieldProblem, Flag, facets::Facet, facets::FacetCount,
         catalogue::Vendor, catalogue::Contact, catalogue::SubProcessor, catalogue::Service,
         catalogue::Status, catalogue::DataSubject, catalogue::AttributeRequest, catalogue::ScopeRequest,
-        catalogue::Role, catalogue::Location, catalogue::UseLocation, catalogue::TransferMechanism,
+        catalogue::Role, catalogue::Basis, derive::CountryBasis, catalogue::Location, catalogue::UseLocation, catalogue::TransferMechanism,
         catalogue::SubProcessorUse, catalogue::BreachNotice, catalogue::SubProcessorChange, catalogue::Terms,
-        catalogue::Source, reference::Sensitivity, reference::Adequacy,
+        catalogue::Source, terms::StatedTerm, terms::Unit, terms::Bound, terms::Action, reference::Sensitivity, reference::Adequacy,
         views::AttributeList, views::AttributeView, views::AttributeDetail, views::AttributeUse,
         views::ScopeList, views::ScopeView, views::VendorList, views::VendorView, views::VendorRef, views::ServiceRef,
         views::ServiceList, views::ServiceSummary, views::ServiceProfile, views::ReceivedAttribute,

@@ -181,10 +181,10 @@ pub struct ServiceQuery {
     /// Uses this sub-processor
     #[param(example = "microsoft-azure")]
     pub sub_processor: Option<String>,
-    /// Data reaches this country (ISO 3166-1 alpha-2, any role)
+    /// Data reaches this country (ISO 3166-1 alpha-2, any role; a stated location or a company's country of establishment alike)
     #[param(example = "US")]
     pub country: Option<String>,
-    /// Data reaches (true) or is known never to reach (false) a country outside the EEA; a service flagged `location_not_stated` matches neither
+    /// Data reaches (true) or is known never to reach (false) a country outside the EEA, by a stated location or a company's country of establishment alike; a service flagged `location_not_stated` matches neither
     pub outside_eea: Option<bool>,
     /// A sub-processor relies on this mechanism
     pub transfer_mechanism: Option<TransferMechanism>,

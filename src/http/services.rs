@@ -31,7 +31,8 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 /// `country` matches any location of the vendor or a sub-processor; `outside_eea=true` keeps
 /// services whose data reaches a country outside the EEA in any role, `outside_eea=false` those
 /// known to keep it inside (unknown is not safe: a service that does not state where its data is
-/// stored or processed, flag `location_not_stated`, is in neither). Answers JSON, or CSV with
+/// stored or processed, flag `location_not_stated`, is in neither). Both match a location of
+/// either basis: stated, or only a company's country of establishment. Answers JSON, or CSV with
 /// `Accept: text/csv`.
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",

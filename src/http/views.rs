@@ -10,7 +10,7 @@ use crate::domain::catalogue::{
     Contact, DataSubject, Location, Role, ScopeRequest, Source, Status, SubProcessor, Terms,
     TransferMechanism, UseLocation,
 };
-use crate::domain::derive::resolve_attributes;
+use crate::domain::derive::{resolve_attributes, third_country_bases, CountryBasis};
 use crate::domain::flags::Flag;
 use crate::domain::reference::{Adequacy, Attribute, Country, Lang, Scope, Sensitivity};
 use crate::domain::usage::Usage;
@@ -318,7 +318,9 @@ impl CsvRow for VendorView {
 #[schema(example = json!({
     "id": "kikora", "name": "Kikora", "vendor": {"id": "eldur-learning", "name": "Eldur Learning AS"},
     "status": "active", "attributes": [], "storage_countries": ["IE", "NO"],
-    "third_countries": ["NZ", "US"], "flags": ["third_country_transfer", "invalid_transfer_mechanism"],
+    "third_countries": ["NZ", "US"],
+    "third_country_bases": [{"country": "NZ", "basis": "establishment"}, {"country": "US", "basis": "establishment"}],
+    "flags": ["third_country_transfer", "invalid_transfer_mechanism"],
     "revision": 1, "updated_at": "2026-11-24T12:00:00.000000Z"
 }))]
 pub struct ServiceSummary {
@@ -330,6 +332,9 @@ pub struct ServiceSummary {
     pub attributes: Vec<String>,
     pub storage_countries: Vec<String>,
     pub third_countries: Vec<String>,
+    /// `third_countries` with the basis of each: `establishment` when the country is reached
+    /// only through a company's registered address, not a stated location.
+    pub third_country_bases: Vec<CountryBasis>,
     pub flags: Vec<Flag>,
     pub revision: i32,
     pub updated_at: DateTime<Utc>,
@@ -350,6 +355,7 @@ impl ServiceSummary {
                 .collect(),
             storage_countries: strings(&r.derived.storage_countries),
             third_countries: strings(&r.derived.third_countries),
+            third_country_bases: third_country_bases(&r.service, &snapshot.reference),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             updated_at: r.stamp.updated_at,
@@ -368,6 +374,7 @@ impl CsvRow for ServiceSummary {
             "attributes",
             "storage_countries",
             "third_countries",
+            "third_country_bases",
             "flags",
             "revision",
             "updated_at",
@@ -383,6 +390,11 @@ impl CsvRow for ServiceSummary {
             join(&self.attributes),
             join(&self.storage_countries),
             join(&self.third_countries),
+            join(
+                self.third_country_bases
+                    .iter()
+                    .map(|c| format!("{}:{}", c.country, c.basis.as_str())),
+            ),
             join(self.flags.iter().map(|f| f.as_str())),
             self.revision.to_string(),
             csv_time(self.updated_at),
@@ -436,8 +448,11 @@ pub struct ServiceProfile {
     pub locations: Vec<Location>,
     /// Derived: countries where the vendor or a sub-processor stores or processes the data.
     pub storage_countries: Vec<String>,
-    /// Derived: countries outside the EEA the data reaches in any role.
+    /// Derived: countries outside the EEA the data reaches in any role, on either basis.
     pub third_countries: Vec<String>,
+    /// Derived: `third_countries` with the basis of each (`stated`, or `establishment` when the
+    /// country is reached only through a company's registered address).
+    pub third_country_bases: Vec<CountryBasis>,
     pub terms: Terms,
     pub sources: Vec<Source>,
     /// The service's ids in Feide's own service catalogue (`https://api.feide.no/2/sp/{id}`).
@@ -495,6 +510,7 @@ impl ServiceProfile {
             locations: s.locations.to_vec(),
             storage_countries: strings(&r.derived.storage_countries),
             third_countries: strings(&r.derived.third_countries),
+            third_country_bases: third_country_bases(s, &snapshot.reference),
             terms: s.terms.clone(),
             sources: s.sources.clone(),
             feide_ids: s.feide_ids.clone(),
@@ -525,7 +541,8 @@ pub struct SubProcessorUseView {
     "countries": ["NL"],
     "services": [{"service": {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "status": "active"},
                   "vendor": {"id": "trygg-trafikk", "name": "Trygg Trafikk"},
-                  "purpose": "Hosting av tjenesten", "locations": [{"country": "NL", "role": "storage"}],
+                  "purpose": "Hosting av tjenesten",
+                  "locations": [{"country": "NL", "role": "storage", "basis": "stated", "evidence": "Data lagres i Nederland."}],
                   "transfer_mechanism": "eea"}],
     "services_total": 1,
     "services_href": "/api/v1/services?sub_processor=microsoft-azure"

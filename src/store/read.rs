@@ -347,6 +347,8 @@ fn read_services(
                     Ok(UseLocation {
                         country: l.country,
                         role: text_to_enum("role", &l.role)?,
+                        basis: text_to_enum("basis", &l.basis)?,
+                        evidence: l.evidence,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -393,6 +395,8 @@ fn read_services(
                         country: l.country,
                         role: text_to_enum("role", &l.role)?,
                         facility: l.facility,
+                        basis: text_to_enum("basis", &l.basis)?,
+                        evidence: l.evidence,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?,
@@ -470,6 +474,9 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         venue: t.venue,
         evidence: serde_json::from_str(&t.evidence)
             .map_err(|e| StoreError::Corrupt(format!("service_terms.evidence: {e}")))?,
+        return_request_days: t.return_request_days,
+        stated: serde_json::from_str(&t.stated)
+            .map_err(|e| StoreError::Corrupt(format!("service_terms.stated: {e}")))?,
     })
 }
 

@@ -131,6 +131,8 @@ pub struct LocationRow {
     pub country: CountryCode,
     pub role: String,
     pub facility: Option<String>,
+    pub basis: String,
+    pub evidence: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -144,13 +146,15 @@ pub struct UseRow {
 }
 
 #[derive(Queryable, Insertable)]
-#[diesel(table_name = sub_processor_use_locations)]
+#[diesel(table_name = sub_processor_use_locations, treat_none_as_default_value = false)]
 pub struct UseLocationRow {
     pub service_id: ServiceId,
     pub use_position: i32,
     pub position: i32,
     pub country: CountryCode,
     pub role: String,
+    pub basis: String,
+    pub evidence: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -172,6 +176,9 @@ pub struct TermsRow {
     pub governing_law: Option<String>,
     pub venue: Option<String>,
     pub evidence: String,
+    pub return_request_days: Option<i32>,
+    /// `Terms::stated` as JSON, like `evidence`: read and written whole, never queried.
+    pub stated: String,
 }
 
 #[derive(Queryable, Insertable)]

@@ -138,6 +138,8 @@ diesel::table! {
         country -> Text,
         role -> Text,
         facility -> Nullable<Text>,
+        basis -> Text,
+        evidence -> Nullable<Text>,
     }
 }
 
@@ -158,6 +160,8 @@ diesel::table! {
         position -> Integer,
         country -> Text,
         role -> Text,
+        basis -> Text,
+        evidence -> Nullable<Text>,
     }
 }
 
@@ -179,6 +183,8 @@ diesel::table! {
         governing_law -> Nullable<Text>,
         venue -> Nullable<Text>,
         evidence -> Text,
+        return_request_days -> Nullable<Integer>,
+        stated -> Text,
     }
 }
 

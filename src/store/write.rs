@@ -304,13 +304,13 @@ impl Batched for ServiceScopeRow {
     const COLUMNS: usize = 4;
 }
 impl Batched for LocationRow {
-    const COLUMNS: usize = 5;
+    const COLUMNS: usize = 7;
 }
 impl Batched for UseRow {
     const COLUMNS: usize = 5;
 }
 impl Batched for UseLocationRow {
-    const COLUMNS: usize = 5;
+    const COLUMNS: usize = 7;
 }
 impl Batched for FeideIdRow {
     const COLUMNS: usize = 3;
@@ -381,6 +381,8 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
             country: l.country.clone(),
             role: enum_to_text(&l.role),
             facility: l.facility.as_deref().map(str::to_owned),
+            basis: enum_to_text(&l.basis),
+            evidence: l.evidence.clone(),
         })
         .collect();
     insert_batched!(db, service_locations::table, locations);
@@ -411,6 +413,8 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
                     position: pos(k),
                     country: l.country.clone(),
                     role: enum_to_text(&l.role),
+                    basis: enum_to_text(&l.basis),
+                    evidence: l.evidence.clone(),
                 })
         })
         .collect();
@@ -433,6 +437,8 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         governing_law: t.governing_law.as_deref().map(str::to_owned),
         venue: t.venue.as_deref().map(str::to_owned),
         evidence: serde_json::to_string(&t.evidence).unwrap_or_else(|_| "{}".into()),
+        return_request_days: t.return_request_days,
+        stated: serde_json::to_string(&t.stated).unwrap_or_else(|_| "{}".into()),
     };
     diesel::insert_into(service_terms::table)
         .values(&row)
@@ -535,6 +541,8 @@ mod tests {
             country: "NO".into(),
             role: "storage".into(),
             facility: None,
+            basis: "stated".into(),
+            evidence: None,
         };
         assert_eq!(
             binds(service_locations::table, location),
@@ -554,6 +562,8 @@ mod tests {
             position: 0,
             country: "NO".into(),
             role: "storage".into(),
+            basis: "stated".into(),
+            evidence: None,
         };
         assert_eq!(
             binds(sub_processor_use_locations::table, use_location),

@@ -89,7 +89,8 @@ fn quotes(profile: &ServiceProfile) -> (Vec<(String, String)>, Vec<String>) {
     let mut unquoted = Vec::new();
     let terms = serde_json::to_value(&profile.terms).expect("terms serialise");
     for (term, value) in terms.as_object().expect("terms are an object") {
-        if term == "evidence" || value.is_null() {
+        // `stated` holds the same terms in the agreement's units, quoted under their own names
+        if term == "evidence" || term == "stated" || value.is_null() {
             continue;
         }
         match profile.terms.evidence.get(term) {

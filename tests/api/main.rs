@@ -23,5 +23,6 @@ mod reports;
 mod schema;
 mod snapshots;
 mod soak;
+mod stated;
 mod upgrade;
 mod writes;

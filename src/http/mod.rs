@@ -258,7 +258,7 @@ mod tests {
         let named: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
         assert_eq!(named, ["page"]);
         assert!(
-            p.errors[0].detail.starts_with("is malformed"),
+            p.errors[0].detail.starts_with("kan ikke leses"),
             "{}",
             p.errors[0].detail
         );

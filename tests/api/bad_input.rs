@@ -261,7 +261,7 @@ on_both_engines!(a_query_parameter_that_is_not_utf8_is_named);
 /// a single parameter repeated, a bad value and a limit out of range.
 async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
     let p = app
-        .problem(
+        .problem_en(
             "/api/v1/services?colour=red&status=active&status=retired&flag=shiny&limit=501",
             400,
         )
@@ -284,7 +284,7 @@ async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
     assert_eq!(detail("limit"), "`501` is not an integer from 1 to 500");
 
     // an endpoint that takes no parameters says so instead of listing none
-    let p = app.problem("/api/v1/services/kikora?foo=1", 400).await;
+    let p = app.problem_en("/api/v1/services/kikora?foo=1", 400).await;
     assert_eq!(p.errors.len(), 1, "{p:?}");
     assert_eq!(p.errors[0].pointer, "foo");
     assert_eq!(

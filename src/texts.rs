@@ -200,6 +200,8 @@ texts! {
     NoResourceAt { nb: "Det finnes ingen ressurs på {path}.", nn: "Det finst ingen ressurs på {path}.", en: "No resource at {path}." }
     AvailableAsJson { nb: "Ressursen finnes som application/json.", nn: "Ressursen finst som application/json.", en: "This resource is available as application/json." }
     AvailableAsJsonOrCsv { nb: "Ressursen finnes som application/json eller text/csv.", nn: "Ressursen finst som application/json eller text/csv.", en: "This resource is available as application/json or text/csv." }
+    FeideSyncForAdmins { nb: "Bare administratorer starter en synkronisering med Feide.", nn: "Berre administratorar startar ei synkronisering med Feide.", en: "Only administrators start a Feide sync." }
+    FeideLinkOff { nb: "Koblingen til Feide er slått av: FEIDE_API_URL er tom.", nn: "Koplinga til Feide er slått av: FEIDE_API_URL er tom.", en: "The Feide link is turned off: FEIDE_API_URL is empty." }
     AuditForAdmins { nb: "Bare administratorer leser revisjonsloggen.", nn: "Berre administratorar les revisjonsloggen.", en: "Only administrators read the audit log." }
     TokenNeeded { nb: "Dette kallet krever et tilgangstoken: `Authorization: Bearer <token>`.", nn: "Dette kallet krev eit tilgangstoken: `Authorization: Bearer <token>`.", en: "This call needs an access token: `Authorization: Bearer <token>`." }
     TokenInvalid { nb: "Tilgangstokenet er ugyldig eller utløpt.", nn: "Tilgangstokenet er ugyldig eller gått ut.", en: "The access token is invalid or expired." }

@@ -113,9 +113,10 @@ pub fn bad_query() -> actix_web::Error {
     )]))
 }
 
+/// The error itself, not a rendered answer: `problems::in_language` finds it and says it in the
+/// caller's language.
 fn problem_error(error: AppError) -> actix_web::Error {
-    use actix_web::ResponseError;
-    actix_web::error::InternalError::from_response("bad request", error.error_response()).into()
+    error.into()
 }
 
 /// The bytes a percent-encoded string stands for.

@@ -20,9 +20,9 @@ pub enum AppError {
     #[error("the request body did not arrive within {0} s")]
     RequestTimeout(u64),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Said),
     #[error("{0}")]
-    NotAcceptable(String),
+    NotAcceptable(Said),
     #[error("{0}")]
     UnsupportedMediaType(Said),
     #[error("the body is larger than {0} bytes")]
@@ -32,14 +32,14 @@ pub enum AppError {
     #[error("the body is malformed")]
     MalformedBody(Vec<FieldProblem>),
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Said),
     /// No credentials at all: RFC 6750 §3.1 gives such a request no error code.
     #[error("{0}")]
-    MissingToken(String),
+    MissingToken(Said),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Said),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     #[error("{0}")]
     PreconditionFailed(Said),
     #[error("{0}")]
@@ -72,10 +72,8 @@ impl From<crate::store::changes::WriteError> for AppError {
         use crate::store::changes::WriteError;
         match e {
             WriteError::Stale => AppError::PreconditionFailed(Text::ChangedInFlight.into()),
-            WriteError::Exists => {
-                AppError::Conflict("An entry with this id exists already.".into())
-            }
-            WriteError::NotFound => AppError::NotFound("No such entry.".into()),
+            WriteError::Exists => AppError::Conflict(Text::EntryIdExists.into()),
+            WriteError::NotFound => AppError::NotFound(Text::NoSuchEntry.into()),
             WriteError::Clash(what) => AppError::Conflict(what),
             WriteError::OverBudget(secs) => AppError::TooManyRequests(secs),
             WriteError::Store(s) => s.into(),
@@ -152,7 +150,7 @@ impl AppError {
                 ),
                 listed(p),
             ),
-            AppError::NotFound(d) => ("not-found", Text::TitleNotFound, d.clone(), vec![]),
+            AppError::NotFound(d) => ("not-found", Text::TitleNotFound, d.render(lang), vec![]),
             AppError::RequestTimeout(n) => (
                 "request-timeout",
                 Text::TitleRequestTimeout,
@@ -162,7 +160,7 @@ impl AppError {
             AppError::NotAcceptable(d) => (
                 "not-acceptable",
                 Text::TitleNotAcceptable,
-                d.clone(),
+                d.render(lang),
                 vec![],
             ),
             AppError::TooLarge(n) => (
@@ -189,11 +187,14 @@ impl AppError {
                 said(Text::BodyMalformed, &[]),
                 listed(p),
             ),
-            AppError::Unauthorized(d) | AppError::MissingToken(d) => {
-                ("unauthorized", Text::TitleUnauthorized, d.clone(), vec![])
-            }
-            AppError::Forbidden(d) => ("forbidden", Text::TitleForbidden, d.clone(), vec![]),
-            AppError::Conflict(d) => ("conflict", Text::TitleConflict, d.clone(), vec![]),
+            AppError::Unauthorized(d) | AppError::MissingToken(d) => (
+                "unauthorized",
+                Text::TitleUnauthorized,
+                d.render(lang),
+                vec![],
+            ),
+            AppError::Forbidden(d) => ("forbidden", Text::TitleForbidden, d.render(lang), vec![]),
+            AppError::Conflict(d) => ("conflict", Text::TitleConflict, d.render(lang), vec![]),
             AppError::PreconditionFailed(d) => (
                 "precondition-failed",
                 Text::TitlePreconditionFailed,

@@ -119,6 +119,106 @@ texts! {
     TextTooLong { nb: "er lengre enn {max} tegn", nn: "er lengre enn {max} teikn", en: "is longer than {max} characters" }
     ControlCharacters { nb: "inneholder kontrolltegn", nn: "inneheld kontrollteikn", en: "contains control characters" }
 
+    // Identifiers and names.
+    OrgNumberNineDigits { nb: "må være 9 sifre", nn: "må vere 9 siffer", en: "must be 9 digits" }
+    OrgNumberNoCheckDigit { nb: "har ikke noe gyldig MOD11-kontrollsiffer", nn: "har ikkje noko gyldig MOD11-kontrollsiffer", en: "has no valid MOD11 check digit" }
+    OrgNumberFailsMod11 { nb: "stemmer ikke med MOD11-kontrollen (kontrollsifferet skulle vært {check})", nn: "stemmer ikkje med MOD11-kontrollen (kontrollsifferet skulle vore {check})", en: "fails the MOD11 check (check digit should be {check})" }
+    MustBeSlug { nb: "må være en id med små bokstaver a-z, sifre 0-9 og enkle bindestreker, høyst {max} tegn", nn: "må vere ein id med små bokstavar a-z, siffer 0-9 og enkle bindestrekar, høgst {max} teikn", en: "must be a lowercase slug of a-z, 0-9 and single hyphens, at most {max} characters" }
+    MustBeCountryCode { nb: "må være en ISO 3166-1 alpha-2-kode med store bokstaver, f.eks. NO", nn: "må vere ein ISO 3166-1 alpha-2-kode med store bokstavar, t.d. NO", en: "must be an ISO 3166-1 alpha-2 code in upper case, e.g. NO" }
+    BidiControls { nb: "inneholder tegn som snur skriveretningen", nn: "inneheld teikn som snur skriveretninga", en: "contains bidirectional control characters" }
+    InvisibleCharacters { nb: "inneholder usynlige tegn (nullbredde- eller formateringstegn)", nn: "inneheld usynlege teikn (nullbreidde- eller formateringsteikn)", en: "contains invisible characters (zero-width or format characters)" }
+    MustNotBeEmpty { nb: "kan ikke være tom", nn: "kan ikkje vere tom", en: "must not be empty" }
+    MustHoldLetterOrDigit { nb: "må inneholde en bokstav eller et siffer", nn: "må innehalde ein bokstav eller eit siffer", en: "must hold a letter or a digit" }
+
+    // Query parameters.
+    GivenOnlyOnce { nb: "kan bare oppgis én gang", nn: "kan berre oppgjevast éin gong", en: "may be given only once" }
+    UnknownParam { nb: "ukjent spørreparameter; dette endepunktet tar imot: {names}", nn: "ukjend spørjeparameter; dette endepunktet tek imot: {names}", en: "unknown query parameter; this endpoint accepts: {names}" }
+    UnknownParamNone { nb: "ukjent spørreparameter; dette endepunktet tar ikke imot spørreparametere", nn: "ukjend spørjeparameter; dette endepunktet tek ikkje imot spørjeparametrar", en: "unknown query parameter; this endpoint takes no query parameters" }
+    IsNotExpected { nb: "`{value}` er ikke {expected}", nn: "`{value}` er ikkje {expected}", en: "`{value}` is not {expected}" }
+    Details { nb: "{details}", nn: "{details}", en: "{details}" }
+    DetailsAndMore { nb: "{details} (og {more} til)", nn: "{details} (og {more} til)", en: "{details} (and {more} more)" }
+    Verbatim { nb: "{text}", nn: "{text}", en: "{text}" }
+    ExpectTrueOrFalse { nb: "true eller false", nn: "true eller false", en: "true or false" }
+    ExpectSensitivity { nb: "én av low, medium, high", nn: "ein av low, medium, high", en: "one of low, medium, high" }
+    ExpectMechanism { nb: "et overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", nn: "eit overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", en: "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)" }
+    ExpectFlag { nb: "et kjent flagg", nn: "eit kjent flagg", en: "a known flag" }
+    ExpectDataSubject { nb: "én av pupils, staff, guardians, contact_persons", nn: "ein av pupils, staff, guardians, contact_persons", en: "one of pupils, staff, guardians, contact_persons" }
+    ExpectStatus { nb: "active eller retired", nn: "active eller retired", en: "active or retired" }
+    ExpectTime { nb: "et RFC 3339-tidspunkt eller en ISO 8601-dato", nn: "eit RFC 3339-tidspunkt eller ein ISO 8601-dato", en: "an RFC 3339 time or ISO 8601 date" }
+    ExpectServiceSort { nb: "én av relevance, id, name, updated_at (med - foran for synkende)", nn: "ein av relevance, id, name, updated_at (med - framfor for søkkande)", en: "one of relevance, id, name, updated_at (prefix - for descending)" }
+    ExpectFeideId { nb: "en tjeneste-id i Feide (desimale sifre, som i 16540)", nn: "ein teneste-id i Feide (desimale siffer, som i 16540)", en: "a Feide service id (decimal digits, as in 16540)" }
+    ExpectOrgNumber { nb: "et gyldig norsk organisasjonsnummer", nn: "eit gyldig norsk organisasjonsnummer", en: "a valid Norwegian organisation number" }
+    ExpectAdequacy { nb: "én av eea, full, partial, none", nn: "ein av eea, full, partial, none", en: "one of eea, full, partial, none" }
+    ExpectOurCursor { nb: "en peker dette registeret har utstedt", nn: "ein peikar dette registeret har skrive ut", en: "a cursor this registry issued" }
+    ExpectPlainText { nb: "tekst uten kontrolltegn", nn: "tekst utan kontrollteikn", en: "text without control characters" }
+    ExpectHttpStatus { nb: "en HTTP-statuskode", nn: "ein HTTP-statuskode", en: "an HTTP status code" }
+    ExpectLimit { nb: "et heltall fra 1 til {max}", nn: "eit heiltal frå 1 til {max}", en: "an integer from 1 to {max}" }
+    ComparesServices { nb: "sammenligner {min} til {max} tjenester, ikke {given}", nn: "samanliknar {min} til {max} tenester, ikkje {given}", en: "compares {min} to {max} services, not {given}" }
+    AtMostChars { nb: "kan være på høyst {max} tegn", nn: "kan vere på høgst {max} teikn", en: "must be at most {max} characters" }
+    AtMostWords { nb: "kan ha høyst {max} ulike ord ({given} oppgitt)", nn: "kan ha høgst {max} ulike ord ({given} oppgjevne)", en: "must have at most {max} distinct words ({given} given)" }
+    NotAnAttributeSee { nb: "`{name}` er ikke et Feide-attributt (se /api/v1/attributes)", nn: "`{name}` er ikkje eit Feide-attributt (sjå /api/v1/attributes)", en: "`{name}` is not a Feide attribute (see /api/v1/attributes)" }
+    RelevanceNeedsQ { nb: "relevance krever et søkeord i `q`", nn: "relevance krev eit søkjeord i `q`", en: "relevance needs a search term in `q`" }
+    NotACountryCode { nb: "er ikke en ISO 3166-1 alpha-2-kode med store bokstaver", nn: "er ikkje ein ISO 3166-1 alpha-2-kode med store bokstavar", en: "is not an ISO 3166-1 alpha-2 code in upper case" }
+    ValueNotACountryCode { nb: "`{value}` er ikke en ISO 3166-1 alpha-2-kode med store bokstaver", nn: "`{value}` er ikkje ein ISO 3166-1 alpha-2-kode med store bokstavar", en: "`{value}` is not an ISO 3166-1 alpha-2 code in upper case" }
+    NotAFacet { nb: "`{value}` er ikke en fasett (attribute, country, sub_processor, flag, vendor)", nn: "`{value}` er ikkje ein fasett (attribute, country, sub_processor, flag, vendor)", en: "`{value}` is not a facet (attribute, country, sub_processor, flag, vendor)" }
+    NotAScope { nb: "er ikke et Feide OIDC-scope (se /api/v1/oidc-scopes)", nn: "er ikkje eit Feide OIDC-scope (sjå /api/v1/oidc-scopes)", en: "is not a Feide OIDC scope (see /api/v1/oidc-scopes)" }
+    ServicesRequired { nb: "er påkrevd: {min} til {max} tjeneste-id-er, skilt med komma", nn: "er påkravd: {min} til {max} teneste-id-ar, skilde med komma", en: "is required: {min} to {max} service ids, comma-separated" }
+    NoServiceWithId { nb: "ingen tjeneste har id-en `{id}`", nn: "inga teneste har id-en `{id}`", en: "no service with id `{id}`" }
+    CursorOtherSort { nb: "hører til en annen sortering; begynn på nytt uten peker", nn: "høyrer til ei anna sortering; byrj på nytt utan peikar", en: "belongs to another sort order; start again without a cursor" }
+    NotOurCursor { nb: "er ikke en peker dette registeret har utstedt", nn: "er ikkje ein peikar dette registeret har skrive ut", en: "is not a cursor this registry issued" }
+    NotUtf8Form { nb: "er ikke gyldig UTF-8-skjemakoding", nn: "er ikkje gyldig UTF-8-skjemakoding", en: "is not valid UTF-8 form encoding" }
+    MalformedBecause { nb: "kan ikke leses: {error}", nn: "kan ikkje lesast: {error}", en: "is malformed: {error}" }
+    QueryMalformed { nb: "kan ikke leses", nn: "kan ikkje lesast", en: "is malformed" }
+    BeyondLatestChange { nb: "{after} er etter den siste endringen dette registeret har utstedt", nn: "{after} er etter den siste endringa dette registeret har skrive ut", en: "{after} is beyond the latest change this registry has issued" }
+    Resync {
+        nb: "{problem}. Den siste endringen er {tip}: for å synkronisere på nytt, les katalogen igjen og følg strømmen fra `since={tip}`, eller spill av alle endringene fra `since=0`",
+        nn: "{problem}. Den siste endringa er {tip}: for å synkronisere på nytt, les katalogen om att og følg straumen frå `since={tip}`, eller spel av alle endringane frå `since=0`",
+        en: "{problem}. The latest change is {tip}: to resynchronise, re-read the catalogue and follow the feed from `since={tip}`, or replay every change from `since=0`",
+    }
+    BodyUnreadable { nb: "kunne ikke leses: {error}", nn: "kunne ikkje lesast: {error}", en: "could not be read: {error}" }
+    TokenNoQuery { nb: "token-endepunktet tar ikke imot noen spørrestreng", nn: "token-endepunktet tek ikkje imot nokon spørjestreng", en: "the token endpoint takes no query string" }
+
+    // Refusals: 401, 403, 404, 406, 409.
+    TitleCorsRefused { nb: "Forespørsel fra annet opphav avvist", nn: "Førespurnad frå anna opphav avvist", en: "Cross-origin request refused" }
+    CorsNoPost { nb: "{origin} kan ikke sende POST hit: nettlesere på andre opphav kan lese, og kan bare sende POST til {path}.", nn: "{origin} kan ikkje sende POST hit: nettlesarar på andre opphav kan lese, og kan berre sende POST til {path}.", en: "{origin} may not send POST here: browsers on other origins may read, and may POST only to {path}." }
+    CorsRefused { nb: "{reason}. Tillatte opphav, metoder og headere bestemmes av driftsansvarlig (`CORS_ORIGINS`).", nn: "{reason}. Tillatne opphav, metodar og headerar blir fastsette av driftsansvarleg (`CORS_ORIGINS`).", en: "{reason}. Allowed origins, methods and headers are set by the operator (`CORS_ORIGINS`)." }
+    CorsOriginRefused { nb: "Opphavet har ikke lov til å gjøre denne forespørselen", nn: "Opphavet har ikkje lov til å gjere denne førespurnaden", en: "Origin is not allowed to make this request" }
+    NoSuchEntity { nb: "Det finnes ingen {what} med id-en `{id}`.", nn: "Det finst ingen {what} med id-en `{id}`.", en: "No {what} with id `{id}`." }
+    ServiceWord { nb: "tjeneste", nn: "teneste", en: "service" }
+    VendorWord { nb: "leverandør", nn: "leverandør", en: "vendor" }
+    SubProcessorWord { nb: "underdatabehandler", nn: "underdatabehandlar", en: "sub-processor" }
+    CountryWord { nb: "land", nn: "land", en: "country" }
+    EntityExists { nb: "{kind} `{id}` finnes allerede: endre den med PUT eller PATCH.", nn: "{kind} `{id}` finst alt: endra han med PUT eller PATCH.", en: "{kind} `{id}` exists already: change it with PUT or PATCH." }
+    TheService { nb: "Tjenesten", nn: "Tenesta", en: "Service" }
+    TheVendor { nb: "Leverandøren", nn: "Leverandøren", en: "Vendor" }
+    TheSubProcessor { nb: "Underdatabehandleren", nn: "Underdatabehandlaren", en: "Sub-processor" }
+    EntryIdExists { nb: "En oppføring med denne id-en finnes allerede.", nn: "Ei oppføring med denne id-en finst alt.", en: "An entry with this id exists already." }
+    NoSuchEntry { nb: "Oppføringen finnes ikke.", nn: "Oppføringa finst ikkje.", en: "No such entry." }
+    OrgNumberBelongsToOther { nb: "Organisasjonsnummeret {org} tilhører en annen leverandør.", nn: "Organisasjonsnummeret {org} høyrer til ein annan leverandør.", en: "Organisation number {org} belongs to another vendor." }
+    SubProcessorCreatedMeanwhile { nb: "Underdatabehandleren `{id}` ble opprettet av en annen skriving i mellomtiden: vis til den med id i stedet for å definere den i `new_sub_processors`.", nn: "Underdatabehandlaren `{id}` vart oppretta av ei anna skriving i mellomtida: vis til han med id i staden for å definere han i `new_sub_processors`.", en: "Sub-processor `{id}` was created by another write meanwhile: refer to it by id instead of defining it in `new_sub_processors`." }
+    NotAFeideAttribute { nb: "`{name}` er ikke et Feide-attributt.", nn: "`{name}` er ikkje eit Feide-attributt.", en: "`{name}` is not a Feide attribute." }
+    NoResourceAt { nb: "Det finnes ingen ressurs på {path}.", nn: "Det finst ingen ressurs på {path}.", en: "No resource at {path}." }
+    AvailableAsJson { nb: "Ressursen finnes som application/json.", nn: "Ressursen finst som application/json.", en: "This resource is available as application/json." }
+    AvailableAsJsonOrCsv { nb: "Ressursen finnes som application/json eller text/csv.", nn: "Ressursen finst som application/json eller text/csv.", en: "This resource is available as application/json or text/csv." }
+    FeideSyncForAdmins { nb: "Bare administratorer starter en synkronisering med Feide.", nn: "Berre administratorar startar ei synkronisering med Feide.", en: "Only administrators start a Feide sync." }
+    FeideLinkOff { nb: "Koblingen til Feide er slått av: FEIDE_API_URL er tom.", nn: "Koplinga til Feide er slått av: FEIDE_API_URL er tom.", en: "The Feide link is turned off: FEIDE_API_URL is empty." }
+    AuditForAdmins { nb: "Bare administratorer leser revisjonsloggen.", nn: "Berre administratorar les revisjonsloggen.", en: "Only administrators read the audit log." }
+    TokenNeeded { nb: "Dette kallet krever et tilgangstoken: `Authorization: Bearer <token>`.", nn: "Dette kallet krev eit tilgangstoken: `Authorization: Bearer <token>`.", en: "This call needs an access token: `Authorization: Bearer <token>`." }
+    TokenInvalid { nb: "Tilgangstokenet er ugyldig eller utløpt.", nn: "Tilgangstokenet er ugyldig eller gått ut.", en: "The access token is invalid or expired." }
+    ClientRefused { nb: "ukjent klient, feil hemmelighet eller tilbakekalt klient", nn: "ukjend klient, feil løyndom eller tilbakekalla klient", en: "unknown client, wrong secret or revoked client" }
+    TokenNoScope { nb: "Tokenet har ikke noe scope for dette registeret.", nn: "Tokenet har ikkje noko scope for dette registeret.", en: "The token carries no scope of this registry." }
+    TokenNoOrganisation { nb: "Tokenet oppgir ingen organisasjon (`consumer`).", nn: "Tokenet oppgjev ingen organisasjon (`consumer`).", en: "The token names no organisation (`consumer`)." }
+    NoVendorWithOrg { nb: "Ingen leverandør i registeret har organisasjonsnummeret {org}.", nn: "Ingen leverandør i registeret har organisasjonsnummeret {org}.", en: "No vendor in the registry has organisation number {org}." }
+    SeveralVendorsWithOrg { nb: "Mer enn én leverandør har organisasjonsnummeret {org}: en administrator må rydde opp.", nn: "Meir enn éin leverandør har organisasjonsnummeret {org}: ein administrator må rydde opp.", en: "More than one vendor has organisation number {org}: an administrator must resolve it." }
+    OnlyOwnEntries { nb: "{actor} kan bare endre sin egen leverandøroppføring og sine egne tjenester.", nn: "{actor} kan berre endre si eiga leverandøroppføring og sine eigne tenester.", en: "{actor} may change only its own vendor entry and services." }
+    MayNotCreateVendors { nb: "{actor} kan ikke opprette leverandører.", nn: "{actor} kan ikkje opprette leverandørar.", en: "{actor} may not create vendors." }
+    MayNotChangeOtherVendor { nb: "{actor} kan ikke endre en annen leverandørs oppføring.", nn: "{actor} kan ikkje endre oppføringa til ein annan leverandør.", en: "{actor} may not change another vendor's entry." }
+    MayNotSetOrgNumber {
+        nb: "{actor} kan ikke sette eller endre et organisasjonsnummer (det gjør en administrator, siden det avgjør hvilken leverandør en organisasjons Maskinporten-token opptrer som).",
+        nn: "{actor} kan ikkje setje eller endre eit organisasjonsnummer (det gjer ein administrator, sidan det avgjer kva leverandør Maskinporten-tokena til ein organisasjon opptrer som).",
+        en: "{actor} may not set or change an organisation number (an administrator does, since it decides which vendor an organisation's Maskinporten tokens act as).",
+    }
+
     // Reports.
     MustListServices { nb: "må liste 1 til {max} tjeneste-id-er", nn: "må liste 1 til {max} teneste-id-ar", en: "must list 1 to {max} service ids" }
 
@@ -246,6 +346,8 @@ impl Text {
 pub enum Arg {
     Plain(String),
     Text(Text),
+    /// Several texts, each said in the whole's language, joined by `; `.
+    All(Vec<Said>),
 }
 
 /// A text and the values of its placeholders: said in a language only when answered.
@@ -262,15 +364,38 @@ impl Said {
         self
     }
 
+    /// Fills placeholder `name` with `value` as it is.
+    pub fn and_plain(mut self, name: &'static str, value: impl std::fmt::Display) -> Self {
+        self.args.push((name, Arg::Plain(value.to_string())));
+        self
+    }
+
+    /// Fills placeholder `name` with text `t`, said in the same language as the whole, and `t`'s
+    /// own placeholders with the values `said` carries (after this one, so they fill `t`).
+    pub fn and_said(mut self, name: &'static str, said: Said) -> Self {
+        self.args.push((name, Arg::Text(said.text)));
+        self.args.extend(said.args);
+        self
+    }
+
     pub fn render(&self, lang: Lang) -> String {
-        let args: Vec<(&str, &str)> = self
+        let all: Vec<(&str, std::borrow::Cow<'_, str>)> = self
             .args
             .iter()
             .map(|(k, v)| match v {
-                Arg::Plain(s) => (*k, s.as_str()),
-                Arg::Text(t) => (*k, t.get(lang)),
+                Arg::Plain(s) => (*k, s.as_str().into()),
+                Arg::Text(t) => (*k, t.get(lang).into()),
+                Arg::All(list) => (
+                    *k,
+                    list.iter()
+                        .map(|s| s.render(lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                        .into(),
+                ),
             })
             .collect();
+        let args: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_ref())).collect();
         self.text.fill(lang, &args)
     }
 }
@@ -279,6 +404,14 @@ impl Said {
 impl std::fmt::Display for Said {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// A text that exists in one wording only (a caller's own words, a library's message): said as
+/// it is in every language.
+impl From<String> for Said {
+    fn from(text: String) -> Self {
+        Text::Verbatim.with(&[("text", &text)])
     }
 }
 

@@ -90,7 +90,7 @@ macro_rules! checked_from_text {
     ($($name:ident),*) => {$(
         impl Check<$name> for String {
             fn check(self, at: &str) -> Result<$name, FieldProblem> {
-                $name::parse(&self).map_err(|e| FieldProblem::new(at, e))
+                $name::parse(&self).map_err(|e| FieldProblem::said(at, e))
             }
         }
     )*};

@@ -10,6 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
+use crate::texts::{Said, Text};
+
 /// What the id types share: a checked text, its rule for the OpenAPI document, and the traits
 /// that show, compare, serialise and look it up as the text it is.
 macro_rules! checked_text {
@@ -125,7 +127,7 @@ macro_rules! slug_id {
         pub struct $name(String);
 
         impl $name {
-            pub fn parse(input: &str) -> Result<Self, String> {
+            pub fn parse(input: &str) -> Result<Self, Said> {
                 check_slug(input).map(|()| Self(input.to_owned()))
             }
         }
@@ -163,7 +165,7 @@ slug_id!(
 pub struct CountryCode(String);
 
 impl CountryCode {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Said> {
         check_country_shape(input).map(|()| Self(input.to_owned()))
     }
 }
@@ -195,19 +197,17 @@ checked_text!(
 );
 
 impl OrgNumber {
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Said> {
         let digits: String = input.chars().filter(|c| *c != ' ').collect();
         if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("must be 9 digits".into());
+            return Err(Text::OrgNumberNineDigits.into());
         }
         let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
         let Some(check) = mod11_check_digit(&d[..8]) else {
-            return Err("has no valid MOD11 check digit".into());
+            return Err(Text::OrgNumberNoCheckDigit.into());
         };
         if check != d[8] {
-            return Err(format!(
-                "fails the MOD11 check (check digit should be {check})"
-            ));
+            return Err(Text::OrgNumberFailsMod11.with(&[("check", &check)]));
         }
         Ok(Self(digits))
     }
@@ -232,7 +232,7 @@ pub fn mod11_check_digit(first_eight: &[u32]) -> Option<u32> {
 }
 
 /// Whether `input` is a catalogue id (`SLUG_PATTERN`, at most `SLUG_MAX` bytes).
-pub fn check_slug(input: &str) -> Result<(), String> {
+pub fn check_slug(input: &str) -> Result<(), Said> {
     let ok = !input.is_empty()
         && input.len() <= SLUG_MAX
         && input.split('-').all(|part| {
@@ -244,17 +244,17 @@ pub fn check_slug(input: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("must be a lowercase slug of a-z, 0-9 and single hyphens, at most 64 characters".into())
+        Err(Text::MustBeSlug.with(&[("max", &SLUG_MAX)]))
     }
 }
 
 /// An ISO 3166-1 alpha-2 code in its canonical upper-case form (existence is checked against the
 /// countries table, not here).
-pub fn check_country_shape(input: &str) -> Result<(), String> {
+pub fn check_country_shape(input: &str) -> Result<(), Said> {
     if input.len() == 2 && input.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(())
     } else {
-        Err("must be an ISO 3166-1 alpha-2 code in upper case, e.g. NO".into())
+        Err(Text::MustBeCountryCode.into())
     }
 }
 
@@ -282,13 +282,17 @@ mod tests {
 
     #[test]
     fn org_numbers_with_a_wrong_check_digit_or_shape_are_rejected() {
-        assert!(OrgNumber::parse("918781294").unwrap_err().contains("MOD11"));
+        assert!(OrgNumber::parse("918781294")
+            .unwrap_err()
+            .to_string()
+            .contains("MOD11"));
         assert!(OrgNumber::parse("91878129").is_err());
         assert!(OrgNumber::parse("9187812930").is_err());
         assert!(OrgNumber::parse("91878129a").is_err());
         // 6*2 = 12, remainder 1 -> check digit 10, which no number may have
         assert!(OrgNumber::parse("000000060")
             .unwrap_err()
+            .to_string()
             .contains("no valid"));
     }
 
@@ -333,7 +337,7 @@ mod tests {
 
     #[test]
     fn each_slug_id_takes_a_slug_and_refuses_anything_else_with_the_slug_message() {
-        let slug_message = check_slug("Kikora").unwrap_err();
+        let slug_message = check_slug("Kikora").unwrap_err().to_string();
         assert_eq!(ServiceId::parse("kikora").unwrap().as_str(), "kikora");
         assert_eq!(
             VendorId::parse("eldur-learning").unwrap().to_string(),
@@ -344,10 +348,18 @@ mod tests {
             "microsoft-azure"
         );
         for bad in ["", "Kikora", "a--b", "k%69kora", &"a".repeat(65)] {
-            assert_eq!(ServiceId::parse(bad).unwrap_err(), slug_message, "{bad}");
-            assert_eq!(VendorId::parse(bad).unwrap_err(), slug_message, "{bad}");
             assert_eq!(
-                SubProcessorId::parse(bad).unwrap_err(),
+                ServiceId::parse(bad).unwrap_err().to_string(),
+                slug_message,
+                "{bad}"
+            );
+            assert_eq!(
+                VendorId::parse(bad).unwrap_err().to_string(),
+                slug_message,
+                "{bad}"
+            );
+            assert_eq!(
+                SubProcessorId::parse(bad).unwrap_err().to_string(),
                 slug_message,
                 "{bad}"
             );
@@ -362,7 +374,7 @@ mod tests {
         assert!(CountryCode::parse("XX").is_ok());
         for bad in ["no", "No", "NOR", "N", "", "N0", "ÅL"] {
             assert_eq!(
-                CountryCode::parse(bad).unwrap_err(),
+                CountryCode::parse(bad).unwrap_err().to_string(),
                 "must be an ISO 3166-1 alpha-2 code in upper case, e.g. NO",
                 "{bad}"
             );

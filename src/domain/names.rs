@@ -5,26 +5,28 @@
 
 use unicode_security::confusable_detection::skeleton;
 
+use crate::texts::Text;
+
 /// What is wrong with a text anywhere in a written document, if anything: bidirectional
 /// controls (which reorder what a reader sees, CVE-2021-42574) and invisible format characters.
-pub fn hidden_characters(text: &str) -> Option<&'static str> {
+pub fn hidden_characters(text: &str) -> Option<Text> {
     if text.chars().any(is_bidi_control) {
-        return Some("contains bidirectional control characters");
+        return Some(Text::BidiControls);
     }
     if text.chars().any(is_invisible) {
-        return Some("contains invisible characters (zero-width or format characters)");
+        return Some(Text::InvisibleCharacters);
     }
     None
 }
 
 /// What is wrong with a name or title, if anything: besides [`hidden_characters`], it must hold
 /// a visible letter or digit.
-pub fn display_name_problem(name: &str) -> Option<&'static str> {
+pub fn display_name_problem(name: &str) -> Option<Text> {
     if name.trim().is_empty() {
-        return Some("must not be empty");
+        return Some(Text::MustNotBeEmpty);
     }
     hidden_characters(name).or_else(|| {
-        (!name.chars().any(char::is_alphanumeric)).then_some("must hold a letter or a digit")
+        (!name.chars().any(char::is_alphanumeric)).then_some(Text::MustHoldLetterOrDigit)
     })
 }
 

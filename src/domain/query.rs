@@ -9,6 +9,7 @@ use super::flags::Flag;
 use super::reference::{Reference, Sensitivity};
 use super::validate::FieldProblem;
 use crate::catalogue::ServiceRecord;
+use crate::texts::{Arg, Said, Text};
 
 /// Raw `name=value` pairs with the names an endpoint accepts.
 pub struct Params<'a> {
@@ -25,7 +26,7 @@ impl<'a> Params<'a> {
             let first = seen.insert(name.as_str());
             if repeatable.contains(&name.as_str()) || !first {
                 if !first && single.contains(&name.as_str()) {
-                    problems.push(FieldProblem::new(name.clone(), "may be given only once"));
+                    problems.push(FieldProblem::said(name.clone(), Text::GivenOnlyOnce));
                 }
                 continue;
             }
@@ -33,14 +34,11 @@ impl<'a> Params<'a> {
                 let mut known: Vec<&str> = single.iter().chain(repeatable).copied().collect();
                 known.sort_unstable();
                 let detail = if known.is_empty() {
-                    "unknown query parameter; this endpoint takes no query parameters".to_owned()
+                    Text::UnknownParamNone.into()
                 } else {
-                    format!(
-                        "unknown query parameter; this endpoint accepts: {}",
-                        known.join(", ")
-                    )
+                    Text::UnknownParam.with(&[("names", &known.join(", "))])
                 };
-                problems.push(FieldProblem::new(clip(name), detail));
+                problems.push(FieldProblem::said(clip(name), detail));
             }
         }
         Self { pairs, problems }
@@ -65,16 +63,14 @@ impl<'a> Params<'a> {
     pub fn parsed<T>(
         &mut self,
         name: &str,
-        expected: &str,
+        expected: impl Into<Said>,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
         let raw = self.text(name)?;
         let value = parse(raw);
         if value.is_none() {
-            self.problems.push(FieldProblem::new(
-                name,
-                format!("`{}` is not {expected}", clip(raw)),
-            ));
+            self.problems
+                .push(FieldProblem::said(name, is_not(raw, expected.into())));
         }
         value
     }
@@ -82,24 +78,24 @@ impl<'a> Params<'a> {
     pub fn parsed_all<T>(
         &mut self,
         name: &str,
-        expected: &str,
+        expected: impl Into<Said>,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Vec<T> {
+        let expected = expected.into();
         let mut out = Vec::new();
         for raw in self.texts(name) {
             match parse(raw) {
                 Some(v) => out.push(v),
-                None => self.problems.push(FieldProblem::new(
-                    name,
-                    format!("`{}` is not {expected}", clip(raw)),
-                )),
+                None => self
+                    .problems
+                    .push(FieldProblem::said(name, is_not(raw, expected.clone()))),
             }
         }
         out
     }
 
-    pub fn problem(&mut self, name: &str, detail: impl Into<String>) {
-        self.problems.push(FieldProblem::new(name, detail));
+    pub fn problem(&mut self, name: &str, detail: impl Into<Said>) {
+        self.problems.push(FieldProblem::said(name, detail));
     }
 
     /// Every problem found, one entry per parameter: the distinct details of a parameter are
@@ -109,34 +105,53 @@ impl<'a> Params<'a> {
         if self.problems.is_empty() {
             return Ok(());
         }
-        let mut once: Vec<(String, Vec<String>, usize)> = Vec::new();
+        let mut once: Vec<(String, Vec<Said>, usize)> = Vec::new();
         let mut index = std::collections::HashMap::new();
         for p in self.problems {
             let i = *index.entry(p.pointer.clone()).or_insert_with(|| {
                 once.push((p.pointer, Vec::new(), 0));
                 once.len() - 1
             });
+            let said = p.said.unwrap_or_else(|| p.detail.into());
             let (_, details, more) = &mut once[i];
-            if details.contains(&p.detail) {
+            if details.contains(&said) {
                 continue;
             }
             if details.len() < 5 {
-                details.push(p.detail);
+                details.push(said);
             } else {
                 *more += 1;
             }
         }
         Err(once
             .into_iter()
-            .map(|(name, details, more)| {
-                let mut detail = details.join("; ");
-                if more > 0 {
-                    detail.push_str(&format!(" (and {more} more)"));
-                }
-                FieldProblem::new(name, detail)
+            .map(|(name, mut details, more)| {
+                let detail = if more > 0 {
+                    Said {
+                        text: Text::DetailsAndMore,
+                        args: vec![("details", Arg::All(details))],
+                    }
+                    .and_plain("more", more)
+                } else if details.len() == 1 {
+                    details.remove(0)
+                } else {
+                    Said {
+                        text: Text::Details,
+                        args: vec![("details", Arg::All(details))],
+                    }
+                };
+                FieldProblem::said(name, detail)
             })
             .collect())
     }
+}
+
+/// "`raw` is not `expected`": the expected text's own placeholders are filled before the value,
+/// so a value that happens to hold `{max}` stays as it was written.
+fn is_not(raw: &str, expected: Said) -> Said {
+    let mut said = Said::from(Text::IsNotExpected).and_said("expected", expected);
+    said.args.push(("value", Arg::Plain(clip(raw))));
+    said
 }
 
 /// Echoed values are cut short: a problem document must not carry a megabyte of attacker input.

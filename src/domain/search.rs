@@ -2,6 +2,7 @@
 //! Case-insensitive over Unicode, so Æ/æ, Ø/ø and Å/å match.
 
 use crate::catalogue::ServiceRecord;
+use crate::texts::{Said, Text};
 
 /// Weights per field: a hit in the service's name matters most, a justification least.
 const NAME: u32 = 16;
@@ -17,9 +18,9 @@ pub const MAX_TERMS: usize = 10;
 
 /// A free-text query as its distinct lower-case words joined by one space, or what is wrong
 /// with it. Repeating a word adds nothing to find and nothing to the cost.
-pub fn terms(raw: &str) -> Result<String, String> {
+pub fn terms(raw: &str) -> Result<String, Said> {
     if raw.chars().count() > MAX_CHARS {
-        return Err(format!("must be at most {MAX_CHARS} characters"));
+        return Err(Text::AtMostChars.with(&[("max", &MAX_CHARS)]));
     }
     let mut words: Vec<String> = Vec::new();
     for w in raw.split_whitespace().map(str::to_lowercase) {
@@ -28,10 +29,8 @@ pub fn terms(raw: &str) -> Result<String, String> {
         }
     }
     match words.len() {
-        0 => Err("must not be empty".into()),
-        n if n > MAX_TERMS => Err(format!(
-            "must have at most {MAX_TERMS} distinct words ({n} given)"
-        )),
+        0 => Err(Text::MustNotBeEmpty.into()),
+        n if n > MAX_TERMS => Err(Text::AtMostWords.with(&[("max", &MAX_TERMS), ("given", &n)])),
         _ => Ok(words.join(" ")),
     }
 }

@@ -306,20 +306,20 @@ fn stated_terms(p: &mut Vec<FieldProblem>, at: &str, t: &Terms) {
 
 fn slug(p: &mut Vec<FieldProblem>, at: &str, id: &str) {
     if let Err(e) = check_slug(id) {
-        p.push(FieldProblem::new(at, e));
+        p.push(FieldProblem::said(at, e));
     }
 }
 
 fn text(p: &mut Vec<FieldProblem>, at: &str, value: &str) {
     if let Some(problem) = super::names::display_name_problem(value) {
-        p.push(FieldProblem::new(at, problem));
+        p.push(FieldProblem::said(at, problem));
     }
 }
 
 fn org(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>) {
     if let Some(v) = value {
         if let Err(e) = OrgNumber::parse(v) {
-            p.push(FieldProblem::new(at, e));
+            p.push(FieldProblem::said(at, e));
         }
     }
 }
@@ -327,7 +327,7 @@ fn org(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>) {
 fn country(p: &mut Vec<FieldProblem>, at: &str, value: Option<&str>, reference: &Reference) {
     let Some(code) = value else { return };
     if let Err(e) = check_country_shape(code) {
-        p.push(FieldProblem::new(at, e));
+        p.push(FieldProblem::said(at, e));
     } else if reference.country(code).is_none() {
         p.push(FieldProblem::said(
             at,

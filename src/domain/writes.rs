@@ -21,7 +21,7 @@ use super::validate::{
     pointer_to, validate_service, validate_sub_processor, validate_vendor, FieldProblem,
 };
 use crate::catalogue::Snapshot;
-use crate::texts::Text;
+use crate::texts::{Said, Text};
 
 /// The kinds of catalogue entry that keep revisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +44,7 @@ impl EntityKind {
 
 /// Why an actor may not make a write (answered as 403).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused(pub String);
+pub struct Refused(pub Said);
 
 /// What a caller writes for one kind of entry: how it is read from a body, checked over the
 /// catalogue, and who may write it. The document is the raw form (`catalogue::raw`), so that its
@@ -110,14 +110,11 @@ pub fn read<D: Document>(
 }
 
 fn only_own_entries(actor: &Actor) -> Refused {
-    Refused(format!(
-        "{} may change only its own vendor entry and services.",
-        actor.label()
-    ))
+    may_not(actor, Text::OnlyOwnEntries)
 }
 
-fn may_not(actor: &Actor, what: &str) -> Refused {
-    Refused(format!("{} may not {what}.", actor.label()))
+fn may_not(actor: &Actor, what: Text) -> Refused {
+    Refused(what.with(&[("actor", &actor.label())]))
 }
 
 impl Document for ServiceDocument {
@@ -199,23 +196,19 @@ impl Document for Vendor {
     fn may_create(actor: &Actor) -> Result<(), Refused> {
         may(actor, Target::NewVendor)
             .then_some(())
-            .ok_or_else(|| may_not(actor, "create vendors"))
+            .ok_or_else(|| may_not(actor, Text::MayNotCreateVendors))
     }
     fn may_change(actor: &Actor, entry: &checked::Vendor) -> Result<(), Refused> {
         may(actor, Target::Vendor(entry.id.as_str()))
             .then_some(())
-            .ok_or_else(|| may_not(actor, "change another vendor's entry"))
+            .ok_or_else(|| may_not(actor, Text::MayNotChangeOtherVendor))
     }
     fn may_write(&self, actor: &Actor, stored: Option<&checked::Vendor>) -> Result<(), Refused> {
         let renumbered = stored.is_some_and(|s| {
             s.org_number.as_ref().map(OrgNumber::as_str) != self.org_number.as_deref()
         });
         if renumbered && !may(actor, Target::OrgNumber) {
-            return Err(may_not(
-                actor,
-                "set or change an organisation number (an administrator does, since it decides \
-                 which vendor an organisation's Maskinporten tokens act as)",
-            ));
+            return Err(may_not(actor, Text::MayNotSetOrgNumber));
         }
         Ok(())
     }
@@ -278,7 +271,7 @@ pub fn text_problems(body: &Map<String, Value>) -> Vec<FieldProblem> {
                 {
                     p.push(FieldProblem::said(at, Text::ControlCharacters));
                 } else if let Some(problem) = super::names::hidden_characters(s) {
-                    p.push(FieldProblem::new(at, problem));
+                    p.push(FieldProblem::said(at, problem));
                 }
             }
             Value::Array(items) => {

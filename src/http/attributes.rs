@@ -92,10 +92,10 @@ pub async fn get(
     let snap = one_resource(&req, &state)?;
     let lang = language(req.headers());
     let attr = snap.reference.attribute(&name).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "`{}` is not a Feide attribute.",
-            name.chars().take(64).collect::<String>()
-        ))
+        AppError::NotFound(
+            crate::texts::Text::NotAFeideAttribute
+                .with(&[("name", &name.chars().take(64).collect::<String>())]),
+        )
     })?;
     let services = snap
         .services

@@ -21,9 +21,9 @@ pub async fn read_body(
         let mut body = Vec::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| {
-                AppError::BadRequest(vec![FieldProblem::new(
+                AppError::BadRequest(vec![FieldProblem::said(
                     "body",
-                    format!("could not be read: {e}"),
+                    Text::BodyUnreadable.with(&[("error", &e)]),
                 )])
             })?;
             if body.len() + chunk.len() > limit {

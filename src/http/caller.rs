@@ -16,6 +16,7 @@ use crate::domain::auth::{Actor, ClientRole};
 use crate::error::AppError;
 use crate::issuer::ExternalIssuer;
 use crate::store::clients::{self, NewAuditEvent};
+use crate::texts::Text;
 use crate::tokens::TokenKeys;
 
 /// Authentication and the guard rails of writes.
@@ -81,12 +82,8 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Acto
                 .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         })
         .map(|(_, t)| t.trim().to_owned())
-        .ok_or_else(|| {
-            AppError::MissingToken(
-                "This call needs an access token: `Authorization: Bearer <token>`.".into(),
-            )
-        })?;
-    let refused = || AppError::Unauthorized("The access token is invalid or expired.".into());
+        .ok_or_else(|| AppError::MissingToken(Text::TokenNeeded.into()))?;
+    let refused = || AppError::Unauthorized(Text::TokenInvalid.into());
     let sec = &state.security;
     if let (Some(external), true) = (&sec.external, ExternalIssuer::handles(&token)) {
         let caller = external.verify(&token).await.map_err(|e| {
@@ -122,29 +119,26 @@ async fn external_actor(
         return Ok(Actor::Admin { client: client_id });
     }
     if !caller.vendor {
-        return Err(AppError::Forbidden(
-            "The token carries no scope of this registry.".into(),
-        ));
+        return Err(AppError::Forbidden(Text::TokenNoScope.into()));
     }
-    let org = caller.org_number.clone().ok_or_else(|| {
-        AppError::Forbidden("The token names no organisation (`consumer`).".into())
-    })?;
+    let org = caller
+        .org_number
+        .clone()
+        .ok_or_else(|| AppError::Forbidden(Text::TokenNoOrganisation.into()))?;
     let snap = super::fresh_snapshot(state).await?;
     let mut matching = snap
         .vendors
         .iter()
         .filter(|v| v.vendor.org_number.as_deref() == Some(org.as_str()));
-    let vendor = matching.next().ok_or_else(|| {
-        AppError::Forbidden(format!(
-            "No vendor in the registry has organisation number {org}."
-        ))
-    })?;
+    let vendor = matching
+        .next()
+        .ok_or_else(|| AppError::Forbidden(Text::NoVendorWithOrg.with(&[("org", &org)])))?;
     if matching.next().is_some() {
         // The database refuses a second vendor with one number; an older database may hold
         // one, and then nobody can say which vendor the token acts for.
-        return Err(AppError::Forbidden(format!(
-            "More than one vendor has organisation number {org}: an administrator must resolve it."
-        )));
+        return Err(AppError::Forbidden(
+            Text::SeveralVendorsWithOrg.with(&[("org", &org)]),
+        ));
     }
     Ok(Actor::Vendor {
         client: client_id,

@@ -122,14 +122,12 @@ pub async fn sync_now(
     Caller(actor): Caller,
 ) -> Result<HttpResponse, AppError> {
     if !matches!(actor, Actor::Admin { .. }) {
-        let e = AppError::Forbidden("Only administrators start a Feide sync.".into());
+        let e = AppError::Forbidden(crate::texts::Text::FeideSyncForAdmins.into());
         record_refusal(&req, &state, Some(&actor), &e).await;
         return Err(e);
     }
     let Some(options) = state.feide.clone() else {
-        return Err(AppError::Conflict(
-            "The Feide link is turned off: FEIDE_API_URL is empty.".into(),
-        ));
+        return Err(AppError::Conflict(crate::texts::Text::FeideLinkOff.into()));
     };
     let report = sync::run(&state.store, &options).await?;
     Ok(if report.ran {

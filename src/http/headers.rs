@@ -11,6 +11,9 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
+use super::negotiate::language;
+use crate::texts::{Lang, Said, Text};
+
 /// The API answers data, never pages to frame or run: nothing is allowed.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
@@ -189,12 +192,11 @@ fn cross_origin_scope(mut res: ServiceResponse) -> ServiceResponse {
         .get(header::ACCESS_CONTROL_REQUEST_METHOD)
         .is_some_and(|m| m.as_bytes() == b"POST");
     if *req.method() == Method::OPTIONS && asked_post && elsewhere {
-        let detail = format!(
-            "{} may not send POST here: browsers on other origins may read, and may POST only \
-             to {CROSS_ORIGIN_POST}.",
-            origin.to_str().unwrap_or("this origin")
-        );
-        let refusal = cors_refusal(detail);
+        let detail = Text::CorsNoPost.with(&[
+            ("origin", &origin.to_str().unwrap_or("Origin")),
+            ("path", &CROSS_ORIGIN_POST),
+        ]);
+        let refusal = cors_refusal(language(req.headers()), detail);
         return res.into_response(refusal);
     }
     if *req.method() == Method::POST && elsewhere {
@@ -209,14 +211,19 @@ fn cross_origin_scope(mut res: ServiceResponse) -> ServiceResponse {
     res
 }
 
-fn cors_refusal(detail: String) -> HttpResponse {
-    crate::error::problem_response(
+fn cors_refusal(lang: Lang, detail: Said) -> HttpResponse {
+    let mut res = crate::error::problem_response(
         StatusCode::BAD_REQUEST,
         "cors-refused",
-        "Cross-origin request refused",
-        detail,
+        Text::TitleCorsRefused.get(lang),
+        detail.render(lang),
         Vec::new(),
-    )
+    );
+    res.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    res
 }
 
 /// A refusal from a middleware (`actix-cors`, compression) answered as an RFC 9457 problem, with
@@ -232,6 +239,7 @@ fn as_problem(res: ServiceResponse) -> ServiceResponse {
     }
     let cors = res.request().headers().contains_key(header::ORIGIN)
         && res.status() == StatusCode::BAD_REQUEST;
+    let lang = language(res.request().headers());
     let (req, full) = res.into_parts();
     let status = full.status();
     let headers = full.headers().clone();
@@ -242,11 +250,16 @@ fn as_problem(res: ServiceResponse) -> ServiceResponse {
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .filter(|s| !s.is_empty());
     let mut out = if cors {
-        let detail = said.unwrap_or_else(|| "Origin is not allowed to make this request".into());
-        cors_refusal(format!(
-            "{}. Allowed origins, methods and headers are set by the operator (`CORS_ORIGINS`).",
-            detail.trim_end_matches('.')
-        ))
+        // actix-cors says why in English only; the catalogue's texts say it in the language
+        // asked, with the library's own words as the reason where it gave one.
+        let reason = said.map_or_else(
+            || Text::CorsOriginRefused.into(),
+            |s| Said::from(s.trim_end_matches('.').to_owned()),
+        );
+        cors_refusal(
+            lang,
+            Said::from(Text::CorsRefused).and_said("reason", reason),
+        )
     } else {
         let reason = status.canonical_reason().unwrap_or("Error");
         let kind = reason.to_ascii_lowercase().replace(' ', "-");

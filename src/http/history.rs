@@ -19,6 +19,7 @@ use crate::store::changes::{
 };
 use crate::store::clients::{audit_events, AuditFilter, AuditRow};
 use crate::store::fmt_time;
+use crate::texts::{Said, Text};
 
 /// One stored version of an entry.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -75,8 +76,6 @@ impl CsvRow for Revision {
 /// larger than this still makes a page alone, so a reader never stalls.
 pub const PAGE_BYTES: u64 = 1_000_000;
 
-const NOT_OURS: &str = "is not a cursor this registry issued";
-
 /// A page of revisions: at most `limit` and about 1 MB; `next_cursor` continues.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HistoryList {
@@ -105,9 +104,9 @@ async fn entry_history(
     }
     let after = match page.after() {
         None => 0,
-        Some(key) => key
-            .parse::<i32>()
-            .map_err(|_| AppError::BadRequest(vec![FieldProblem::new("cursor", NOT_OURS)]))?,
+        Some(key) => key.parse::<i32>().map_err(|_| {
+            AppError::BadRequest(vec![FieldProblem::said("cursor", Text::NotOurCursor)])
+        })?,
     };
     let bound = PageBound {
         limit: page.limit,
@@ -271,10 +270,8 @@ pub async fn changes(
     })
     .await??;
     let found = found.map_err(|tip| {
-        let beyond = FieldProblem::new(
-            "since",
-            format!("{after} is beyond the latest change this registry has issued"),
-        );
+        let beyond =
+            FieldProblem::said("since", Text::BeyondLatestChange.with(&[("after", &after)]));
         AppError::BadRequest(resync(vec![beyond], tip))
     })?;
     let more = found.more;
@@ -306,14 +303,15 @@ fn resync(problems: Vec<FieldProblem>, tip: i64) -> Vec<FieldProblem> {
     problems
         .into_iter()
         .map(|p| match p.pointer.as_str() {
-            "since" => FieldProblem::new(
-                "since",
-                format!(
-                    "{}. The latest change is {tip}: to resynchronise, re-read the catalogue and \
-                     follow the feed from `since={tip}`, or replay every change from `since=0`",
-                    p.detail.trim_end_matches('.')
-                ),
-            ),
+            "since" => {
+                let problem = p.said.unwrap_or_else(|| p.detail.into());
+                FieldProblem::said(
+                    "since",
+                    Said::from(Text::Resync)
+                        .and_plain("tip", tip)
+                        .and_said("problem", problem),
+                )
+            }
             _ => p,
         })
         .collect()
@@ -422,7 +420,7 @@ pub async fn audit(
     Caller(actor): Caller,
 ) -> Result<HttpResponse, AppError> {
     if !may(&actor, Target::AuditLog) {
-        let e = AppError::Forbidden("Only administrators read the audit log.".into());
+        let e = AppError::Forbidden(Text::AuditForAdmins.into());
         record_refusal(&req, &state, Some(&actor), &e).await;
         return Err(e);
     }

@@ -39,6 +39,7 @@ use crate::catalogue::{answers::AnswerCache, ReadModel, Snapshot};
 use crate::domain::validate::FieldProblem;
 use crate::error::AppError;
 use crate::store::Store;
+use crate::texts::Text;
 
 pub use routes::{audit_name, configure};
 
@@ -62,7 +63,7 @@ pub struct AppState {
 pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError> {
     let query = req.query_string();
     let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-        .map_err(|_| AppError::BadRequest(vec![FieldProblem::new("query", NOT_UTF8_FORM)]))?;
+        .map_err(|_| AppError::BadRequest(vec![FieldProblem::said("query", Text::NotUtf8Form)]))?;
     // The decoder replaces invalid UTF-8 with U+FFFD; a parameter that is not UTF-8 is refused
     // instead. It skips empty pieces between `&`s, so the raw pieces line up with `pairs`.
     let raw = query.split('&').filter(|piece| !piece.is_empty());
@@ -77,7 +78,7 @@ pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError>
             name.as_str()
         };
         if (bad(raw_name) || bad(raw_value)) && !problems.iter().any(|p| p.pointer == named) {
-            problems.push(FieldProblem::new(named, NOT_UTF8_FORM));
+            problems.push(FieldProblem::said(named, Text::NotUtf8Form));
         }
     }
     if problems.is_empty() {
@@ -87,21 +88,19 @@ pub fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, AppError>
     }
 }
 
-const NOT_UTF8_FORM: &str = "is not valid UTF-8 form encoding";
-
 /// The answer when a typed path parameter cannot be read (a route with `web::Path<u32>` given
 /// `abc`): a 400 naming the route's path parameters, never "query".
 pub fn bad_path(err: actix_web::error::PathError, req: &HttpRequest) -> actix_web::Error {
     let detail = match &err {
-        actix_web::error::PathError::Deserialize(e) => format!("is malformed: {e}"),
-        _ => "is malformed".to_owned(),
+        actix_web::error::PathError::Deserialize(e) => Text::MalformedBecause.with(&[("error", e)]),
+        _ => Text::QueryMalformed.into(),
     };
     // Every route of this API has at most one path parameter, so naming them all names the one
     // at fault.
     let problems = req
         .match_info()
         .iter()
-        .map(|(name, _)| FieldProblem::new(name, detail.clone()))
+        .map(|(name, _)| FieldProblem::said(name, detail.clone()))
         .collect();
     problem_error(AppError::BadPath(problems))
 }
@@ -109,15 +108,16 @@ pub fn bad_path(err: actix_web::error::PathError, req: &HttpRequest) -> actix_we
 /// The answer when a typed query (`web::Query<T>`) cannot be read: serde does not say which
 /// parameter failed, so the problem names the query as a whole.
 pub fn bad_query() -> actix_web::Error {
-    problem_error(AppError::BadRequest(vec![FieldProblem::new(
+    problem_error(AppError::BadRequest(vec![FieldProblem::said(
         "query",
-        "is malformed",
+        Text::QueryMalformed,
     )]))
 }
 
+/// The error itself, not a rendered answer: `problems::in_language` finds it and says it in the
+/// caller's language.
 fn problem_error(error: AppError) -> actix_web::Error {
-    use actix_web::ResponseError;
-    actix_web::error::InternalError::from_response("bad request", error.error_response()).into()
+    error.into()
 }
 
 /// The bytes a percent-encoded string stands for.
@@ -212,10 +212,10 @@ fn not_allowed(req: &HttpRequest, allow: actix_web::http::header::HeaderValue) -
 
 /// 404 for paths no route matches, as a problem document.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    AppError::NotFound(format!(
-        "No resource at {}.",
-        req.path().chars().take(200).collect::<String>()
-    ))
+    AppError::NotFound(
+        crate::texts::Text::NoResourceAt
+            .with(&[("path", &req.path().chars().take(200).collect::<String>())]),
+    )
     .render(negotiate::language(req.headers()))
 }
 
@@ -260,7 +260,7 @@ mod tests {
         let named: Vec<&str> = p.errors.iter().map(|e| e.pointer.as_str()).collect();
         assert_eq!(named, ["page"]);
         assert!(
-            p.errors[0].detail.starts_with("is malformed"),
+            p.errors[0].detail.starts_with("kan ikke leses"),
             "{}",
             p.errors[0].detail
         );

@@ -34,13 +34,11 @@ pub fn format(headers: &HeaderMap, csv_allowed: bool) -> Result<Format, AppError
     }
     if json_q == 0.0 && csv_q == 0.0 {
         let offered = if csv_allowed {
-            "application/json or text/csv"
+            crate::texts::Text::AvailableAsJsonOrCsv
         } else {
-            "application/json"
+            crate::texts::Text::AvailableAsJson
         };
-        return Err(AppError::NotAcceptable(format!(
-            "This resource is available as {offered}."
-        )));
+        return Err(AppError::NotAcceptable(offered.into()));
     }
     Ok(if csv_q > json_q {
         Format::Csv

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::negotiate::Format;
 use crate::domain::query::Params;
+use crate::texts::Text;
 
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 500;
@@ -30,11 +31,15 @@ struct CursorData {
 
 /// `limit`: 1 to 500, 50 when absent.
 pub fn parse_limit(p: &mut Params) -> usize {
-    p.parsed("limit", &format!("an integer from 1 to {MAX_LIMIT}"), |s| {
-        s.parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-    })
+    p.parsed(
+        "limit",
+        Text::ExpectLimit.with(&[("max", &MAX_LIMIT)]),
+        |s| {
+            s.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+        },
+    )
     .unwrap_or(DEFAULT_LIMIT)
 }
 
@@ -48,14 +53,11 @@ pub fn parse_cursor(p: &mut Params, sort: &str) -> Option<Cursor> {
     match decode(p.text("cursor")?) {
         Some(c) if c.s == sort => Some(Cursor(c)),
         Some(_) => {
-            p.problem(
-                "cursor",
-                "belongs to another sort order; start again without a cursor",
-            );
+            p.problem("cursor", Text::CursorOtherSort);
             None
         }
         None => {
-            p.problem("cursor", "is not a cursor this registry issued");
+            p.problem("cursor", Text::NotOurCursor);
             None
         }
     }

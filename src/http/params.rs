@@ -23,6 +23,7 @@ use crate::domain::ids::OrgNumber;
 use crate::domain::query::{clip, parse_bool, parse_enum, parse_time, Params, ServiceFilter};
 use crate::domain::reference::{Adequacy, Reference, Sensitivity};
 use crate::error::AppError;
+use crate::texts::Text;
 
 /// A struct of query parameters that reads itself from the query.
 pub trait FromQuery: IntoParams + Sized + 'static {
@@ -250,10 +251,7 @@ impl FromQuery for ServiceQuery {
             if reference.attribute(a).is_none() {
                 p.problem(
                     "attribute",
-                    format!(
-                        "`{}` is not a Feide attribute (see /api/v1/attributes)",
-                        clip(a)
-                    ),
+                    Text::NotAnAttributeSee.with(&[("name", &clip(a))]),
                 );
             }
         }
@@ -268,44 +266,26 @@ impl FromQuery for ServiceQuery {
                 }
             });
         let vendor = p.text("vendor").map(str::to_owned);
-        let sensitivity = p.parsed(
-            "sensitivity",
-            "one of low, medium, high",
-            Sensitivity::parse,
-        );
+        let sensitivity = p.parsed("sensitivity", Text::ExpectSensitivity, Sensitivity::parse);
         let sub_processor = p.text("sub_processor").map(str::to_owned);
-        let outside_eea = p.parsed("outside_eea", "true or false", parse_bool);
-        let transfer_mechanism = p.parsed("transfer_mechanism", "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", parse_enum);
-        let flag = p.parsed_all("flag", "a known flag", Flag::parse);
-        let data_subject = p.parsed(
-            "data_subject",
-            "one of pupils, staff, guardians, contact_persons",
-            parse_enum,
-        );
-        let status = p.parsed("status", "active or retired", parse_enum);
-        let updated_since = p.parsed(
-            "updated_since",
-            "an RFC 3339 time or ISO 8601 date",
-            parse_time,
-        );
-        let feide_id = p.parsed(
-            "feide_id",
-            "a Feide service id (decimal digits, as in 16540)",
-            |v| crate::feide::id::check(v).is_none().then(|| v.to_owned()),
-        );
+        let outside_eea = p.parsed("outside_eea", Text::ExpectTrueOrFalse, parse_bool);
+        let transfer_mechanism = p.parsed("transfer_mechanism", Text::ExpectMechanism, parse_enum);
+        let flag = p.parsed_all("flag", Text::ExpectFlag, Flag::parse);
+        let data_subject = p.parsed("data_subject", Text::ExpectDataSubject, parse_enum);
+        let status = p.parsed("status", Text::ExpectStatus, parse_enum);
+        let updated_since = p.parsed("updated_since", Text::ExpectTime, parse_time);
+        let feide_id = p.parsed("feide_id", Text::ExpectFeideId, |v| {
+            crate::feide::id::check(v).is_none().then(|| v.to_owned())
+        });
         let sort = p
-            .parsed(
-                "sort",
-                "one of relevance, id, name, updated_at (prefix - for descending)",
-                parse_enum,
-            )
+            .parsed("sort", Text::ExpectServiceSort, parse_enum)
             .unwrap_or(if q.is_some() {
                 ServiceSort::Relevance
             } else {
                 ServiceSort::Id
             });
         if sort == ServiceSort::Relevance && q.is_none() {
-            p.problem("sort", "relevance needs a search term in `q`");
+            p.problem("sort", Text::RelevanceNeedsQ);
         }
         ServiceQuery {
             q,
@@ -333,11 +313,13 @@ impl FromQuery for ServiceQuery {
 fn known_country(p: &mut Params, reference: &Reference, echo: bool) -> Option<String> {
     let country = p.text("country")?;
     if reference.country(country).is_none() {
-        let detail = "is not an ISO 3166-1 alpha-2 code in upper case";
         if echo {
-            p.problem("country", format!("`{}` {detail}", clip(country)));
+            p.problem(
+                "country",
+                Text::ValueNotACountryCode.with(&[("value", &clip(country))]),
+            );
         } else {
-            p.problem("country", detail);
+            p.problem("country", Text::NotACountryCode);
         }
     }
     Some(country.to_owned())
@@ -352,13 +334,7 @@ fn parse_facets(p: &mut Params) -> Vec<Facet> {
         match Facet::parse(name) {
             Some(f) if !out.contains(&f) => out.push(f),
             Some(_) => {}
-            None => p.problem(
-                "facets",
-                format!(
-                    "`{}` is not a facet (attribute, country, sub_processor, flag, vendor)",
-                    name.chars().take(64).collect::<String>()
-                ),
-            ),
+            None => p.problem("facets", Text::NotAFacet.with(&[("value", &clip(name))])),
         }
     }
     out
@@ -394,7 +370,7 @@ impl FromQuery for VendorQuery {
     fn from_query(p: &mut Params, _: &()) -> Self {
         VendorQuery {
             country: p.text("country").map(str::to_owned),
-            org_number: p.parsed("org_number", "a valid Norwegian organisation number", |s| {
+            org_number: p.parsed("org_number", Text::ExpectOrgNumber, |s| {
                 OrgNumber::parse(s).ok()
             }),
             limit: parse_limit(p),
@@ -465,13 +441,9 @@ impl FromQuery for CountryQuery {
     type Context = ();
     fn from_query(p: &mut Params, _: &()) -> Self {
         CountryQuery {
-            eea: p.parsed("eea", "true or false", parse_bool),
-            adequacy: p.parsed(
-                "adequacy",
-                "one of eea, full, partial, none",
-                Adequacy::parse,
-            ),
-            in_use: p.parsed("in_use", "true or false", parse_bool),
+            eea: p.parsed("eea", Text::ExpectTrueOrFalse, parse_bool),
+            adequacy: p.parsed("adequacy", Text::ExpectAdequacy, Adequacy::parse),
+            in_use: p.parsed("in_use", Text::ExpectTrueOrFalse, parse_bool),
             limit: parse_limit(p),
             cursor: parse_cursor(p, Self::SORT),
         }
@@ -515,19 +487,12 @@ impl FromQuery for AttributeQuery {
             .as_deref()
             .is_some_and(|s| reference.scope(s).is_none())
         {
-            p.problem(
-                "scope",
-                "is not a Feide OIDC scope (see /api/v1/oidc-scopes)",
-            );
+            p.problem("scope", Text::NotAScope);
         }
         AttributeQuery {
             category: p.text("category").map(str::to_owned),
             scope,
-            sensitivity: p.parsed(
-                "sensitivity",
-                "one of low, medium, high",
-                Sensitivity::parse,
-            ),
+            sensitivity: p.parsed("sensitivity", Text::ExpectSensitivity, Sensitivity::parse),
             limit: parse_limit(p),
             cursor: parse_cursor(p, IN_CATALOGUE_ORDER),
         }
@@ -575,7 +540,7 @@ pub const REVISION_ORDER: &str = "revision";
 
 /// A feed position: a decimal sequence number this registry issued.
 fn sequence(p: &mut Params, name: &str) -> i64 {
-    p.parsed(name, "a cursor this registry issued", |s| {
+    p.parsed(name, Text::ExpectOurCursor, |s| {
         s.parse::<i64>().ok().filter(|n| *n >= 0)
     })
     .unwrap_or(0)
@@ -628,9 +593,9 @@ impl FromQuery for AuditQuery {
     fn from_query(p: &mut Params, _: &()) -> Self {
         let plain = |s: &str| (!s.chars().any(char::is_control)).then(|| s.to_owned());
         AuditQuery {
-            client_id: p.parsed("client_id", "text without control characters", plain),
-            action: p.parsed("action", "text without control characters", plain),
-            outcome: p.parsed("outcome", "an HTTP status code", |s| {
+            client_id: p.parsed("client_id", Text::ExpectPlainText, plain),
+            action: p.parsed("action", Text::ExpectPlainText, plain),
+            outcome: p.parsed("outcome", Text::ExpectHttpStatus, |s| {
                 s.parse::<i32>().ok().filter(|n| (100..=599).contains(n))
             }),
             limit: parse_limit(p),
@@ -654,9 +619,7 @@ impl FromQuery for CompareQuery {
         let Some(list) = p.text("services") else {
             p.problem(
                 "services",
-                format!(
-                    "is required: {MIN_SERVICES} to {MAX_SERVICES} service ids, comma-separated"
-                ),
+                Text::ServicesRequired.with(&[("min", &MIN_SERVICES), ("max", &MAX_SERVICES)]),
             );
             return CompareQuery {
                 services: Vec::new(),
@@ -666,15 +629,9 @@ impl FromQuery for CompareQuery {
         let mut services: Vec<String> = Vec::new();
         for id in &ids {
             match snap.service(id) {
-                None => p.problem(
-                    "services",
-                    format!(
-                        "no service with id `{}`",
-                        id.chars().take(64).collect::<String>()
-                    ),
-                ),
+                None => p.problem("services", Text::NoServiceWithId.with(&[("id", &clip(id))])),
                 Some(r) if services.iter().any(|s| s == r.service.id.as_str()) => {
-                    p.problem("services", format!("`{id}` is listed twice"))
+                    p.problem("services", Text::ListedTwice.with(&[("name", id)]))
                 }
                 Some(r) => services.push(r.service.id.as_str().to_owned()),
             }
@@ -682,10 +639,11 @@ impl FromQuery for CompareQuery {
         if !(MIN_SERVICES..=MAX_SERVICES).contains(&ids.len()) {
             p.problem(
                 "services",
-                format!(
-                    "compares {MIN_SERVICES} to {MAX_SERVICES} services, not {}",
-                    ids.len()
-                ),
+                Text::ComparesServices.with(&[
+                    ("min", &MIN_SERVICES),
+                    ("max", &MAX_SERVICES),
+                    ("given", &ids.len()),
+                ]),
             );
         }
         CompareQuery { services }

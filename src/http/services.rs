@@ -190,8 +190,16 @@ pub async fn get(
 }
 
 pub fn not_found(what: &str, id: &str) -> AppError {
-    AppError::NotFound(format!(
-        "No {what} with id `{}`.",
-        id.chars().take(64).collect::<String>()
-    ))
+    use crate::texts::Text;
+    let noun = match what {
+        "service" => Text::ServiceWord,
+        "vendor" => Text::VendorWord,
+        "country" => Text::CountryWord,
+        _ => Text::SubProcessorWord,
+    };
+    AppError::NotFound(
+        Text::NoSuchEntity
+            .with(&[("id", &id.chars().take(64).collect::<String>())])
+            .and_text("what", noun),
+    )
 }

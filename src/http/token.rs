@@ -109,9 +109,9 @@ pub async fn token(
     if !req.query_string().is_empty() {
         // RFC 6749 §2.3.1: credentials only in the body or the Authorization header. A query
         // string is logged by proxies along the way, so a secret there is already leaked.
-        let refusal = AppError::BadRequest(vec![FieldProblem::new(
+        let refusal = AppError::BadRequest(vec![FieldProblem::said(
             "query",
-            "the token endpoint takes no query string",
+            crate::texts::Text::TokenNoQuery,
         )]);
         record_anonymous_refusal(&req, &state, None, &refusal).await;
         return Ok(oauth_error(
@@ -204,7 +204,7 @@ pub async fn token(
         let _ = sec.token_failures_by_client.check(&pair);
         let refusal = match wait {
             Some(wait) => AppError::TooManyRequests(wait),
-            None => AppError::Unauthorized("unknown client, wrong secret or revoked client".into()),
+            None => AppError::Unauthorized(crate::texts::Text::ClientRefused.into()),
         };
         record_anonymous_refusal(&req, &state, Some(&client_id), &refusal).await;
         let mut res = if wait.is_some() {

@@ -21,6 +21,7 @@ use crate::domain::writes::{self, Checked, Document, Refused};
 use crate::error::AppError;
 use crate::store::changes::{Change, Expect, Stored};
 use crate::store::commit::commit;
+use crate::texts::Text;
 
 /// A document the registry stores and shows: what the course needs besides the domain's rules.
 pub trait Written: Document<Entry: Stored + Send> + Send + 'static {
@@ -174,11 +175,16 @@ async fn attempt<D: Written>(
     let status = match (asked, entry) {
         (WriteKind::Create(_), _) => {
             if D::stored(&snap, doc.entry.id()).is_some() {
-                return Err(AppError::Conflict(format!(
-                    "{} `{}` exists already: change it with PUT or PATCH.",
-                    capitalised(D::KIND.as_str()),
-                    doc.entry.id()
-                )));
+                let kind = match D::KIND {
+                    writes::EntityKind::Service => Text::TheService,
+                    writes::EntityKind::Vendor => Text::TheVendor,
+                    writes::EntityKind::SubProcessor => Text::TheSubProcessor,
+                };
+                return Err(AppError::Conflict(
+                    Text::EntityExists
+                        .with(&[("id", &doc.entry.id())])
+                        .and_text("kind", kind),
+                ));
             }
             StatusCode::CREATED
         }
@@ -272,14 +278,6 @@ fn read<D: Written>(
 
 fn forbidden(refused: Refused) -> AppError {
     AppError::Forbidden(refused.0)
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Answers a write with the entry as it now is and its new ETag.

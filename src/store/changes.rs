@@ -31,7 +31,7 @@ pub enum WriteError {
     NotFound,
     /// A value that must be unique is another entry's (said in words for the caller).
     #[error("{0}")]
-    Clash(String),
+    Clash(crate::texts::Said),
     #[error("the actor's daily budget of revision bytes is spent; retry in {0} s")]
     OverBudget(u64),
     #[error(transparent)]
@@ -179,7 +179,7 @@ pub trait Stored: serde::Serialize {
     fn write_rows(&self, db: &mut Db, created: bool, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// What a unique index refusing the entry means, said for the caller (None: nothing the
     /// caller chose can clash).
-    fn clash(&self) -> Option<String> {
+    fn clash(&self) -> Option<crate::texts::Said> {
         None
     }
 }

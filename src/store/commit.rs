@@ -66,11 +66,9 @@ fn create_sub_processor(
         .execute(db)
         .map_err(WriteError::from);
     match inserted {
-        Err(e) if is_unique_violation(&e) => Err(WriteError::Clash(format!(
-            "Sub-processor `{}` was created by another write meanwhile: refer to it by id \
-             instead of defining it in `new_sub_processors`.",
-            s.id
-        ))),
+        Err(e) if is_unique_violation(&e) => Err(WriteError::Clash(
+            crate::texts::Text::SubProcessorCreatedMeanwhile.with(&[("id", &s.id)]),
+        )),
         other => other.map(drop),
     }?;
     let created = Change {

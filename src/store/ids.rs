@@ -53,7 +53,7 @@ macro_rules! stored_as_text {
         impl Checked for $name {
             const NAME: &'static str = stringify!($name);
             fn parse(text: &str) -> Result<Self, String> {
-                $name::parse(text)
+                $name::parse(text).map_err(|e| e.to_string())
             }
         }
     )*};

@@ -232,12 +232,12 @@ impl Stored for Vendor {
         Ok(())
     }
 
-    fn clash(&self) -> Option<String> {
+    fn clash(&self) -> Option<crate::texts::Said> {
         // The only unique value besides the id (which `claim` checks).
-        Some(format!(
-            "Organisation number {} belongs to another vendor.",
-            self.org_number.as_deref().unwrap_or("")
-        ))
+        Some(
+            crate::texts::Text::OrgNumberBelongsToOther
+                .with(&[("org", &self.org_number.as_deref().unwrap_or(""))]),
+        )
     }
 }
 

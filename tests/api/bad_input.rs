@@ -261,7 +261,7 @@ on_both_engines!(a_query_parameter_that_is_not_utf8_is_named);
 /// a single parameter repeated, a bad value and a limit out of range.
 async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
     let p = app
-        .problem(
+        .problem_en(
             "/api/v1/services?colour=red&status=active&status=retired&flag=shiny&limit=501",
             400,
         )
@@ -284,7 +284,7 @@ async fn every_query_problem_is_named_in_one_answer(app: TestApp) {
     assert_eq!(detail("limit"), "`501` is not an integer from 1 to 500");
 
     // an endpoint that takes no parameters says so instead of listing none
-    let p = app.problem("/api/v1/services/kikora?foo=1", 400).await;
+    let p = app.problem_en("/api/v1/services/kikora?foo=1", 400).await;
     assert_eq!(p.errors.len(), 1, "{p:?}");
     assert_eq!(p.errors[0].pointer, "foo");
     assert_eq!(
@@ -523,3 +523,216 @@ async fn texts_follow_accept_language(app: TestApp) {
 }
 
 on_both_engines!(texts_follow_accept_language);
+
+/// One request of a kind of refusal.
+struct Refusal {
+    what: &'static str,
+    status: u16,
+    method: Method,
+    path: &'static str,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Option<Vec<u8>>,
+}
+
+/// Words that mark an English detail; none of them is a word of nynorsk (`at`, `for`, `no` and
+/// `token` are, so they are not listed).
+const ENGLISH: &[&str] = &[
+    "the",
+    "is",
+    "are",
+    "not",
+    "must",
+    "may",
+    "only",
+    "with",
+    "this",
+    "exists",
+    "already",
+    "unknown",
+    "accepts",
+    "available",
+    "needs",
+    "be",
+    "of",
+    "an",
+    "or",
+    "and",
+    "resource",
+    "body",
+    "change",
+    "query",
+];
+
+fn english_words(detail: &str) -> Vec<String> {
+    detail
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| ENGLISH.contains(&w.as_str()))
+        .collect()
+}
+
+/// Issue 13: every problem detail follows `Accept-Language`. Each refusal asked in nynorsk is said
+/// in nynorsk: `Content-Language: nn`, a detail (and every listed field's detail) that is not the
+/// English one and holds no English word. A new refusal written in English only fails here.
+async fn every_refusal_is_said_in_the_language_asked(app: TestApp) {
+    let admin = app.admin().await;
+    let other_vendor = app.vendor("eldur-learning").await;
+    let mut existing = crate::helpers::new_service("ny-nynorsk");
+    existing["id"] = json!("sykkeldyktig");
+    let json = ("Content-Type", "application/json");
+    let refusals = [
+        (
+            None,
+            Refusal {
+                what: "bad query parameters",
+                status: 400,
+                method: Method::GET,
+                path: "/api/v1/services?colour=raud&limit=0&outside_eea=kanskje&sort=name&sort=id&cursor=AAAA",
+                headers: vec![],
+                body: None,
+            },
+        ),
+        (
+            None,
+            Refusal {
+                what: "an unknown service",
+                status: 404,
+                method: Method::GET,
+                path: "/api/v1/services/finst-ikkje",
+                headers: vec![],
+                body: None,
+            },
+        ),
+        (
+            None,
+            Refusal {
+                what: "an unknown path",
+                status: 404,
+                method: Method::GET,
+                path: "/api/v1/ingenting",
+                headers: vec![],
+                body: None,
+            },
+        ),
+        (
+            None,
+            Refusal {
+                what: "no token",
+                status: 401,
+                method: Method::POST,
+                path: "/api/v1/services",
+                headers: vec![json],
+                body: Some(b"{}".to_vec()),
+            },
+        ),
+        (
+            Some(&other_vendor),
+            Refusal {
+                what: "another vendor's service",
+                status: 403,
+                method: Method::PATCH,
+                path: "/api/v1/services/sykkeldyktig",
+                headers: vec![
+                    ("Content-Type", "application/merge-patch+json"),
+                    ("If-Match", "*"),
+                ],
+                body: Some(br#"{"description": "Overteke"}"#.to_vec()),
+            },
+        ),
+        (
+            None,
+            Refusal {
+                what: "a type not offered",
+                status: 406,
+                method: Method::GET,
+                path: "/api/v1/services",
+                headers: vec![("Accept", "application/xml")],
+                body: None,
+            },
+        ),
+        (
+            Some(&admin),
+            Refusal {
+                what: "an id that exists",
+                status: 409,
+                method: Method::POST,
+                path: "/api/v1/services",
+                headers: vec![json],
+                body: Some(serde_json::to_vec(&existing).unwrap()),
+            },
+        ),
+        (
+            Some(&admin),
+            Refusal {
+                what: "a body too large",
+                status: 413,
+                method: Method::POST,
+                path: "/api/v1/services",
+                headers: vec![json],
+                body: Some(vec![b' '; 300 * 1024]),
+            },
+        ),
+        (
+            Some(&admin),
+            Refusal {
+                what: "a body not JSON",
+                status: 415,
+                method: Method::POST,
+                path: "/api/v1/services",
+                headers: vec![("Content-Type", "text/plain")],
+                body: Some(b"{}".to_vec()),
+            },
+        ),
+    ];
+    let anonymous = app.anonymous();
+    for (actor, r) in &refusals {
+        let actor = actor.unwrap_or(&anonymous);
+        let said_in = |lang: &'static str| {
+            let mut rb = actor
+                .request(r.method.clone(), r.path)
+                .header("Accept-Language", lang);
+            for (name, value) in &r.headers {
+                rb = rb.header(*name, *value);
+            }
+            if let Some(body) = &r.body {
+                rb = rb.body(body.clone());
+            }
+            Answer::of(rb)
+        };
+        let (nn, en) = (said_in("nn").await, said_in("en").await);
+        assert_eq!(nn.status(), r.status, "{}: {}", r.what, nn.text());
+        assert_eq!(en.status(), r.status, "{}", r.what);
+        assert_eq!(nn.header("content-language"), Some("nn"), "{}", r.what);
+        assert_eq!(en.header("content-language"), Some("en"), "{}", r.what);
+        let (nn, en) = (nn.problem(), en.problem());
+        let mut pairs = vec![(nn.detail.clone(), en.detail.clone())];
+        assert_eq!(nn.errors.len(), en.errors.len(), "{}", r.what);
+        for (n, e) in nn.errors.iter().zip(&en.errors) {
+            assert_eq!(n.pointer, e.pointer, "{}", r.what);
+            pairs.push((n.detail.clone(), e.detail.clone()));
+        }
+        if r.status == 400 {
+            // every kind of query problem: unknown, out of range, malformed, repeated, forged
+            let named: Vec<&str> = nn.errors.iter().map(|e| e.pointer.as_str()).collect();
+            for p in ["colour", "limit", "outside_eea", "sort", "cursor"] {
+                assert!(named.contains(&p), "{p} not named: {named:?}");
+            }
+        }
+        for (nynorsk, english) in pairs {
+            assert_ne!(nynorsk, english, "{}: said in English only", r.what);
+            assert!(
+                english_words(&nynorsk).is_empty(),
+                "{}: English words {:?} in `{nynorsk}`",
+                r.what,
+                english_words(&nynorsk)
+            );
+            assert!(
+                !english_words(&english).is_empty(),
+                "{}: the check knows no word of `{english}`",
+                r.what
+            );
+        }
+    }
+}
+
+on_both_engines!(every_refusal_is_said_in_the_language_asked);

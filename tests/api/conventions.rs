@@ -366,7 +366,7 @@ async fn a_cursor_beyond_the_feed_says_how_to_resynchronise(app: TestApp) {
     let beyond = tip.parse::<i64>().unwrap() + 100;
     for since in [beyond.to_string(), "yesterday".to_owned()] {
         let problem = app
-            .problem(&format!("/api/v1/changes?since={since}"), 400)
+            .problem_en(&format!("/api/v1/changes?since={since}"), 400)
             .await;
         let named = &problem.errors[0];
         assert_eq!(named.pointer, "since");

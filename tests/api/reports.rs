@@ -151,10 +151,10 @@ async fn a_comparison_downloads_as_a_spreadsheet(app: TestApp) {
 }
 
 async fn a_bad_comparison_lists_every_problem(app: TestApp) {
-    let p = app.problem("/api/v1/compare?services=kikora", 400).await;
+    let p = app.problem_en("/api/v1/compare?services=kikora", 400).await;
     assert!(p.errors[0].detail.contains("2 to 20"));
     let p = app
-        .problem("/api/v1/compare?services=kikora,nope,kikora", 400)
+        .problem_en("/api/v1/compare?services=kikora,nope,kikora", 400)
         .await;
     let details: Vec<&str> = p.errors.iter().map(|e| e.detail.as_str()).collect();
     assert!(details.iter().any(|d| d.contains("`nope`")), "{details:?}");

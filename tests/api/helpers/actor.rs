@@ -164,6 +164,18 @@ impl Actor {
         answer.problem()
     }
 
+    /// [`Actor::problem`] with the problem said in English (`Accept-Language: en`), for tests that
+    /// read its words.
+    pub async fn problem_en(&self, path: &str, status: u16) -> Problem {
+        let answer = Answer::of(
+            self.request(Method::GET, path)
+                .header("Accept-Language", "en"),
+        )
+        .await;
+        assert_eq!(answer.status(), status, "GET {path}: {}", answer.text());
+        answer.problem()
+    }
+
     /// The ETag of a GET.
     pub async fn etag(&self, path: &str) -> ETag {
         let answer = self.get(path).await;

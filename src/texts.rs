@@ -144,6 +144,7 @@ texts! {
     ExpectFlag { nb: "et kjent flagg", nn: "eit kjent flagg", en: "a known flag" }
     ExpectDataSubject { nb: "én av pupils, staff, guardians, contact_persons", nn: "ein av pupils, staff, guardians, contact_persons", en: "one of pupils, staff, guardians, contact_persons" }
     ExpectStatus { nb: "active eller retired", nn: "active eller retired", en: "active or retired" }
+    ExpectCsvDialect { nb: "standard eller excel", nn: "standard eller excel", en: "standard or excel" }
     ExpectTime { nb: "et RFC 3339-tidspunkt eller en ISO 8601-dato", nn: "eit RFC 3339-tidspunkt eller ein ISO 8601-dato", en: "an RFC 3339 time or ISO 8601 date" }
     ExpectServiceSort { nb: "én av relevance, id, name, updated_at (med - foran for synkende)", nn: "ein av relevance, id, name, updated_at (med - framfor for søkkande)", en: "one of relevance, id, name, updated_at (prefix - for descending)" }
     ExpectFeideId { nb: "en tjeneste-id i Feide (desimale sifre, som i 16540)", nn: "ein teneste-id i Feide (desimale siffer, som i 16540)", en: "a Feide service id (decimal digits, as in 16540)" }

@@ -70,7 +70,6 @@ pub enum CsvDialect {
 impl CsvDialect {
     /// The query parameter that chooses it, on every operation that answers CSV.
     pub const PARAMETER: &'static str = "csv";
-    pub const EXPECTED: &'static str = "standard or excel";
 
     pub fn parse(s: &str) -> Option<CsvDialect> {
         match s {

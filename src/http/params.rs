@@ -123,7 +123,7 @@ impl<T: FromQuery> FromQuery for WithCsv<T> {
         WithCsv {
             csv: p.parsed(
                 CsvDialect::PARAMETER,
-                CsvDialect::EXPECTED,
+                Text::ExpectCsvDialect,
                 CsvDialect::parse,
             ),
             query: T::from_query(p, cx),

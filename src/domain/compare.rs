@@ -14,8 +14,8 @@ use crate::catalogue::{ServiceRecord, Snapshot};
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "services": [
-        {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS"},
-        {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "vendor_id": "trygg-trafikk", "vendor_name": "Trygg Trafikk"}
+        {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS", "feide": null},
+        {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "vendor_id": "trygg-trafikk", "vendor_name": "Trygg Trafikk", "feide": null}
     ],
     "attributes": [{"name": "mail", "sensitivity": "medium", "category": "contact", "received_by": 1, "differs": true,
         "cells": [null, {"justification": "Brukes for å kunne sende informasjon om kurset til lærer.", "declared": true, "via_scopes": []}]}],

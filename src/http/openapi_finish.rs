@@ -11,7 +11,12 @@ use serde_json::{json, Map, Value};
 
 /// Response fields that serde leaves out (`skip_serializing_if`) rather than writing `null`:
 /// the only ones a reader may not find.
-const SOMETIMES_ABSENT: &[(&str, &str)] = &[("ServiceList", "facets"), ("Problem", "errors")];
+const SOMETIMES_ABSENT: &[(&str, &str)] = &[
+    ("ServiceList", "facets"),
+    ("Problem", "errors"),
+    // an export leaves a service's empty list of Feide ids out
+    ("Service", "feide_ids"),
+];
 
 /// The token endpoint, where the client-credentials flow gets its tokens.
 const TOKEN_URL: &str = "/api/v1/auth/token";

@@ -12,7 +12,7 @@ use super::client::{check, Outcome};
 use super::counters::{self, FAILED, FETCHED, LEASE_BUSY, UNCHANGED};
 use super::FeideOptions;
 use crate::store::feide::{self as stored, FeideRow};
-use crate::store::{Moment, Store, StoreError};
+use crate::store::{Db, Moment, Store, StoreError};
 
 /// What a sync round did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -36,6 +36,18 @@ fn lease_length(options: &FeideOptions, ids: usize) -> Duration {
     per_id * u32::try_from(ids.max(1)).unwrap_or(u32::MAX) + Duration::from_secs(60)
 }
 
+/// Runs `f` on a pooled connection on the blocking pool: a round runs inside a request handler or
+/// the scheduler, and a database call there must not hold up the async worker.
+async fn on_db<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    actix_web::web::block(move || f(&mut *store.conn()?))
+        .await
+        .map_err(|e| StoreError::Connect(format!("the blocking pool: {e}")))?
+}
+
 /// Runs one round, unless another process is running one.
 pub async fn run(store: &Store, options: &FeideOptions) -> Result<SyncReport, StoreError> {
     let holder = format!(
@@ -43,17 +55,21 @@ pub async fn run(store: &Store, options: &FeideOptions) -> Result<SyncReport, St
         std::process::id(),
         Utc::now().timestamp_nanos_opt().unwrap_or_default()
     );
-    let ids = stored::linked_ids(&mut *store.conn()?)?;
+    let ids = on_db(store, stored::linked_ids).await?;
     let now = Utc::now();
     let until = now
         + chrono::Duration::from_std(lease_length(options, ids.len()))
             .unwrap_or(chrono::Duration::hours(1));
-    if !stored::take_lease(&mut *store.conn()?, &holder, now, until)? {
+    let taken = {
+        let holder = holder.clone();
+        on_db(store, move |db| stored::take_lease(db, &holder, now, until)).await?
+    };
+    if !taken {
         counters::add(&LEASE_BUSY);
         return Ok(SyncReport::default());
     }
     let result = round(store, options, &ids).await;
-    stored::release_lease(&mut *store.conn()?, &holder)?;
+    on_db(store, move |db| stored::release_lease(db, &holder)).await?;
     result
 }
 
@@ -77,7 +93,10 @@ async fn round(
             actix_web::rt::time::sleep(wait).await;
         }
         last_request = Some(Instant::now());
-        let before = stored::get(&mut *store.conn()?, id)?;
+        let before = {
+            let id = id.clone();
+            on_db(store, move |db| stored::get(db, &id)).await?
+        };
         let outcome = check(
             &http,
             options,
@@ -88,7 +107,7 @@ async fn round(
         .await;
         report.checked += 1;
         let row = next_row(id, before, outcome, &mut report);
-        stored::store(&mut *store.conn()?, &row)?;
+        on_db(store, move |db| stored::store(db, &row)).await?;
     }
     Ok(report)
 }

@@ -436,13 +436,11 @@ async fn the_cross_check_names_what_feide_releases_undeclared(engine: Engine) {
     assert_eq!(again.items.len(), history.items.len());
     // and once the agreement declares it, the flag goes
     let etag = app.etag(SYKKELDYKTIG).await;
-    let mut attributes = serde_json::to_value(&s.attributes).unwrap();
-    let declared: Vec<serde_json::Value> = attributes
-        .as_array_mut()
-        .unwrap()
+    let declared: Vec<serde_json::Value> = s
+        .attributes
         .iter()
-        .filter(|a| a["declared"] == json!(true))
-        .map(|a| json!({"name": a["name"], "justification": a["justification"]}))
+        .filter(|a| a.declared)
+        .map(|a| json!({"name": a.name, "justification": a.justification}))
         .chain([json!({"name": "norEduPersonNIN", "justification": "Identifiserer eleven mot skolens register"})])
         .collect();
     let res = admin

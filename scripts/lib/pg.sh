@@ -26,11 +26,14 @@ start_pg() {
   PG_PORT=$(free_port)
   as_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; return 1; }
-  # A test cluster: durability off for speed unless PG_DURABLE=1; max_connections covers parallel tests' pools.
+  # A test cluster: durability off for speed unless PG_DURABLE=1; max_connections covers parallel
+  # tests' pools. WAL is kept short (each test's CREATE DATABASE logs a whole copy of template1), so
+  # the cluster stays small on disk and any crash recovery replays little; JIT is off, as a test's
+  # small queries gain nothing from compiling and an LLVM fault would take every connection down.
   local speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${PG_DURABLE:-0}" = 1 ] && speed=""
   as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 $speed -c max_connections=300" \
+    -o "-p $PG_PORT -k $dir -c listen_addresses=127.0.0.1 $speed -c max_connections=300 -c max_wal_size=256MB -c min_wal_size=64MB -c jit=off" \
     start >/dev/null
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT"
 }

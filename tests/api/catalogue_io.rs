@@ -6,9 +6,9 @@ use feide_registry::store::Store;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::{fresh_database, seed_file, Engine};
+use crate::helpers::{fresh_database, seed_file, Engine, Kept};
 
-fn open(engine: Engine) -> (Store, String, Option<tempfile::TempDir>) {
+fn open(engine: Engine) -> (Store, String, Option<Kept>) {
     let (url, dir) = fresh_database(engine);
     (
         Store::open(&url, 2, Duration::from_secs(3)).unwrap(),

@@ -77,9 +77,9 @@ async fn soak() {
         _ => Engine::Sqlite,
     };
     let dir = tempfile::tempdir().unwrap();
-    let url = match engine {
-        Engine::Sqlite => dir.path().join("registry.db").display().to_string(),
-        Engine::Postgres => fresh_database(engine).0,
+    let (url, _kept) = match engine {
+        Engine::Sqlite => (dir.path().join("registry.db").display().to_string(), None),
+        Engine::Postgres => fresh_database(engine),
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

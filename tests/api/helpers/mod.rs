@@ -40,4 +40,6 @@ pub mod views;
 pub use actor::{Actor, ETag, IfMatch};
 pub use answer::Answer;
 pub use documents::{new_service, new_service_introducing};
-pub use spawn::{fresh_database, open, seed_file, spawn, spawn_with, Engine, TestApp, TEST_KEY};
+pub use spawn::{
+    fresh_database, open, seed_file, spawn, spawn_with, Engine, Kept, TestApp, TEST_KEY,
+};

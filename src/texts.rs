@@ -105,6 +105,10 @@ texts! {
     UnknownSubProcessor { nb: "ukjent underdatabehandler `{id}`", nn: "ukjend underdatabehandlar `{id}`", en: "unknown sub-processor `{id}`" }
     EeaMechanismOutsideEea { nb: "et sted utenfor EØS kan ikke ha overføringsgrunnlaget `eea`", nn: "ein stad utanfor EØS kan ikkje ha overføringsgrunnlaget `eea`", en: "a location outside the EEA cannot have transfer mechanism `eea`" }
     UnknownCountry { nb: "ukjent ISO 3166-1-land `{code}`", nn: "ukjend ISO 3166-1-land `{code}`", en: "unknown ISO 3166-1 country `{code}`" }
+    MechanismNotAmongStated { nb: "`{mechanism}` må stå blant `transfer_mechanisms` når den er oppgitt", nn: "`{mechanism}` må stå mellom `transfer_mechanisms` når ho er oppgjeven", en: "`{mechanism}` must be among `transfer_mechanisms` when that is given" }
+    NotATerm { nb: "`{name}` er ikke et vilkår (ett av feltnavnene i `terms`)", nn: "`{name}` er ikkje eit vilkår (eitt av feltnamna i `terms`)", en: "`{name}` is not a term (one of the field names of `terms`)" }
+    TwoReadingsAtLeast { nb: "en motstrid trenger minst to lesninger, hver med avtalens ord", nn: "ei motseiing treng minst to lesingar, kvar med orda i avtalen", en: "a conflict needs at least two readings, each with the agreement's words" }
+    MustNotBeBlank { nb: "kan ikke være tom", nn: "kan ikkje vere tom", en: "must not be blank" }
     MustBeIsoDate { nb: "må være en ISO 8601-dato (ÅÅÅÅ-MM-DD)", nn: "må vere ein ISO 8601-dato (ÅÅÅÅ-MM-DD)", en: "must be an ISO 8601 date (YYYY-MM-DD)" }
 
     // The rules of a vendor's own write.
@@ -238,9 +242,9 @@ texts! {
     }
     FlagInvalidTransferMechanismLabel { nb: "Ugyldig overføringsgrunnlag", nn: "Ugyldig overføringsgrunnlag", en: "Invalid transfer mechanism" }
     FlagInvalidTransferMechanismRule {
-        nb: "En underdatabehandler bygger på EU-US Privacy Shield (ugyldig siden EU-domstolens dom C-311/18, 2020), eller når et tredjeland uten vedtak om tilstrekkelig beskyttelsesnivå med grunnlaget `eea`, `adequacy` eller `none_stated`, eller et med delvis tilstrekkelig beskyttelsesnivå med `eea` eller `none_stated`.",
-        nn: "Ein underdatabehandlar byggjer på EU-US Privacy Shield (ugyldig sidan EU-domstolen sin dom C-311/18, 2020), eller når eit tredjeland utan vedtak om tilstrekkeleg vernenivå med grunnlaget `eea`, `adequacy` eller `none_stated`, eller eitt med delvis tilstrekkeleg vernenivå med `eea` eller `none_stated`.",
-        en: "A sub-processor relies on EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or reaches a third country with no adequacy decision under mechanism `eea`, `adequacy` or `none_stated`, or one with partial adequacy under `eea` or `none_stated`.",
+        nb: "Ingen av overføringsgrunnlagene avtalen oppgir for en underdatabehandler holder: bare EU-US Privacy Shield (ugyldig siden EU-domstolens dom C-311/18, 2020), eller et tredjeland uten vedtak om tilstrekkelig beskyttelsesnivå nås med bare `eea`, `adequacy`, `none_stated` eller Privacy Shield, eller et med delvis tilstrekkelig beskyttelsesnivå med bare `eea`, `none_stated` eller Privacy Shield.",
+        nn: "Ingen av overføringsgrunnlaga avtalen oppgjev for ein underdatabehandlar held: berre EU-US Privacy Shield (ugyldig sidan EU-domstolen sin dom C-311/18, 2020), eller eit tredjeland utan vedtak om tilstrekkeleg vernenivå blir nådd med berre `eea`, `adequacy`, `none_stated` eller Privacy Shield, eller eitt med delvis tilstrekkeleg vernenivå med berre `eea`, `none_stated` eller Privacy Shield.",
+        en: "None of the transfer bases the agreement states for a sub-processor holds: only EU-US Privacy Shield (invalid since CJEU C-311/18, 2020), or a third country with no adequacy decision reached under only `eea`, `adequacy`, `none_stated` or Privacy Shield, or one with partial adequacy under only `eea`, `none_stated` or Privacy Shield.",
     }
     // For the flag `location_not_stated` (branch "exports"): its arm in `Flag::texts` comes with it.
     FlagLocationNotStatedLabel { nb: "Sted for behandling ikke oppgitt", nn: "Stad for behandling ikkje oppgjeven", en: "Location not stated" }
@@ -284,6 +288,12 @@ texts! {
         nb: "Endringer av underdatabehandlere trer i kraft etter varsel, med en varslingsfrist under {days} dager.",
         nn: "Endringar av underdatabehandlarar tek til å gjelde etter varsel, med ein varslingsfrist under {days} dagar.",
         en: "Sub-processor changes take effect on notice, with a notice period under {days} days.",
+    }
+    FlagContradictoryTermsLabel { nb: "Motstridende vilkår", nn: "Motstridande vilkår", en: "Contradictory terms" }
+    FlagContradictoryTermsRule {
+        nb: "Avtalen oppgir minst ett vilkår ulikt i to klausuler (`terms.conflicts`, med begge klausulenes ord); verdien registeret viser er én lesning, og avtalen bør leses der.",
+        nn: "Avtalen oppgjev minst eitt vilkår ulikt i to klausular (`terms.conflicts`, med orda i begge klausulane); verdien registeret viser er éi lesing, og avtalen bør lesast der.",
+        en: "The agreement states at least one term differently in two clauses (`terms.conflicts`, with both clauses' words); the value the registry shows is one reading, and the agreement should be read there.",
     }
     FlagStaleLabel { nb: "Utdatert", nn: "Utdatert", en: "Out of date" }
     FlagStaleRule {

@@ -215,6 +215,13 @@ pub struct Service as ServiceInput {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(example = json!(["16540"]))]
     pub feide_ids: Vec<String>,
+    /// What else the agreement states, each in its own words; absent when it states none of it.
+    #[serde(default, skip_serializing_if = "Statements::is_empty")]
+    pub statements: Statements,
+    /// The registry's remarks on how it read the agreement (judgement calls, inferences, OCR
+    /// readings): the registry's words, not the agreement's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The vendor's own infrastructure.
@@ -257,7 +264,16 @@ pub struct SubProcessorUse as SubProcessorUseInput {
     #[schema(example = "Hosting av tjenesten")]
     pub purpose: Option<String>,
     pub locations: Vec<UseLocation> => Vec<raw::UseLocation>,
+    /// The basis the flags judge the transfer by: the first of `transfer_mechanisms` that still
+    /// holds, when the agreement states several.
     pub transfer_mechanism: TransferMechanism,
+    /// Every basis the agreement states for this sub-processor, in its order (Salesforce: BCR,
+    /// Privacy Shield and SCC); absent when it states one or none. Holds `transfer_mechanism`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transfer_mechanisms: Vec<TransferMechanism>,
+    /// The agreement's words for the transfer basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_evidence: Option<String>,
 }
 
 /// A document the facts come from.
@@ -277,6 +293,115 @@ pub struct Source as SourceInput {
     pub controller: Option<String>,
     pub controller_org_number: Option<OrgNumber> => Option<String>,
 }
+}
+
+/// Facts of the agreement outside its terms, each list the agreement's own sentences. Only what
+/// the agreement states goes here: a list is empty where it is silent.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Statements {
+    /// The legal basis of the processing (e.g. the Education Act).
+    #[serde(default)]
+    #[schema(example = json!(["Behandlingen er hjemlet i \"LOV-1998-07-17-61: Lov om grunnskolen og den vidaregåande opplæringa (Opplæringslova)\", samt tilhørende forskrifter."]))]
+    pub legal_basis: Vec<String>,
+    /// Purposes stated for the processing as a whole where the agreement gives them in place of a
+    /// reason per attribute.
+    #[serde(default)]
+    pub general_purposes: Vec<String>,
+    /// Who may see which data.
+    #[serde(default)]
+    pub access_control: Vec<String>,
+    /// Retention of data the terms do not cover (sessions, cookies).
+    #[serde(default)]
+    pub retention: Vec<String>,
+    /// What the agreement says of the data's sensitivity.
+    #[serde(default)]
+    pub sensitivity: Vec<String>,
+    /// What follows when the controller objects to a sub-processor change.
+    #[serde(default)]
+    pub objection_outcome: Vec<String>,
+    /// How long the agreement runs.
+    #[serde(default)]
+    pub duration: Vec<String>,
+}
+
+impl Statements {
+    /// Each list with the name it has in the document and the kind its rows are stored under.
+    pub const KINDS: [&'static str; 7] = [
+        "legal_basis",
+        "general_purposes",
+        "access_control",
+        "retention",
+        "sensitivity",
+        "objection_outcome",
+        "duration",
+    ];
+
+    pub fn is_empty(&self) -> bool {
+        Self::KINDS
+            .iter()
+            .all(|k| self.list(k).is_none_or(|l| l.is_empty()))
+    }
+
+    pub fn list(&self, kind: &str) -> Option<&Vec<String>> {
+        Some(match kind {
+            "legal_basis" => &self.legal_basis,
+            "general_purposes" => &self.general_purposes,
+            "access_control" => &self.access_control,
+            "retention" => &self.retention,
+            "sensitivity" => &self.sensitivity,
+            "objection_outcome" => &self.objection_outcome,
+            "duration" => &self.duration,
+            _ => return None,
+        })
+    }
+
+    pub fn list_mut(&mut self, kind: &str) -> Option<&mut Vec<String>> {
+        Some(match kind {
+            "legal_basis" => &mut self.legal_basis,
+            "general_purposes" => &mut self.general_purposes,
+            "access_control" => &mut self.access_control,
+            "retention" => &mut self.retention,
+            "sensitivity" => &mut self.sensitivity,
+            "objection_outcome" => &mut self.objection_outcome,
+            "duration" => &mut self.duration,
+            _ => return None,
+        })
+    }
+}
+
+/// Clauses of one agreement that state a term differently, each with its words. The term's value
+/// is the registry's reading; the flag `contradictory_terms` tells the reader to look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermConflict {
+    /// The term's field name in `terms`.
+    #[schema(example = "sub_processor_change")]
+    pub term: String,
+    /// Two or more readings, each with the clause's words.
+    pub readings: Vec<Reading>,
+}
+
+/// One clause's reading of a term.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// The term's value by this clause, as the term's own field would hold it.
+    pub value: ReadingValue,
+    /// The clause's words.
+    #[schema(
+        example = "Enhver underleverandør skal godkjennes av Behandlingsansvarlig før underleverandøren kan behandle personopplysninger."
+    )]
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReadingValue {
+    /// A count (days, hours or months, as the term counts).
+    Count(i32),
+    /// A value of the term's set of values (e.g. `prior_approval`).
+    Word(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -401,6 +526,17 @@ pub enum TransferMechanism {
     NoneStated,
 }
 
+impl SubProcessorUse {
+    /// Every basis the agreement states: `transfer_mechanisms`, or the one `transfer_mechanism`.
+    pub fn mechanisms(&self) -> &[TransferMechanism] {
+        if self.transfer_mechanisms.is_empty() {
+            std::slice::from_ref(&self.transfer_mechanism)
+        } else {
+            &self.transfer_mechanisms
+        }
+    }
+}
+
 impl TransferMechanism {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -469,9 +605,31 @@ pub struct Terms {
     /// the statement's by the one rule (`domain::terms::days`).
     #[serde(default)]
     pub stated: std::collections::BTreeMap<String, super::terms::StatedTerm>,
+    /// Terms the agreement states in clauses that disagree, each with every clause's words.
+    #[serde(default)]
+    pub conflicts: Vec<TermConflict>,
 }
 
 impl Terms {
+    /// The name of every term, as `conflicts` names them.
+    pub const NAMES: [&'static str; 15] = [
+        "deletion_days_after_end",
+        "backup_deletion_days",
+        "inactivity_deletion_days",
+        "breach_notice_hours",
+        "breach_notice",
+        "sub_processor_change",
+        "sub_processor_notice_days",
+        "objection_days",
+        "termination_notice_days",
+        "log_retention_days",
+        "security_audit_months",
+        "security_level",
+        "governing_law",
+        "venue",
+        "return_request_days",
+    ];
+
     /// The day count of the term named `name` (one of `terms::DAY_TERMS`); `None` for a name that
     /// is not a day term.
     pub fn day_term(&self, name: &str) -> Option<Option<i32>> {

@@ -253,6 +253,8 @@ mod tests {
             terms: Terms::default(),
             sources: vec![],
             feide_ids: vec![],
+            statements: Default::default(),
+            notes: vec![],
         }
     }
 
@@ -322,6 +324,8 @@ mod tests {
                 },
             ],
             transfer_mechanism: TransferMechanism::Scc,
+            transfer_mechanisms: vec![],
+            transfer_evidence: None,
         });
         assert_eq!(storage_countries(&s), vec!["DE", "NO"]);
         assert_eq!(third_countries(&s, &reference()), vec!["US"]);
@@ -341,6 +345,8 @@ mod tests {
             purpose: None,
             locations,
             transfer_mechanism: TransferMechanism::NoneStated,
+            transfer_mechanisms: vec![],
+            transfer_evidence: None,
         };
         s.sub_processors = vec![
             using("a", vec![at("US", Basis::Establishment)]),

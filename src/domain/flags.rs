@@ -25,6 +25,7 @@ pub enum Flag {
     UndeclaredAttribute,
     NoBreachDeadline,
     ShortChangeNotice,
+    ContradictoryTerms,
     Stale,
 }
 
@@ -35,7 +36,7 @@ pub const MIN_CHANGE_NOTICE_DAYS: i32 = 30;
 pub const STALE_AFTER_MONTHS: u32 = 12;
 
 impl Flag {
-    pub const ALL: [Flag; 11] = [
+    pub const ALL: [Flag; 12] = [
         Flag::ThirdCountryTransfer,
         Flag::NoAdequacyTransfer,
         Flag::InvalidTransferMechanism,
@@ -46,6 +47,7 @@ impl Flag {
         Flag::UndeclaredAttribute,
         Flag::NoBreachDeadline,
         Flag::ShortChangeNotice,
+        Flag::ContradictoryTerms,
         Flag::Stale,
     ];
 
@@ -61,6 +63,7 @@ impl Flag {
             Flag::UndeclaredAttribute => "undeclared_attribute",
             Flag::NoBreachDeadline => "no_breach_deadline",
             Flag::ShortChangeNotice => "short_change_notice",
+            Flag::ContradictoryTerms => "contradictory_terms",
             Flag::Stale => "stale",
         }
     }
@@ -132,6 +135,10 @@ impl Flag {
                 Text::FlagShortChangeNoticeLabel,
                 Text::FlagShortChangeNoticeRule,
             ),
+            Flag::ContradictoryTerms => (
+                Text::FlagContradictoryTermsLabel,
+                Text::FlagContradictoryTermsRule,
+            ),
             Flag::Stale => (Text::FlagStaleLabel, Text::FlagStaleRule),
         }
     }
@@ -178,6 +185,10 @@ pub fn flags(
             service.terms.breach_notice_hours.is_none(),
         ),
         (Flag::ShortChangeNotice, short_change_notice(service)),
+        (
+            Flag::ContradictoryTerms,
+            !service.terms.conflicts.is_empty(),
+        ),
         (Flag::Stale, is_stale(updated_at, now)),
     ];
     checks
@@ -207,27 +218,32 @@ fn no_adequacy_transfer(service: &Service, reference: &Reference) -> bool {
             .iter()
             .any(|l| match adequacy_of(&l.country, reference) {
                 Adequacy::None => true,
-                Adequacy::Partial => !matches!(
-                    u.transfer_mechanism,
-                    TransferMechanism::Dpf | TransferMechanism::Adequacy
-                ),
+                Adequacy::Partial => !u
+                    .mechanisms()
+                    .iter()
+                    .any(|m| matches!(m, TransferMechanism::Dpf | TransferMechanism::Adequacy)),
                 Adequacy::Eea | Adequacy::Full => false,
             })
     });
     own || subs
 }
 
+/// A use is judged by every basis its agreement states: it is invalid when none of them holds
+/// (Salesforce's Privacy Shield stands beside BCR and SCC, which still hold).
 fn invalid_transfer_mechanism(service: &Service, reference: &Reference) -> bool {
     use TransferMechanism as M;
     service.sub_processors.iter().any(|u| {
-        u.transfer_mechanism == M::PrivacyShield
+        let all = u.mechanisms();
+        all.iter().all(|m| *m == M::PrivacyShield)
             || u.locations
                 .iter()
                 .any(|l| match adequacy_of(&l.country, reference) {
-                    Adequacy::None => {
-                        matches!(u.transfer_mechanism, M::Eea | M::Adequacy | M::NoneStated)
-                    }
-                    Adequacy::Partial => matches!(u.transfer_mechanism, M::Eea | M::NoneStated),
+                    Adequacy::None => all.iter().all(|m| {
+                        matches!(m, M::Eea | M::Adequacy | M::NoneStated | M::PrivacyShield)
+                    }),
+                    Adequacy::Partial => all
+                        .iter()
+                        .all(|m| matches!(m, M::Eea | M::NoneStated | M::PrivacyShield)),
                     Adequacy::Eea | Adequacy::Full => false,
                 })
     })
@@ -369,6 +385,8 @@ mod tests {
             },
             sources: vec![],
             feide_ids: vec![],
+            statements: Default::default(),
+            notes: vec![],
         }
     }
 
@@ -383,6 +401,8 @@ mod tests {
                 evidence: None,
             }],
             transfer_mechanism: mechanism,
+            transfer_mechanisms: vec![],
+            transfer_evidence: None,
         }
     }
 

@@ -191,6 +191,8 @@ pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications
                         evidence: None,
                     }],
                     transfer_mechanism: mechanism,
+                    transfer_mechanisms: Vec::new(),
+                    transfer_evidence: None,
                 });
             }
             Service {
@@ -221,6 +223,8 @@ pub fn catalogue_with(services: usize, seed: u64, justifications: Justifications
                     evidence: None,
                 }],
                 sub_processors: uses,
+                statements: Default::default(),
+                notes: Vec::new(),
                 terms: Terms {
                     deletion_days_after_end: Some(30 * rng.between(1, 18) as i32),
                     breach_notice_hours: (rng.below(3) > 0)

@@ -30,14 +30,15 @@ pub struct PortfolioRequest {
     "countries": [{"code": "NO", "name": "Norge", "eea": true, "adequacy": "eea", "services": ["kikora", "glupus"]},
                   {"code": "US", "name": "USA", "eea": false, "adequacy": "partial", "services": ["kikora"]}],
     "third_country_transfers": [{"service": "kikora", "by": "salesforce", "country": "US", "role": "processing",
-                                 "basis": "establishment", "adequacy": "partial", "transfer_mechanism": "privacy_shield"}],
+                                 "basis": "establishment", "adequacy": "partial", "transfer_mechanism": "bcr",
+                                 "transfer_mechanisms": ["bcr", "privacy_shield", "scc"]}],
     "sub_processors": [{"id": "proisp", "name": "PROISP", "services": ["glupus"]}],
     "high_sensitivity_attributes": [],
     "flags": [{"flag": "third_country_transfer", "label": "Overføring til tredjeland",
         "rule": "Leverandøren eller en underdatabehandler lagrer, behandler, har tilgang til eller gir brukerstøtte på dataene fra et land utenfor EØS.",
         "services": ["kikora"]}],
     "location_not_stated": [],
-    "weakest_terms": {"longest_deletion": {"days": 540, "services": ["kikora"]}, "deletion_not_stated": [],
+    "weakest_terms": {"longest_deletion": {"days": 548, "services": ["kikora"]}, "deletion_not_stated": [],
                       "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}},
     "feide": []
 }))]
@@ -83,8 +84,10 @@ pub struct Transfer {
     /// Whether the agreement states the location or it is the company's registered address.
     pub basis: Basis,
     pub adequacy: Adequacy,
-    /// The stated mechanism (`null` for the vendor's own locations, which state none).
+    /// The mechanism the flags judge by (`null` for the vendor's own locations, which state none).
     pub transfer_mechanism: Option<TransferMechanism>,
+    /// Every basis the agreement states for it (empty for the vendor's own locations).
+    pub transfer_mechanisms: Vec<TransferMechanism>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -188,6 +191,7 @@ pub fn report(
                         .country(&l.country)
                         .map_or(Adequacy::None, |c| c.adequacy),
                     transfer_mechanism: None,
+                    transfer_mechanisms: Vec::new(),
                 });
             }
         }
@@ -208,6 +212,7 @@ pub fn report(
                         .country(&l.country)
                         .map_or(Adequacy::None, |c| c.adequacy),
                     transfer_mechanism: Some(u.transfer_mechanism),
+                    transfer_mechanisms: u.mechanisms().to_vec(),
                 });
             }
         }
@@ -372,9 +377,12 @@ impl PortfolioReport {
             );
         }
         for t in &self.third_country_transfers {
-            let mechanism = t
-                .transfer_mechanism
-                .map_or("vendor's own location", |m| m.as_str());
+            let mechanism = if t.transfer_mechanisms.is_empty() {
+                "vendor's own location".to_owned()
+            } else {
+                let all: Vec<&str> = t.transfer_mechanisms.iter().map(|m| m.as_str()).collect();
+                all.join(", ")
+            };
             push(
                 "third_country_transfer",
                 &t.country,

@@ -238,7 +238,7 @@ impl ServiceFilter {
             })
             && self
                 .transfer_mechanism
-                .is_none_or(|m| s.sub_processors.iter().any(|u| u.transfer_mechanism == m))
+                .is_none_or(|m| s.sub_processors.iter().any(|u| u.mechanisms().contains(&m)))
             && self.flags.iter().all(|f| d.flags.contains(f))
             && self
                 .data_subject

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 // Validation reads the raw records: it names every bad identifier at once, where the checked
 // types would stop at the first.
 use super::catalogue::raw::{Catalogue, Service, SubProcessor, Vendor};
-use super::catalogue::{Terms, TransferMechanism, FORMAT};
+use super::catalogue::{Statements, Terms, TransferMechanism, FORMAT};
 use super::ids::{check_country_shape, check_slug, OrgNumber};
 use super::reference::{Lang, Reference};
 use super::terms::{days, DAY_RULE, DAY_TERMS};
@@ -212,6 +212,35 @@ pub fn validate_service(
                 Text::EeaMechanismOutsideEea,
             ));
         }
+        if !u.transfer_mechanisms.is_empty()
+            && !u.transfer_mechanisms.contains(&u.transfer_mechanism)
+        {
+            p.push(FieldProblem::said(
+                format!("{uat}/transfer_mechanism"),
+                Text::MechanismNotAmongStated
+                    .with(&[("mechanism", &u.transfer_mechanism.as_str())]),
+            ));
+        }
+        let mut seen = HashSet::new();
+        for (k, m) in u.transfer_mechanisms.iter().enumerate() {
+            if !seen.insert(m) {
+                p.push(FieldProblem::said(
+                    format!("{uat}/transfer_mechanisms/{k}"),
+                    Text::ListedTwice.with(&[("name", &m.as_str())]),
+                ));
+            }
+        }
+        if let Some(e) = &u.transfer_evidence {
+            not_blank(p, &format!("{uat}/transfer_evidence"), e);
+        }
+    }
+    for kind in Statements::KINDS {
+        for (j, t) in s.statements.list(kind).into_iter().flatten().enumerate() {
+            not_blank(p, &format!("{at}/statements/{kind}/{j}"), t);
+        }
+    }
+    for (j, t) in s.notes.iter().enumerate() {
+        not_blank(p, &format!("{at}/notes/{j}"), t);
     }
     let t = &s.terms;
     let days = [
@@ -237,6 +266,7 @@ pub fn validate_service(
         }
     }
     stated_terms(p, at, t);
+    conflicts(p, at, t);
     if let Some(law) = &t.governing_law {
         country(
             p,
@@ -301,6 +331,40 @@ fn stated_terms(p: &mut Vec<FieldProblem>, at: &str, t: &Terms) {
                 format!("is null, but the agreement states {said}: {expected} days ({DAY_RULE})"),
             )),
         }
+    }
+}
+
+/// Each conflict names a term and gives two readings or more, each with the clause's words.
+fn conflicts(p: &mut Vec<FieldProblem>, at: &str, t: &Terms) {
+    let mut seen = HashSet::new();
+    for (j, c) in t.conflicts.iter().enumerate() {
+        let cat = format!("{at}/terms/conflicts/{j}");
+        if !Terms::NAMES.contains(&c.term.as_str()) {
+            p.push(FieldProblem::said(
+                format!("{cat}/term"),
+                Text::NotATerm.with(&[("name", &c.term)]),
+            ));
+        } else if !seen.insert(c.term.as_str()) {
+            p.push(FieldProblem::said(
+                format!("{cat}/term"),
+                Text::ListedTwice.with(&[("name", &c.term)]),
+            ));
+        }
+        if c.readings.len() < 2 {
+            p.push(FieldProblem::said(
+                format!("{cat}/readings"),
+                Text::TwoReadingsAtLeast,
+            ));
+        }
+        for (k, r) in c.readings.iter().enumerate() {
+            not_blank(p, &format!("{cat}/readings/{k}/evidence"), &r.evidence);
+        }
+    }
+}
+
+fn not_blank(p: &mut Vec<FieldProblem>, at: &str, value: &str) {
+    if value.trim().is_empty() {
+        p.push(FieldProblem::said(at, Text::MustNotBeBlank));
     }
 }
 

@@ -16,6 +16,11 @@ const SOMETIMES_ABSENT: &[(&str, &str)] = &[
     ("Problem", "errors"),
     // an export leaves a service's empty list of Feide ids out
     ("Service", "feide_ids"),
+    // ...and what it leaves empty of the agreement's statements, notes and transfer bases
+    ("Service", "statements"),
+    ("Service", "notes"),
+    ("SubProcessorUse", "transfer_mechanisms"),
+    ("SubProcessorUse", "transfer_evidence"),
 ];
 
 /// The token endpoint, where the client-credentials flow gets its tokens.

@@ -187,7 +187,7 @@ pub struct ServiceQuery {
     pub country: Option<String>,
     /// Data reaches (true) or is known never to reach (false) a country outside the EEA, by a stated location or a company's country of establishment alike; a service flagged `location_not_stated` matches neither
     pub outside_eea: Option<bool>,
-    /// A sub-processor relies on this mechanism
+    /// The agreement states this transfer basis for a sub-processor (alone or among several)
     pub transfer_mechanism: Option<TransferMechanism>,
     /// Has this derived flag (repeatable; all must match)
     #[param(required = false, style = Form, explode)]

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use super::negotiate::CsvRow;
 use crate::catalogue::{ServiceRecord, Snapshot, VendorRecord};
 use crate::domain::catalogue::{
-    Contact, DataSubject, Location, Role, ScopeRequest, Source, Status, SubProcessor, Terms,
-    TransferMechanism, UseLocation,
+    Contact, DataSubject, Location, Role, ScopeRequest, Source, Statements, Status, SubProcessor,
+    Terms, TransferMechanism, UseLocation,
 };
 use crate::domain::derive::{resolve_attributes, third_country_bases, CountryBasis};
 use crate::domain::flags::Flag;
@@ -423,7 +423,12 @@ pub struct ServiceSubProcessor {
     pub name: String,
     pub purpose: Option<String>,
     pub locations: Vec<UseLocation>,
+    /// The basis the flags judge the transfer by.
     pub transfer_mechanism: TransferMechanism,
+    /// Every basis the agreement states, in its order (at least `transfer_mechanism`).
+    pub transfer_mechanisms: Vec<TransferMechanism>,
+    /// The agreement's words for the transfer basis.
+    pub transfer_evidence: Option<String>,
 }
 
 /// Everything the registry knows about one service.
@@ -461,6 +466,10 @@ pub struct ServiceProfile {
     /// What Feide's own catalogue releases to the service, set against the agreement; null for
     /// a service linked to no Feide id.
     pub feide: Option<super::feide::FeideView>,
+    /// What else the agreement states, in its own words (legal basis, access control, ...).
+    pub statements: Statements,
+    /// The registry's remarks on how it read the agreement: its words, not the agreement's.
+    pub notes: Vec<String>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -505,6 +514,8 @@ impl ServiceProfile {
                     purpose: u.purpose.as_deref().map(str::to_owned),
                     locations: u.locations.to_vec(),
                     transfer_mechanism: u.transfer_mechanism,
+                    transfer_mechanisms: u.mechanisms().to_vec(),
+                    transfer_evidence: u.transfer_evidence.clone(),
                 })
                 .collect(),
             locations: s.locations.to_vec(),
@@ -515,6 +526,8 @@ impl ServiceProfile {
             sources: s.sources.clone(),
             feide_ids: s.feide_ids.clone(),
             feide: super::feide::FeideView::of(r, snapshot),
+            statements: s.statements.clone(),
+            notes: s.notes.clone(),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,
@@ -530,7 +543,12 @@ pub struct SubProcessorUseView {
     pub vendor: VendorRef,
     pub purpose: Option<String>,
     pub locations: Vec<UseLocation>,
+    /// The basis the flags judge the transfer by.
     pub transfer_mechanism: TransferMechanism,
+    /// Every basis the agreement states, in its order (at least `transfer_mechanism`).
+    pub transfer_mechanisms: Vec<TransferMechanism>,
+    /// The agreement's words for the transfer basis.
+    pub transfer_evidence: Option<String>,
 }
 
 /// A sub-processor (shared by every service that uses it) and those uses.
@@ -593,6 +611,8 @@ impl SubProcessorView {
                         purpose: u.purpose.as_deref().map(str::to_owned),
                         locations: u.locations.to_vec(),
                         transfer_mechanism: u.transfer_mechanism,
+                        transfer_mechanisms: u.mechanisms().to_vec(),
+                        transfer_evidence: u.transfer_evidence.clone(),
                     })
             })
             .collect();

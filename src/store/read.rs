@@ -329,12 +329,20 @@ fn read_services(
         let mut purposes = Vec::new();
         let mut data_subjects = Vec::new();
         let mut personal_data = Vec::new();
+        let mut statements = Statements::default();
+        let mut notes = Vec::new();
         for t in texts.remove(&id).unwrap_or_default() {
             match t.kind.as_str() {
                 "purpose" => purposes.push(t.text),
                 "data_subject" => data_subjects.push(text_to_enum("service_texts.text", &t.text)?),
                 "personal_data" => personal_data.push(t.text),
-                other => return Err(StoreError::Corrupt(format!("service_texts.kind `{other}`"))),
+                NOTE => notes.push(t.text),
+                other => match statements.list_mut(other) {
+                    Some(list) => list.push(t.text),
+                    None => {
+                        return Err(StoreError::Corrupt(format!("service_texts.kind `{other}`")))
+                    }
+                },
             }
         }
         let mut sub_uses = Vec::new();
@@ -357,6 +365,13 @@ fn read_services(
                 purpose: u.purpose,
                 locations: locs,
                 transfer_mechanism: text_to_enum("transfer_mechanism", &u.transfer_mechanism)?,
+                transfer_mechanisms: u
+                    .transfer_mechanisms
+                    .split(',')
+                    .filter(|m| !m.is_empty())
+                    .map(|m| text_to_enum("transfer_mechanisms", m))
+                    .collect::<Result<_, _>>()?,
+                transfer_evidence: u.transfer_evidence,
             });
         }
         let service = Service {
@@ -412,6 +427,8 @@ fn read_services(
                 .into_iter()
                 .map(|f| f.feide_id)
                 .collect(),
+            statements,
+            notes,
             sources: sources
                 .remove(&id)
                 .unwrap_or_default()
@@ -477,6 +494,8 @@ fn terms_of(t: TermsRow) -> Result<Terms, StoreError> {
         return_request_days: t.return_request_days,
         stated: serde_json::from_str(&t.stated)
             .map_err(|e| StoreError::Corrupt(format!("service_terms.stated: {e}")))?,
+        conflicts: serde_json::from_str(&t.conflicts)
+            .map_err(|e| StoreError::Corrupt(format!("service_terms.conflicts: {e}")))?,
     })
 }
 

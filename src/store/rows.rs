@@ -96,6 +96,10 @@ pub struct ServiceRow {
     pub updated_at: Moment,
 }
 
+/// The `service_texts` kind of the registry's notes; the agreement's statements are stored under
+/// their list's name (`Statements::KINDS`).
+pub const NOTE: &str = "note";
+
 #[derive(Queryable, Insertable)]
 #[diesel(table_name = service_texts)]
 pub struct TextRow {
@@ -143,6 +147,9 @@ pub struct UseRow {
     pub sub_processor_id: SubProcessorId,
     pub purpose: Option<String>,
     pub transfer_mechanism: String,
+    /// Every stated basis, comma-separated; empty when the agreement states one or none.
+    pub transfer_mechanisms: String,
+    pub transfer_evidence: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -179,6 +186,8 @@ pub struct TermsRow {
     pub return_request_days: Option<i32>,
     /// `Terms::stated` as JSON, like `evidence`: read and written whole, never queried.
     pub stated: String,
+    /// `Terms::conflicts` as JSON, likewise.
+    pub conflicts: String,
 }
 
 #[derive(Queryable, Insertable)]

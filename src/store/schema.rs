@@ -150,6 +150,8 @@ diesel::table! {
         sub_processor_id -> Text,
         purpose -> Nullable<Text>,
         transfer_mechanism -> Text,
+        transfer_mechanisms -> Text,
+        transfer_evidence -> Nullable<Text>,
     }
 }
 
@@ -185,6 +187,7 @@ diesel::table! {
         evidence -> Text,
         return_request_days -> Nullable<Integer>,
         stated -> Text,
+        conflicts -> Text,
     }
 }
 

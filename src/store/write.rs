@@ -9,7 +9,7 @@ use super::changes::{record, save, Change, Expect, Stored, WriteError};
 use super::rows::*;
 use super::schema::*;
 use super::{Db, Moment, StoreError};
-use crate::domain::catalogue::{Catalogue, Contact, Service, SubProcessor, Vendor};
+use crate::domain::catalogue::{Catalogue, Contact, Service, Statements, SubProcessor, Vendor};
 use crate::domain::writes::EntityKind;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -307,7 +307,7 @@ impl Batched for LocationRow {
     const COLUMNS: usize = 7;
 }
 impl Batched for UseRow {
-    const COLUMNS: usize = 5;
+    const COLUMNS: usize = 7;
 }
 impl Batched for UseLocationRow {
     const COLUMNS: usize = 7;
@@ -337,6 +337,20 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
                 .iter()
                 .enumerate()
                 .map(|(i, t)| ("personal_data", i, t.to_string())),
+        )
+        .chain(Statements::KINDS.iter().flat_map(|kind| {
+            s.statements
+                .list(kind)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(move |(i, t)| (*kind, i, t.clone()))
+        }))
+        .chain(
+            s.notes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (NOTE, i, t.clone())),
         );
     let texts: Vec<TextRow> = texts
         .map(|(kind, i, text)| TextRow {
@@ -396,6 +410,13 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
             sub_processor_id: u.id.clone(),
             purpose: u.purpose.as_deref().map(str::to_owned),
             transfer_mechanism: enum_to_text(&u.transfer_mechanism),
+            transfer_mechanisms: u
+                .transfer_mechanisms
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            transfer_evidence: u.transfer_evidence.clone(),
         })
         .collect();
     insert_batched!(db, sub_processor_uses::table, uses);
@@ -439,6 +460,7 @@ pub(super) fn insert_children(db: &mut Db, s: &Service) -> Result<(), StoreError
         evidence: serde_json::to_string(&t.evidence).unwrap_or_else(|_| "{}".into()),
         return_request_days: t.return_request_days,
         stated: serde_json::to_string(&t.stated).unwrap_or_else(|_| "{}".into()),
+        conflicts: serde_json::to_string(&t.conflicts).unwrap_or_else(|_| "[]".into()),
     };
     diesel::insert_into(service_terms::table)
         .values(&row)
@@ -554,6 +576,8 @@ mod tests {
             sub_processor_id: "x".into(),
             purpose: None,
             transfer_mechanism: "eea".into(),
+            transfer_mechanisms: String::new(),
+            transfer_evidence: None,
         };
         assert_eq!(binds(sub_processor_uses::table, using), UseRow::COLUMNS);
         let use_location = UseLocationRow {

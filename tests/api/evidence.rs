@@ -1,6 +1,8 @@
 //! Every fact the registry serves about a seeded service is traceable to its agreement: each
-//! non-null term carries the agreement's words, and every quote (term evidence, justification) is
-//! found in the agreement's text in `data/agreements/`, read back through the API on both engines.
+//! non-null term, each location and each conflicting clause carries the agreement's words, and
+//! every quote (terms, locations, transfer bases, justifications, the agreement's other
+//! statements) is found in the agreement's text in `data/agreements/`, read back through the API
+//! on both engines. The registry's own notes are its words, and are not quoted.
 //! Comparison ignores case, line breaks, markdown emphasis and typographic quotes, and reads the
 //! scans' known OCR errors as the words they stand for (`OCR`); nothing else is forgiven.
 
@@ -89,13 +91,50 @@ fn quotes(profile: &ServiceProfile) -> (Vec<(String, String)>, Vec<String>) {
     let mut unquoted = Vec::new();
     let terms = serde_json::to_value(&profile.terms).expect("terms serialise");
     for (term, value) in terms.as_object().expect("terms are an object") {
-        // `stated` holds the same terms in the agreement's units, quoted under their own names
-        if term == "evidence" || term == "stated" || value.is_null() {
+        // `stated` holds the same terms in the agreement's units, quoted under their own names;
+        // each conflict's readings carry their own words
+        if ["evidence", "stated", "conflicts"].contains(&term.as_str()) || value.is_null() {
             continue;
         }
         match profile.terms.evidence.get(term) {
             Some(words) => found.push((format!("terms.{term}"), words.clone())),
             None => unquoted.push(format!("terms.{term}")),
+        }
+    }
+    for c in &profile.terms.conflicts {
+        for r in &c.readings {
+            found.push((format!("terms.conflicts {}", c.term), r.evidence.clone()));
+        }
+    }
+    let mut located = Vec::new();
+    for (i, l) in profile.locations.iter().enumerate() {
+        located.push((format!("locations/{i} {}", l.country), &l.evidence));
+    }
+    for u in &profile.sub_processors {
+        for l in &u.locations {
+            located.push((
+                format!("sub-processor {} in {}", u.id, l.country),
+                &l.evidence,
+            ));
+        }
+        if let Some(words) = &u.transfer_evidence {
+            found.push((format!("sub-processor {} transfer", u.id), words.clone()));
+        }
+        if u.transfer_mechanisms.len() > 1 && u.transfer_evidence.is_none() {
+            unquoted.push(format!("sub-processor {} transfer_mechanisms", u.id));
+        }
+    }
+    for (what, evidence) in located {
+        match evidence {
+            Some(words) => found.push((what, words.clone())),
+            None => unquoted.push(what),
+        }
+    }
+    let statements = serde_json::to_value(&profile.statements).expect("statements serialise");
+    for (kind, list) in statements.as_object().expect("statements are an object") {
+        for sentence in list.as_array().expect("a list of sentences") {
+            let sentence = sentence.as_str().expect("a sentence").to_owned();
+            found.push((format!("statements.{kind}"), sentence));
         }
     }
     for a in &profile.attributes {

@@ -3,9 +3,10 @@
 
 use feide_registry::app;
 use feide_registry::domain::catalogue::raw::Catalogue;
-use feide_registry::domain::catalogue::Basis;
+use feide_registry::domain::catalogue::{Basis, TransferMechanism};
 use feide_registry::domain::compare::Comparison;
 use feide_registry::domain::derive::CountryBasis;
+use feide_registry::domain::flags::Flag;
 use feide_registry::domain::portfolio::PortfolioReport;
 use feide_registry::domain::terms::{Action, Bound, Unit};
 use feide_registry::http::views::ServiceProfile;
@@ -229,7 +230,90 @@ fn a_location_without_a_basis_reads_as_stated() {
     assert_eq!((l.basis, l.evidence), (Basis::Stated, None));
 }
 
+/// The seeded agreements' other statements, their several transfer bases and their clauses that
+/// disagree are served as stated, found by the filters, and flagged.
+async fn conflicts_bases_and_statements_are_served_as_stated(app: TestApp) {
+    let kikora: ServiceProfile = app.read("/api/v1/services/kikora").await;
+    let salesforce = kikora
+        .sub_processors
+        .iter()
+        .find(|u| u.id == "salesforce")
+        .unwrap();
+    assert_eq!(
+        salesforce.transfer_mechanisms,
+        [
+            TransferMechanism::Bcr,
+            TransferMechanism::PrivacyShield,
+            TransferMechanism::Scc
+        ]
+    );
+    assert_eq!(salesforce.transfer_mechanism, TransferMechanism::Bcr);
+    assert!(salesforce
+        .transfer_evidence
+        .as_deref()
+        .is_some_and(|e| e.contains("Binding Corporate Rules")));
+    // one stated basis among several is enough for the filter
+    assert_eq!(
+        app.ids("/api/v1/services?transfer_mechanism=scc").await,
+        ["kikora"]
+    );
+    assert!(kikora.statements.legal_basis[0].contains("Opplæringslova"));
+    assert!(kikora.statements.objection_outcome[0].contains("1 ukes oppsigelsestid"));
+    assert!(kikora.flags.contains(&Flag::ContradictoryTerms));
+    let conflict = &kikora.terms.conflicts[0];
+    assert_eq!(conflict.term, "sub_processor_change");
+    assert_eq!(conflict.readings.len(), 2);
+    assert!(
+        !kikora.notes.is_empty(),
+        "the registry's judgement calls are noted"
+    );
+
+    let glupus: ServiceProfile = app.read("/api/v1/services/glupus").await;
+    assert_eq!(glupus.statements.general_purposes.len(), 2);
+    assert!(glupus.oidc_scopes.iter().all(|s| s.justification.is_none()));
+    assert_eq!(
+        app.ids("/api/v1/services?flag=contradictory_terms").await,
+        ["kikora", "sykkeldyktig"]
+    );
+}
+
+/// A conflict needs a real term and two readings with words; several bases must hold the one the
+/// flags judge by; nothing of a refused write is stored.
+async fn a_bad_conflict_or_basis_list_is_refused_whole(app: TestApp) {
+    let vendor = app.vendor("trygg-trafikk").await;
+    let mut doc = new_service("motstrid");
+    doc["sub_processors"][0]["transfer_mechanisms"] = json!(["scc", "scc"]);
+    doc["terms"]["conflicts"] = json!([
+        {"term": "no_such_term", "readings": [{"value": 1, "evidence": "a"}, {"value": 2, "evidence": "b"}]},
+        {"term": "deletion_days_after_end", "readings": [{"value": 90, "evidence": " "}]}
+    ]);
+    doc["statements"] = json!({"legal_basis": [""]});
+    let answer = vendor.post("/api/v1/services", &doc).await;
+    assert_eq!(answer.status(), 422, "{}", answer.text());
+    let mut pointers: Vec<String> = answer
+        .problem()
+        .errors
+        .iter()
+        .map(|e| e.pointer.clone())
+        .collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        [
+            "/statements/legal_basis/0",
+            "/sub_processors/0/transfer_mechanism",
+            "/sub_processors/0/transfer_mechanisms/1",
+            "/terms/conflicts/0/term",
+            "/terms/conflicts/1/readings",
+            "/terms/conflicts/1/readings/0/evidence",
+        ]
+    );
+    assert_eq!(app.get("/api/v1/services/motstrid").await.status(), 404);
+}
+
 on_both_engines!(
+    conflicts_bases_and_statements_are_served_as_stated,
+    a_bad_conflict_or_basis_list_is_refused_whole,
     the_profile_shows_each_locations_basis_and_words,
     country_filters_match_an_establishment_too,
     the_list_as_csv_marks_each_third_countrys_basis,

@@ -274,7 +274,8 @@ async fn a_service_can_introduce_a_shared_sub_processor(app: TestApp) {
 async fn changes_need_the_current_etag(app: TestApp) {
     let vendor = app.vendor("trygg-trafikk").await;
     let path = SERVICE;
-    let patch = json!({"terms": {"deletion_days_after_end": 45}});
+    // a new day count with the statement it came from dropped: they must agree
+    let patch = json!({"terms": {"deletion_days_after_end": 45, "stated": {"deletion_days_after_end": null}}});
     let res = vendor.patch(path, IfMatch::Absent, &patch).await;
     assert_eq!(res.status(), 428, "{}", res.text());
     let old = app.etag(path).await;
@@ -362,8 +363,13 @@ async fn if_match_any_applies_each_patch_to_the_current_state(app: TestApp) {
     for (field, value) in terms {
         let vendor = vendor.clone();
         tasks.push(tokio::spawn(async move {
+            // each drops the statement its term came from, as the two must agree
             vendor
-                .patch(path, IfMatch::Any, json!({"terms": {field: value}}))
+                .patch(
+                    path,
+                    IfMatch::Any,
+                    json!({"terms": {field: value, "stated": {field: null}}}),
+                )
                 .await
                 .status()
         }));

@@ -81,7 +81,9 @@ impl ServiceRecord {
         let flags = &mut self.derived.flags;
         flags.retain(|f| *f != Flag::UndeclaredAttribute);
         if self.service.status != Status::Unregistered
-            && !crate::feide::crosscheck::undeclared(&self.service, &self.feide, reference).is_empty() {
+            && !crate::feide::crosscheck::undeclared(&self.service, &self.feide, reference)
+                .is_empty()
+        {
             flags.push(Flag::UndeclaredAttribute);
             flags.sort_by_key(|f| Flag::ALL.iter().position(|x| x == f));
         }

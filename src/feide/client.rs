@@ -111,8 +111,14 @@ pub async fn get(
                     .map(|b| b.to_vec())
                     .map_err(|e| format!("the Feide API's answer broke off: {e}"))
             }
-            Ok(res) if res.status().is_server_error() || res.status() == StatusCode::TOO_MANY_REQUESTS => {
-                format!("the Feide API answered {} for {path}", res.status().as_u16())
+            Ok(res)
+                if res.status().is_server_error()
+                    || res.status() == StatusCode::TOO_MANY_REQUESTS =>
+            {
+                format!(
+                    "the Feide API answered {} for {path}",
+                    res.status().as_u16()
+                )
             }
             Ok(res) => {
                 return Err(format!(

@@ -20,9 +20,17 @@ pub fn entry_id(feide_id: &str) -> String {
     format!("feide-{feide_id}")
 }
 
+/// How the ids of vendor entries standing for Feide providers begin.
+pub const PLACEHOLDER_PREFIX: &str = "feide-provider-";
+
 /// The id of the vendor entry standing for Feide provider `provider_id` until it is matched.
 pub fn placeholder_id(provider_id: &str) -> String {
-    format!("feide-provider-{provider_id}")
+    format!("{PLACEHOLDER_PREFIX}{provider_id}")
+}
+
+/// The provider's name as Feide gives it (nb, nn or en first).
+pub fn provider_name(provider: &FeideProvider) -> String {
+    text_of(&provider.name).unwrap_or_else(|| format!("Feide provider {}", provider.id))
 }
 
 /// Feide's text in the first of nb, nn, en that it has, else any.
@@ -63,8 +71,12 @@ pub fn unregistered_entry(s: &FeideService, vendor: &str) -> Option<Service> {
 pub fn placeholder_vendor(provider: &FeideProvider) -> Option<Vendor> {
     Some(Vendor {
         id: VendorId::parse(&placeholder_id(&provider.id)).ok()?,
-        name: text_of(&provider.name)
-            .unwrap_or_else(|| format!("Feide provider {}", provider.id)),
+        // not the provider's bare name: a vendor entry of that name may be another company
+        name: format!(
+            "{} (Feide provider {})",
+            provider_name(provider),
+            provider.id
+        ),
         org_number: None,
         country: None,
         address: None,

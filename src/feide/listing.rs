@@ -117,7 +117,10 @@ fn row_of(s: &FeideService) -> FeideRow {
     FeideRow {
         feide_id: s.id.clone(),
         name: serde_json::to_string(&s.name).ok(),
-        provider: s.provider.as_ref().and_then(|p| serde_json::to_string(p).ok()),
+        provider: s
+            .provider
+            .as_ref()
+            .and_then(|p| serde_json::to_string(p).ok()),
         attributes: serde_json::to_string(&s.attributes).ok(),
         etag: None,
         last_modified: None,

@@ -102,7 +102,9 @@ pub fn parse_listing(body: &[u8]) -> Result<Vec<FeideService>, String> {
         .map_err(|e| format!("malformed service listing from the Feide API: {e}"))?;
     for s in &list {
         if let Some(why) = super::id::check(&s.id) {
-            return Err(format!("malformed service listing from the Feide API: {why}"));
+            return Err(format!(
+                "malformed service listing from the Feide API: {why}"
+            ));
         }
     }
     Ok(list)

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 
 use super::client;
 use super::model::{FeideOrg, FeideProvider};
+use super::sync::on_db;
 use super::FeideOptions;
 use crate::store::feide_coverage::{self as stored, ProviderRow};
-use super::sync::on_db;
 use crate::store::{Db, Moment, Store, StoreError};
 
 /// Where a provider's mapping stands.
@@ -101,14 +101,7 @@ pub async fn map(
         };
         let proposed = match &vendor {
             Some(_) => None,
-            None => {
-                let shown = super::coverage::placeholder_vendor(&provider).map(|v| v.name);
-                match shown {
-                    Some(n) => stored::vendor_named(db, &n)?
-                        .filter(|id| *id != super::coverage::placeholder_id(&provider.id)),
-                    None => None,
-                }
-            }
+            None => stored::vendor_named(db, &super::coverage::provider_name(&provider))?,
         };
         let row = ProviderRow {
             provider_id: provider.id.clone(),

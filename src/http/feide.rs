@@ -9,20 +9,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
+use super::negotiate::Body;
 use super::AppState;
 use crate::catalogue::{ServiceRecord, Snapshot};
 use crate::domain::auth::Actor;
+use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
+use crate::feide::coverage::{self, Coverage};
 use crate::feide::crosscheck;
 use crate::feide::link::FeideLink;
 use crate::feide::model::{FeideDetails, FeideProvider};
-use crate::domain::validate::FieldProblem;
-use crate::feide::coverage::{self, Coverage};
 use crate::feide::providers::{self, Decision, MappingState, Refusal};
 use crate::feide::sync::{self, SyncReport};
 use crate::store::feide_coverage::{self as stored, ProviderRow};
 use crate::texts::Text;
-use super::negotiate::Body;
 
 /// What Feide's own service catalogue says about a service, beside what its agreement declares.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -285,8 +285,7 @@ pub async fn decide(
     }
     super::body::require_json(&req)?;
     let body = super::body::read_body(payload, 16 * 1024, state.security.body_timeout).await?;
-    let map = crate::domain::writes::object(&body)
-        .map_err(|p| AppError::MalformedBody(vec![p]))?;
+    let map = crate::domain::writes::object(&body).map_err(|p| AppError::MalformedBody(vec![p]))?;
     let value = serde_json::Value::Object(map);
     let (problems, _) = super::shape::check("Decision", &value);
     if !problems.is_empty() {
@@ -298,10 +297,9 @@ pub async fn decide(
     let label = actor.label();
     let id = id.into_inner();
     let asked = id.clone();
-    let decided = web::block(move || {
-        providers::decide(&mut *store.conn()?, &asked, &decision, &label)
-    })
-    .await??;
+    let decided =
+        web::block(move || providers::decide(&mut *store.conn()?, &asked, &decision, &label))
+            .await??;
     let row = decided.map_err(|refusal| match refusal {
         Refusal::UnknownProvider => {
             AppError::NotFound(Text::NoSuchFeideProvider.with(&[("id", &id)]))

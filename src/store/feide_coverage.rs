@@ -70,6 +70,7 @@ pub fn vendor_named(db: &mut Db, name: &str) -> Result<Option<String>, StoreErro
     let wanted = name.trim().to_lowercase();
     Ok(all
         .into_iter()
+        .filter(|(id, _)| !id.starts_with(crate::feide::coverage::PLACEHOLDER_PREFIX))
         .find(|(_, n)| n.trim().to_lowercase() == wanted)
         .map(|(id, _)| id))
 }

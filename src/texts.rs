@@ -143,7 +143,7 @@ texts! {
     ExpectMechanism { nb: "et overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", nn: "eit overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", en: "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)" }
     ExpectFlag { nb: "et kjent flagg", nn: "eit kjent flagg", en: "a known flag" }
     ExpectDataSubject { nb: "én av pupils, staff, guardians, contact_persons", nn: "ein av pupils, staff, guardians, contact_persons", en: "one of pupils, staff, guardians, contact_persons" }
-    ExpectStatus { nb: "active eller retired", nn: "active eller retired", en: "active or retired" }
+    ExpectStatus { nb: "active, retired eller unregistered", nn: "active, retired eller unregistered", en: "active, retired or unregistered" }
     ExpectCsvDialect { nb: "standard eller excel", nn: "standard eller excel", en: "standard or excel" }
     ExpectTime { nb: "et RFC 3339-tidspunkt eller en ISO 8601-dato", nn: "eit RFC 3339-tidspunkt eller ein ISO 8601-dato", en: "an RFC 3339 time or ISO 8601 date" }
     ExpectServiceSort { nb: "én av relevance, id, name, updated_at (med - foran for synkende)", nn: "ein av relevance, id, name, updated_at (med - framfor for søkkande)", en: "one of relevance, id, name, updated_at (prefix - for descending)" }

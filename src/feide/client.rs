@@ -12,7 +12,7 @@ use super::FeideOptions;
 pub enum Outcome {
     /// A new, well-formed answer and its validators.
     Fresh {
-        service: FeideService,
+        service: Box<FeideService>,
         etag: Option<String>,
         last_modified: Option<String>,
     },
@@ -85,7 +85,7 @@ async fn read(res: reqwest::Response, id: &str) -> Outcome {
     };
     match FeideService::parse(&body, id) {
         Ok(service) => Outcome::Fresh {
-            service,
+            service: Box::new(service),
             etag,
             last_modified,
         },

@@ -657,6 +657,13 @@ async fn feide_only_services_are_imported_and_counted(engine: Engine) {
         .iter()
         .all(|f| !f.services.contains(&"feide-20002".to_string())));
 
+    // a comparison marks it as having no agreement facts
+    let compared: Comparison = app
+        .read("/api/v1/compare?services=sykkeldyktig,feide-20002")
+        .await;
+    assert!(compared.services[0].agreement_facts);
+    assert!(!compared.services[1].agreement_facts);
+
     // the import is in the entry's history, by the sync
     let history: HistoryList = app.read("/api/v1/services/feide-20002/history").await;
     assert_eq!(history.items[0].actor, "feide-sync");
@@ -753,6 +760,15 @@ async fn a_provider_without_org_number_waits_for_an_administrator(engine: Engine
         .await;
     assert_eq!(res.status(), 422, "{}", res.text());
     assert_eq!(res.problem().errors[0].pointer, "/vendor");
+
+    // a rejected proposal leaves the service under the provider's placeholder vendor
+    let res = admin
+        .put(decision, IfMatch::Absent, json!({"decision": "reject"}))
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    assert_eq!(res.json::<ProviderView>().state, MappingState::Rejected);
+    let k: ServiceProfile = app.read("/api/v1/services/feide-20003").await;
+    assert_eq!(k.vendor.id, "feide-provider-5002");
 
     let res = admin
         .put(decision, IfMatch::Absent, json!({"decision": "confirm"}))

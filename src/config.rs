@@ -240,6 +240,16 @@ pub struct Settings {
     )]
     pub feide_requests_per_minute: u32,
 
+    /// Path of the Feide API's service listing under FEIDE_API_URL; every listed service not in
+    /// the registry is imported as `unregistered`. Empty: import nothing.
+    #[arg(
+        long,
+        env = "FEIDE_LIST_PATH",
+        default_value = crate::feide::LIST_PATH,
+        global = true
+    )]
+    pub feide_list_path: String,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -295,6 +305,8 @@ impl Settings {
                 .then(|| std::time::Duration::from_secs(self.feide_sync_hours * 3600));
             o.timeout = std::time::Duration::from_secs(self.feide_timeout_secs.max(1));
             o.per_minute = self.feide_requests_per_minute.max(1);
+            let list = self.feide_list_path.trim();
+            o.list_path = (!list.is_empty()).then(|| list.to_owned());
             o
         })
     }

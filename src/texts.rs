@@ -147,7 +147,7 @@ texts! {
     ExpectMechanism { nb: "et overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", nn: "eit overføringsgrunnlag (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)", en: "a transfer mechanism (eea, adequacy, dpf, scc, bcr, derogation, privacy_shield, none_stated)" }
     ExpectFlag { nb: "et kjent flagg", nn: "eit kjent flagg", en: "a known flag" }
     ExpectDataSubject { nb: "én av pupils, staff, guardians, contact_persons", nn: "ein av pupils, staff, guardians, contact_persons", en: "one of pupils, staff, guardians, contact_persons" }
-    ExpectStatus { nb: "active eller retired", nn: "active eller retired", en: "active or retired" }
+    ExpectStatus { nb: "active, retired eller unregistered", nn: "active, retired eller unregistered", en: "active, retired or unregistered" }
     ExpectCsvDialect { nb: "standard eller excel", nn: "standard eller excel", en: "standard or excel" }
     ExpectTime { nb: "et RFC 3339-tidspunkt eller en ISO 8601-dato", nn: "eit RFC 3339-tidspunkt eller ein ISO 8601-dato", en: "an RFC 3339 time or ISO 8601 date" }
     ExpectServiceSort { nb: "én av relevance, id, name, updated_at (med - foran for synkende)", nn: "ein av relevance, id, name, updated_at (med - framfor for søkkande)", en: "one of relevance, id, name, updated_at (prefix - for descending)" }
@@ -207,6 +207,10 @@ texts! {
     AvailableAsJsonOrCsv { nb: "Ressursen finnes som application/json eller text/csv.", nn: "Ressursen finst som application/json eller text/csv.", en: "This resource is available as application/json or text/csv." }
     FeideSyncForAdmins { nb: "Bare administratorer starter en synkronisering med Feide.", nn: "Berre administratorar startar ei synkronisering med Feide.", en: "Only administrators start a Feide sync." }
     FeideLinkOff { nb: "Koblingen til Feide er slått av: FEIDE_API_URL er tom.", nn: "Koplinga til Feide er slått av: FEIDE_API_URL er tom.", en: "The Feide link is turned off: FEIDE_API_URL is empty." }
+    FeideProvidersForAdmins { nb: "Bare administratorer bestemmer hvilken leverandør en Feide-tilbyder er.", nn: "Berre administratorar avgjer kva leverandør ein Feide-tilbydar er.", en: "Only administrators decide which vendor a Feide provider is." }
+    NoSuchFeideProvider { nb: "Registeret kjenner ingen Feide-tilbyder `{id}`: den dukker opp når Feides tjenesteliste nevner den.", nn: "Registeret kjenner ingen Feide-tilbydar `{id}`: han dukkar opp når Feide si tenesteliste nemner han.", en: "The registry knows no Feide provider `{id}`: one appears when Feide's service listing names it." }
+    NothingProposed { nb: "Ingen leverandør er foreslått for denne tilbyderen: oppgi `vendor`.", nn: "Ingen leverandør er føreslått for denne tilbydaren: oppgi `vendor`.", en: "No vendor is proposed for this provider: give `vendor`." }
+    UnregisteredIsFeides { nb: "`unregistered` settes bare av importen fra Feide: registrer avtalefaktaene med status `active`.", nn: "`unregistered` blir berre sett av importen frå Feide: registrer avtalefakta med status `active`.", en: "`unregistered` is set by the Feide import alone: register the agreement facts with status `active`." }
     AuditForAdmins { nb: "Bare administratorer leser revisjonsloggen.", nn: "Berre administratorar les revisjonsloggen.", en: "Only administrators read the audit log." }
     TokenNeeded { nb: "Dette kallet krever et tilgangstoken: `Authorization: Bearer <token>`.", nn: "Dette kallet krev eit tilgangstoken: `Authorization: Bearer <token>`.", en: "This call needs an access token: `Authorization: Bearer <token>`." }
     TokenInvalid { nb: "Tilgangstokenet er ugyldig eller utløpt.", nn: "Tilgangstokenet er ugyldig eller gått ut.", en: "The access token is invalid or expired." }

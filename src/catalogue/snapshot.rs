@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::catalogue::{Service, SubProcessor, Vendor};
+use crate::domain::catalogue::{Service, Status, SubProcessor, Vendor};
 use crate::domain::derive::{resolve_attributes, storage_countries, third_countries, Received};
 use crate::domain::flags::{flags, stale_before, Flag};
 use crate::domain::reference::Reference;
@@ -80,7 +80,10 @@ impl ServiceRecord {
     fn flag_undeclared(&mut self, reference: &Reference) {
         let flags = &mut self.derived.flags;
         flags.retain(|f| *f != Flag::UndeclaredAttribute);
-        if !crate::feide::crosscheck::undeclared(&self.service, &self.feide, reference).is_empty() {
+        if self.service.status != Status::Unregistered
+            && !crate::feide::crosscheck::undeclared(&self.service, &self.feide, reference)
+                .is_empty()
+        {
             flags.push(Flag::UndeclaredAttribute);
             flags.sort_by_key(|f| Flag::ALL.iter().position(|x| x == f));
         }
@@ -127,7 +130,12 @@ impl Derived {
     ) -> Self {
         let resolved = resolve_attributes(service, reference);
         let third = third_countries(service, reference);
-        let flags = flags(service, &resolved, &third, updated_at, now, reference);
+        // an entry known only from Feide has no agreement to judge: no flag would be a finding
+        let flags = if service.status == Status::Unregistered {
+            Vec::new()
+        } else {
+            flags(service, &resolved, &third, updated_at, now, reference)
+        };
         Self {
             storage_countries: storage_countries(service),
             third_countries: third,

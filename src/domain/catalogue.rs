@@ -427,6 +427,9 @@ impl Service {
 pub enum Status {
     Active,
     Retired,
+    /// Known only from Feide's service listing: no agreement facts registered yet. Set by the
+    /// Feide import alone; the vendor's first write of the whole service makes it `active`.
+    Unregistered,
 }
 
 #[derive(

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Basis, Role, TransferMechanism, UseLocation};
+use super::catalogue::{Basis, Role, Status, TransferMechanism, UseLocation};
 use super::derive::{resolve_attributes, ResolvedAttribute};
 use super::flags::Flag;
 use super::reference::{Adequacy, Lang, Sensitivity};
@@ -14,8 +14,8 @@ use crate::catalogue::{ServiceRecord, Snapshot};
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "services": [
-        {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS", "feide": null},
-        {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "vendor_id": "trygg-trafikk", "vendor_name": "Trygg Trafikk", "feide": null}
+        {"id": "kikora", "name": "Kikora", "vendor_id": "eldur-learning", "vendor_name": "Eldur Learning AS", "agreement_facts": true, "feide": null},
+        {"id": "sykkeldyktig", "name": "Sykkeldyktig.no", "vendor_id": "trygg-trafikk", "vendor_name": "Trygg Trafikk", "agreement_facts": true, "feide": null}
     ],
     "attributes": [{"name": "mail", "sensitivity": "medium", "category": "contact", "received_by": 1, "differs": true,
         "cells": [null, {"justification": "Brukes for å kunne sende informasjon om kurset til lærer.", "declared": true, "via_scopes": []}]}],
@@ -47,6 +47,9 @@ pub struct ComparedService {
     pub name: String,
     pub vendor_id: String,
     pub vendor_name: String,
+    /// False for a service known only from Feide (status `unregistered`): no agreement facts
+    /// are registered, so its cells say nothing about an agreement.
+    pub agreement_facts: bool,
     /// What Feide releases to the service and which of it the agreement does not declare;
     /// null for a service linked to no Feide id.
     pub feide: Option<crate::feide::crosscheck::FeideSides>,
@@ -274,6 +277,7 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
                     .vendor(&r.service.vendor)
                     .map(|v| v.vendor.name.clone())
                     .unwrap_or_default(),
+                agreement_facts: r.service.status != Status::Unregistered,
                 feide: crate::feide::crosscheck::FeideSides::of(r, &snapshot.reference),
             })
             .collect(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{Basis, Role, TransferMechanism};
+use super::catalogue::{Basis, Role, Status, TransferMechanism};
 use super::derive::resolve_attributes;
 use super::flags::Flag;
 use super::reference::{Adequacy, Lang, Sensitivity};
@@ -40,7 +40,8 @@ pub struct PortfolioRequest {
     "location_not_stated": [],
     "weakest_terms": {"longest_deletion": {"days": 548, "services": ["kikora"]}, "deletion_not_stated": [],
                       "no_breach_deadline": ["glupus"], "shortest_change_notice": {"days": 30, "services": ["glupus"]}},
-    "feide": []
+    "feide": [],
+    "not_registered": []
 }))]
 pub struct PortfolioReport {
     /// The services found, in the order asked for (duplicates removed).
@@ -60,6 +61,11 @@ pub struct PortfolioReport {
     /// For each service linked to Feide, in the order asked for: what Feide releases to it and
     /// which of it the agreement does not declare.
     pub feide: Vec<crate::feide::crosscheck::FeideSides>,
+    /// Services asked for that are known only from Feide's service listing (status
+    /// `unregistered`): no agreement facts are registered for them, so every other part of the
+    /// report leaves them out rather than read their silence as good news.
+    #[serde(default)]
+    pub not_registered: Vec<String>,
 }
 
 /// A country and the services whose data reaches it.
@@ -164,6 +170,18 @@ pub fn report(
     lang: Lang,
 ) -> PortfolioReport {
     let reference = &snapshot.reference;
+    let all = services;
+    let not_registered: Vec<String> = all
+        .iter()
+        .filter(|r| r.service.status == Status::Unregistered)
+        .map(|r| r.service.id.to_string())
+        .collect();
+    let registered: Vec<&ServiceRecord> = all
+        .iter()
+        .copied()
+        .filter(|r| r.service.status != Status::Unregistered)
+        .collect();
+    let services = registered.as_slice();
     let ids = |rs: &mut Vec<String>, id: &str| {
         if !rs.iter().any(|x| x == id) {
             rs.push(id.to_owned());
@@ -275,7 +293,8 @@ pub fn report(
             .iter()
             .filter_map(|r| crate::feide::crosscheck::FeideSides::of(r, reference))
             .collect(),
-        services: services.iter().map(|r| r.service.id.to_string()).collect(),
+        services: all.iter().map(|r| r.service.id.to_string()).collect(),
+        not_registered,
         unknown,
         countries: by_country
             .into_iter()
@@ -454,6 +473,9 @@ impl PortfolioReport {
         }
         for id in &self.unknown {
             push("unknown_service", id, String::new(), String::new());
+        }
+        for id in &self.not_registered {
+            push("not_registered", id, String::new(), String::new());
         }
         rows
     }

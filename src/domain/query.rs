@@ -243,7 +243,12 @@ impl ServiceFilter {
             && self
                 .data_subject
                 .is_none_or(|ds| s.data_subjects.contains(&ds))
-            && self.status.is_none_or(|st| s.status == st)
+            && match self.status {
+                Some(st) => s.status == st,
+                // entries known only from Feide are asked for by name: hundreds of them would
+                // bury the agreements, and their empty facts would read as "nothing to flag"
+                None => s.status != Status::Unregistered,
+            }
             && self.updated_since.is_none_or(|t| r.stamp.updated_at >= t)
             && self
                 .feide_id

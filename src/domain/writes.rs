@@ -362,6 +362,9 @@ pub fn check_service(
             ));
         }
     }
+    if s.status == Status::Unregistered {
+        p.push(FieldProblem::said("/status", Text::UnregisteredIsFeides));
+    }
     if snap.vendor(&s.vendor).is_none() {
         p.push(FieldProblem::said(
             "/vendor",

@@ -12,7 +12,7 @@ use super::FeideOptions;
 pub enum Outcome {
     /// A new, well-formed answer and its validators.
     Fresh {
-        service: FeideService,
+        service: Box<FeideService>,
         etag: Option<String>,
         last_modified: Option<String>,
     },
@@ -85,10 +85,58 @@ async fn read(res: reqwest::Response, id: &str) -> Outcome {
     };
     match FeideService::parse(&body, id) {
         Ok(service) => Outcome::Fresh {
-            service,
+            service: Box::new(service),
             etag,
             last_modified,
         },
         Err(why) => Outcome::Failed(why),
+    }
+}
+
+/// One plain GET of `path` under the API's base (the service listing, an organisation), with
+/// the same timeout and retry rule as a service check; the body of a 200, or why there is none.
+pub async fn get(
+    http: &reqwest::Client,
+    options: &FeideOptions,
+    path: &str,
+) -> Result<Vec<u8>, String> {
+    let url = format!("{}{path}", options.api_url);
+    let mut attempt = 0;
+    loop {
+        let failure = match http.get(&url).timeout(options.timeout).send().await {
+            Ok(res) if res.status() == StatusCode::OK => {
+                return res
+                    .bytes()
+                    .await
+                    .map(|b| b.to_vec())
+                    .map_err(|e| format!("the Feide API's answer broke off: {e}"))
+            }
+            Ok(res)
+                if res.status().is_server_error()
+                    || res.status() == StatusCode::TOO_MANY_REQUESTS =>
+            {
+                format!(
+                    "the Feide API answered {} for {path}",
+                    res.status().as_u16()
+                )
+            }
+            Ok(res) => {
+                return Err(format!(
+                    "the Feide API answered {} for {path}",
+                    res.status().as_u16()
+                ))
+            }
+            Err(e) if e.is_timeout() => format!(
+                "the Feide API did not answer {path} within {} ms",
+                options.timeout.as_millis()
+            ),
+            Err(e) => format!("the Feide API could not be reached: {e}"),
+        };
+        if attempt >= options.retries {
+            return Err(failure);
+        }
+        counters::add(&RETRIES);
+        actix_web::rt::time::sleep(options.backoff * 2u32.pow(attempt)).await;
+        attempt += 1;
     }
 }

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::link::FeideLink;
 use crate::catalogue::ServiceRecord;
-use crate::domain::catalogue::Service;
+use crate::domain::catalogue::{Service, Status};
 use crate::domain::derive::resolve_attributes;
 use crate::domain::reference::Reference;
 
@@ -28,6 +28,10 @@ pub fn released(links: &[FeideLink]) -> Vec<String> {
 /// The released attributes the agreement does not declare: data that flows with no stated
 /// purpose.
 pub fn undeclared(service: &Service, links: &[FeideLink], reference: &Reference) -> Vec<String> {
+    if service.status == Status::Unregistered {
+        // no agreement is registered yet: nothing is declared, so nothing can be undeclared
+        return Vec::new();
+    }
     let declared: BTreeSet<String> = resolve_attributes(service, reference)
         .into_iter()
         .map(|a| a.name)

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::model::FeideProvider;
+use super::model::{FeideDetails, FeideProvider};
 use crate::store::feide::FeideRow;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,8 @@ pub struct FeideLink {
     /// None: never checked (no sync has run since the link was made).
     pub checked_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// What the service listing publishes beyond the login facts; None when never listed.
+    pub details: Option<FeideDetails>,
 }
 
 impl FeideLink {
@@ -31,6 +33,7 @@ impl FeideLink {
             fetched_at: None,
             checked_at: None,
             error: None,
+            details: None,
         }
     }
 
@@ -55,6 +58,10 @@ impl FeideLink {
             fetched_at: row.fetched_at.map(|m| m.0),
             checked_at: Some(row.checked_at.0),
             error: row.error.clone(),
+            details: row
+                .details
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok()),
         }
     }
 }

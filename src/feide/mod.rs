@@ -3,14 +3,18 @@
 //!
 //! `id` is the shape of a Feide service id; `model` the API's service object; `client` one
 //! careful request; `sync` the whole round under the cross-process lease; `counters` what
-//! `/metrics` reports.
+//! `/metrics` reports; `coverage` the services known only from Feide's listing and the counts of
+//! what the registry covers; `providers` which registry vendor each Feide provider is.
 
 pub mod client;
 pub mod counters;
+pub mod coverage;
 pub mod crosscheck;
 pub mod id;
 pub mod link;
+pub mod listing;
 pub mod model;
+pub mod providers;
 pub mod sync;
 
 use std::time::Duration;
@@ -31,7 +35,15 @@ pub struct FeideOptions {
     /// Requests per minute at most: Feide limits anonymous callers and asks for a token
     /// beyond 180 requests per 15 minutes (https://docs.feide.no/api/access-token.html).
     pub per_minute: u32,
+    /// Where the service listing is under `api_url` (`/2/sp/all`); None: import nothing, only
+    /// check linked services.
+    pub list_path: Option<String>,
 }
+
+/// The service listing's path. Feide documents the organisation list at `/2/org/all` and the
+/// service information API "under `/2/sp/`"; the listing is taken to sit beside it in the same
+/// way (`FEIDE_LIST_PATH` changes it).
+pub const LIST_PATH: &str = "/2/sp/all";
 
 impl FeideOptions {
     /// The options for `api_url` with the registry's defaults.
@@ -43,6 +55,7 @@ impl FeideOptions {
             retries: 2,
             backoff: Duration::from_secs(2),
             per_minute: 10,
+            list_path: Some(LIST_PATH.to_owned()),
         }
     }
 

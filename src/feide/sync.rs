@@ -27,6 +27,39 @@ pub struct SyncReport {
     pub unchanged: usize,
     /// Checks that failed; the last good answer of each is kept.
     pub failed: usize,
+    /// Services in Feide's listing; 0 when the listing is off or failed.
+    #[serde(default)]
+    pub listed: usize,
+    /// Listed services new to the registry, imported as `unregistered` entries.
+    #[serde(default)]
+    pub imported: usize,
+    /// Why the listing could not be read; null when it was (or is off). Nothing stored changes.
+    #[serde(default)]
+    #[schema(example = json!(null))]
+    pub listing_error: Option<String>,
+}
+
+/// Keeps requests to the Feide API at most `options.per_minute` a minute.
+pub(crate) struct Pacer {
+    spacing: Duration,
+    last: Option<Instant>,
+}
+
+impl Pacer {
+    pub(crate) fn new(options: &FeideOptions) -> Self {
+        Self {
+            spacing: options.spacing(),
+            last: None,
+        }
+    }
+
+    /// Waits until the next request may go.
+    pub(crate) async fn wait(&mut self) {
+        if let Some(at) = self.last {
+            actix_web::rt::time::sleep(self.spacing.saturating_sub(at.elapsed())).await;
+        }
+        self.last = Some(Instant::now());
+    }
 }
 
 /// A lease outlives the round it guards by this much at most: a process that dies mid-round
@@ -38,7 +71,7 @@ fn lease_length(options: &FeideOptions, ids: usize) -> Duration {
 
 /// Runs `f` on a pooled connection on the blocking pool: a round runs inside a request handler or
 /// the scheduler, and a database call there must not hold up the async worker.
-async fn on_db<T: Send + 'static>(
+pub(crate) async fn on_db<T: Send + 'static>(
     store: &Store,
     f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
@@ -86,13 +119,11 @@ async fn round(
         ran: true,
         ..SyncReport::default()
     };
-    let mut last_request: Option<Instant> = None;
-    for id in ids {
-        if let Some(at) = last_request {
-            let wait = options.spacing().saturating_sub(at.elapsed());
-            actix_web::rt::time::sleep(wait).await;
-        }
-        last_request = Some(Instant::now());
+    let mut pacer = Pacer::new(options);
+    // what the listing delivered is not asked for again one by one
+    let listed = super::listing::run(store, &http, options, &mut pacer, &mut report).await?;
+    for id in ids.iter().filter(|id| !listed.contains(*id)) {
+        pacer.wait().await;
         let before = {
             let id = id.clone();
             on_db(store, move |db| stored::get(db, &id)).await?
@@ -130,6 +161,7 @@ fn next_row(
         fetched_at: None,
         checked_at: now,
         error: None,
+        details: None,
     });
     row.checked_at = now;
     match outcome {

@@ -1,4 +1,5 @@
-//! The Feide link's views and its one operation: an administrator's sync on demand.
+//! The Feide link's views and operations: an administrator's sync on demand, the coverage
+//! counts, and the provider mappings an administrator decides.
 
 use std::collections::BTreeMap;
 
@@ -8,14 +9,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
+use super::negotiate::Body;
 use super::AppState;
 use crate::catalogue::{ServiceRecord, Snapshot};
 use crate::domain::auth::Actor;
+use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
+use crate::feide::coverage::{self, Coverage};
 use crate::feide::crosscheck;
 use crate::feide::link::FeideLink;
-use crate::feide::model::FeideProvider;
+use crate::feide::model::{FeideDetails, FeideProvider};
+use crate::feide::providers::{self, Decision, MappingState, Refusal};
 use crate::feide::sync::{self, SyncReport};
+use crate::store::feide_coverage::{self as stored, ProviderRow};
+use crate::texts::Text;
 
 /// What Feide's own service catalogue says about a service, beside what its agreement declares.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -56,6 +63,9 @@ pub struct FeideServiceView {
     pub checked_at: Option<DateTime<Utc>>,
     /// Why the last check failed; null when it succeeded.
     pub error: Option<String>,
+    /// What Feide's service listing publishes about it (description, privacy policy links,
+    /// areas of use, levels); null when it was never listed.
+    pub details: Option<FeideDetails>,
 }
 
 impl FeideView {
@@ -95,6 +105,7 @@ impl FeideServiceView {
             fetched_at: l.fetched_at,
             checked_at: l.checked_at,
             error: l.error.clone(),
+            details: l.details.clone(),
         }
     }
 }
@@ -135,4 +146,172 @@ pub async fn sync_now(
     } else {
         HttpResponse::Accepted().json(report)
     })
+}
+
+/// How much of Feide's service catalogue the registry covers.
+///
+/// Counts over the whole registry: services with agreement facts registered (status `active`),
+/// services known only from Feide's service listing (status `unregistered`: imported by the
+/// Feide sync, no agreement facts yet), and of those with agreement facts, the ones Feide
+/// releases attributes to that their agreement does not declare (flag `undeclared_attribute`)
+/// and the ones linked to Feide at all. `/metrics` carries the same counts as
+/// `feide_registry_coverage_services`.
+#[utoipa::path(
+    get, path = "/api/v1/coverage", tag = "feide",
+    responses(
+        (status = 200, description = "The counts", body = Coverage, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "A query parameter was given; this resource takes none", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn coverage(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let snap = super::one_resource(&req, &state)?;
+    Ok(Body::json(&Coverage::of(&snap))?.respond(&req))
+}
+
+/// One Feide service provider and the registry vendor it is.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderView {
+    /// The provider's id in Feide (`provider.id` of its services, `/2/org/{id}`).
+    #[schema(example = "4242")]
+    pub id: String,
+    /// Language code -> name, as Feide gives it.
+    #[schema(example = json!({"nb": "Trygg Trafikk"}))]
+    pub name: BTreeMap<String, String>,
+    /// The organisation number Feide gives for it; null when Feide gives none.
+    #[schema(example = "970980490")]
+    pub org_number: Option<String>,
+    pub state: MappingState,
+    /// The vendor it is (`matched` or `confirmed`); null otherwise.
+    #[schema(example = "trygg-trafikk")]
+    pub vendor: Option<String>,
+    /// A vendor of the same name, for an administrator to confirm or reject; never applied on
+    /// its own.
+    pub proposed_vendor: Option<String>,
+    /// The vendor entry standing for the provider until it is matched or confirmed.
+    #[schema(example = "feide-provider-4242")]
+    pub placeholder_vendor: String,
+    /// When the mapping was last checked or decided.
+    pub checked_at: DateTime<Utc>,
+    /// Why the last question to Feide's organisation API failed; null when it did not.
+    pub error: Option<String>,
+}
+
+impl ProviderView {
+    fn of(row: ProviderRow) -> Self {
+        Self {
+            placeholder_vendor: coverage::placeholder_id(&row.provider_id),
+            name: serde_json::from_str(&row.name).unwrap_or_default(),
+            state: MappingState::parse(&row.state).unwrap_or(MappingState::Pending),
+            id: row.provider_id,
+            org_number: row.org_number,
+            vendor: row.vendor_id,
+            proposed_vendor: row.proposed_vendor_id,
+            checked_at: row.checked_at.0,
+            error: row.error,
+        }
+    }
+}
+
+/// Every Feide provider the service listing named.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderList {
+    /// All of them, by id: a listing names a few hundred at most, so the list is never cut.
+    pub items: Vec<ProviderView>,
+}
+
+/// Feide providers and the registry vendors they map to.
+///
+/// Every provider Feide's service listing named, with the organisation number Feide's
+/// organisation API gives for it. `matched`: a vendor has that number. `pending`: Feide gives no
+/// number, or no vendor has it; an administrator decides (`PUT /api/v1/feide/providers/{id}`).
+/// A vendor of the same name is only proposed: a name alone never maps a provider.
+#[utoipa::path(
+    get, path = "/api/v1/feide/providers", tag = "feide",
+    responses(
+        (status = 200, description = "Every provider, by id", body = ProviderList),
+        (status = 400, description = "A query parameter was given; this resource takes none", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "JSON is not acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn providers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    super::one_resource(&req, &state)?;
+    let store = state.store.clone();
+    let rows = web::block(move || stored::providers(&mut *store.conn()?)).await??;
+    let list = ProviderList {
+        items: rows.into_iter().map(ProviderView::of).collect(),
+    };
+    Ok(Body::json(&list)?.respond(&req))
+}
+
+/// Decide which vendor a Feide provider is (administrators only).
+///
+/// `{"decision": "confirm"}` confirms the proposed vendor, `{"decision": "confirm", "vendor":
+/// "id"}` names another, `{"decision": "reject"}` rejects the proposal (the provider's services
+/// stay under its placeholder vendor). A confirmed vendor receives the provider's services known
+/// only from Feide, each with a revision, and may then claim them by writing their agreement
+/// facts. A decision stands: later syncs do not revisit it.
+#[utoipa::path(
+    put, path = "/api/v1/feide/providers/{id}", tag = "feide", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The provider's id in Feide")),
+    request_body(content = Decision, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The mapping as decided", body = ProviderView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The decision is malformed, names no vendor where none is proposed, or an unknown vendor; every problem is listed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    if !matches!(actor, Actor::Admin { .. }) {
+        let e = AppError::Forbidden(Text::FeideProvidersForAdmins.into());
+        record_refusal(&req, &state, Some(&actor), &e).await;
+        return Err(e);
+    }
+    super::body::require_json(&req)?;
+    let body = super::body::read_body(payload, 16 * 1024, state.security.body_timeout).await?;
+    let map = crate::domain::writes::object(&body).map_err(|p| AppError::MalformedBody(vec![p]))?;
+    let value = serde_json::Value::Object(map);
+    let (problems, _) = super::shape::check("Decision", &value);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let decision: Decision = serde_json::from_value(value)
+        .map_err(|e| AppError::Invalid(vec![FieldProblem::new("", e.to_string())]))?;
+    let store = state.store.clone();
+    let label = actor.label();
+    let id = id.into_inner();
+    let asked = id.clone();
+    let decided =
+        web::block(move || providers::decide(&mut *store.conn()?, &asked, &decision, &label))
+            .await??;
+    let row = decided.map_err(|refusal| match refusal {
+        Refusal::UnknownProvider => {
+            AppError::NotFound(Text::NoSuchFeideProvider.with(&[("id", &id)]))
+        }
+        Refusal::NoVendor => {
+            AppError::Invalid(vec![FieldProblem::said("/vendor", Text::NothingProposed)])
+        }
+        Refusal::UnknownVendor(v) => AppError::Invalid(vec![FieldProblem::said(
+            "/vendor",
+            Text::UnknownVendor.with(&[("id", &v)]),
+        )]),
+    })?;
+    super::fresh_snapshot(&state).await?;
+    Ok(HttpResponse::Ok().json(ProviderView::of(row)))
 }

@@ -63,6 +63,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
                 + &state.catalogue.render_metrics()
                 + &state.answers.render_metrics()
                 + &state.refusals.render_metrics()
-                + &crate::feide::counters::render(),
+                + &crate::feide::counters::render()
+                + &crate::feide::coverage::Coverage::of(&state.catalogue.current()).render(),
         )
 }

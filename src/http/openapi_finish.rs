@@ -190,6 +190,21 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "202",
         include_str!("../../openapi/examples/post_feide_sync_busy.json"),
     ),
+    (
+        "get_coverage",
+        "200",
+        include_str!("../../openapi/examples/get_coverage.json"),
+    ),
+    (
+        "get_feide_providers",
+        "200",
+        include_str!("../../openapi/examples/get_feide_providers.json"),
+    ),
+    (
+        "put_feide_providers_by_id",
+        "200",
+        include_str!("../../openapi/examples/put_feide_providers_by_id.json"),
+    ),
 ];
 
 pub fn finish(doc: &mut Value) {

@@ -194,7 +194,8 @@ pub struct ServiceQuery {
     pub flag: Vec<Flag>,
     /// Processes data about these people
     pub data_subject: Option<DataSubject>,
-    /// active or retired
+    /// active, retired or unregistered (known only from Feide). Without it: active and retired,
+    /// never unregistered
     pub status: Option<Status>,
     /// Updated at or after this RFC 3339 time or ISO 8601 date
     #[param(value_type = Option<String>, example = "2026-01-01")]

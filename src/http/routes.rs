@@ -52,6 +52,9 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(countries::__path_list, countries::list),
         documented(countries::__path_get, countries::get),
         documented(feide::__path_sync_now, feide::sync_now).audit("feide.sync"),
+        documented(feide::__path_coverage, feide::coverage),
+        documented(feide::__path_providers, feide::providers),
+        documented(feide::__path_decide, feide::decide).audit("feide.provider"),
         documented(exports::__path_catalogue, exports::catalogue),
     ]
 });

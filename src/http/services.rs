@@ -34,6 +34,12 @@ fn sort_key(sort: &str, r: &ServiceRecord, score: u32) -> String {
 /// stored or processed, flag `location_not_stated`, is in neither). Both match a location of
 /// either basis: stated, or only a company's country of establishment. Answers JSON, or CSV with
 /// `Accept: text/csv`.
+///
+/// Services known only from Feide's service listing (status `unregistered`: no agreement facts
+/// registered yet) are listed only with `status=unregistered`. Without `status` the list holds
+/// the services with agreements (`active` and `retired`): Feide lists hundreds of services, whose
+/// entries would bury the agreements, and their empty facts would read as "nothing to flag".
+/// `GET /api/v1/coverage` counts both.
 #[utoipa::path(
     get, path = "/api/v1/services", tag = "services",
     params(WithCsv<ServiceQuery>),

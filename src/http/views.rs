@@ -442,6 +442,10 @@ pub struct ServiceProfile {
     pub description: Option<String>,
     pub website: Option<String>,
     pub status: Status,
+    /// False: no agreement facts registered yet (status `unregistered`). Everything shown comes
+    /// from Feide's service listing (see `feide`), and no agreement-based flag is derived.
+    #[schema(example = true)]
+    pub agreement_facts: bool,
     pub purposes: Vec<String>,
     pub data_subjects: Vec<DataSubject>,
     pub personal_data: Vec<String>,
@@ -487,6 +491,7 @@ impl ServiceProfile {
             description: s.description.clone(),
             website: s.website.clone(),
             status: s.status,
+            agreement_facts: s.status != Status::Unregistered,
             purposes: strings(&s.purposes),
             data_subjects: s.data_subjects.to_vec(),
             personal_data: strings(&s.personal_data),

@@ -32,6 +32,9 @@ pub struct FeideRow {
     pub checked_at: Moment,
     /// Why the last check failed; None when it succeeded.
     pub error: Option<String>,
+    /// What the service listing adds (description, privacy policy links, areas of use, levels),
+    /// as JSON; None for a service only fetched on its own.
+    pub details: Option<String>,
 }
 
 /// Every Feide id some service links to, once, in order.

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod clients;
 pub mod commit;
 pub mod feide;
+pub mod feide_coverage;
 mod ids;
 pub mod lookups;
 pub mod moment;

@@ -252,6 +252,23 @@ diesel::table! {
         fetched_at -> Nullable<SqlMoment>,
         checked_at -> SqlMoment,
         error -> Nullable<Text>,
+        details -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    feide_providers (provider_id) {
+        provider_id -> Text,
+        name -> Text,
+        org_number -> Nullable<Text>,
+        vendor_id -> Nullable<Text>,
+        proposed_vendor_id -> Nullable<Text>,
+        state -> Text,
+        checked_at -> SqlMoment,
+        error -> Nullable<Text>,
     }
 }
 

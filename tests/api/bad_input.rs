@@ -389,7 +389,7 @@ async fn a_body_of_the_wrong_shape_lists_every_problem(app: TestApp) {
     assert_eq!(
         listed(&p),
         [
-            ("/status", "must be one of: active, retired"),
+            ("/status", "must be one of: active, retired, unregistered"),
             ("/name", "is required"),
         ],
         "{p:?}"

@@ -24,7 +24,7 @@ def start(binary, work):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, DATABASE_URL=f"{work}/registry.db", BIND_ADDR=f"127.0.0.1:{port}",
-               TOKEN_KEY_FILE=f"{work}/token-key", RUST_LOG="warn")
+               TOKEN_KEY_FILE=f"{work}/token-key", RUST_LOG="warn", FEIDE_API_URL="")
     server = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

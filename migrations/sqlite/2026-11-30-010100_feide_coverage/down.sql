@@ -1,0 +1,2 @@
+DROP TABLE feide_providers;
+ALTER TABLE feide_services DROP COLUMN details;

@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, exports, feide, history, metrics, openapi, ops, reports, service_writes,
-    services, sub_processors, token, vendor_writes, vendors,
+    attributes, countries, exports, feide, history, metrics, municipalities, openapi, ops, reports,
+    service_writes, services, sub_processors, token, vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -53,6 +53,27 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(countries::__path_get, countries::get),
         documented(feide::__path_sync_now, feide::sync_now).audit("feide.sync"),
         documented(exports::__path_catalogue, exports::catalogue),
+        documented(municipalities::__path_list, municipalities::list),
+        documented(municipalities::__path_create, municipalities::create)
+            .audit("municipality.create"),
+        documented(municipalities::__path_get, municipalities::get),
+        documented(municipalities::__path_replace, municipalities::replace)
+            .audit("municipality.replace"),
+        documented(municipalities::__path_patch, municipalities::patch).audit("municipality.patch"),
+        documented(municipalities::__path_portfolio, municipalities::portfolio),
+        documented(municipalities::__path_entry, municipalities::entry),
+        documented(municipalities::__path_put_entry, municipalities::put_entry)
+            .audit("portfolio.put"),
+        documented(municipalities::__path_patch_entry, municipalities::patch_entry)
+            .audit("portfolio.patch"),
+        documented(municipalities::__path_remove_entry, municipalities::remove_entry)
+            .audit("portfolio.remove"),
+        documented(municipalities::__path_entry_history, municipalities::entry_history),
+        documented(municipalities::__path_report, municipalities::report),
+        documented(
+            municipalities::__path_record_of_processing,
+            municipalities::record_of_processing,
+        ),
     ]
 });
 

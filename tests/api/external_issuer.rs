@@ -84,6 +84,7 @@ async fn registry(engine: Engine, issuer: &FakeIssuer) -> TestApp {
             audience: "feide-registry".into(),
             vendor_scope: "feide:registry.vendor".into(),
             admin_scope: "feide:registry.admin".into(),
+            municipality_scope: "feide:registry.municipality".into(),
             cache_for: Duration::from_secs(3600),
             min_refetch: Duration::from_millis(500),
         });

@@ -36,9 +36,17 @@ impl ClientRole {
 /// id, or `external:<id>` for an external issuer's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    Admin { client: String },
-    Vendor { client: String, vendor: String },
-    Municipality { client: String, municipality: String },
+    Admin {
+        client: String,
+    },
+    Vendor {
+        client: String,
+        vendor: String,
+    },
+    Municipality {
+        client: String,
+        municipality: String,
+    },
 }
 
 impl Actor {

@@ -209,7 +209,9 @@ fn text(p: &mut Vec<FieldProblem>, at: &str, v: &str) {
 
 fn url(p: &mut Vec<FieldProblem>, at: &str, v: &Option<String>) {
     if let Some(u) = v {
-        if !(u.starts_with("https://") || u.starts_with("http://")) || u.contains(char::is_whitespace) {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.contains(char::is_whitespace)
+        {
             p.push(FieldProblem::said(at, Text::MustBeHttpUrl));
         }
     }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::catalogue::{BreachNotice, DataSubject, Role, Basis, Source, TransferMechanism};
+use super::catalogue::{Basis, BreachNotice, DataSubject, Role, Source, TransferMechanism};
 use super::municipalities::{LocalStatus, PortfolioEntry};
 use super::portfolio::Transfer;
 use super::terms::StatedTerm;
@@ -258,9 +258,15 @@ pub fn record_entry(
     let security = {
         let said = [
             ("security_level", security.security_level.is_some()),
-            ("security_audit_months", security.security_audit_months.is_some()),
+            (
+                "security_audit_months",
+                security.security_audit_months.is_some(),
+            ),
             ("breach_notice", security.breach_notice.is_some()),
-            ("breach_notice_hours", security.breach_notice_hours.is_some()),
+            (
+                "breach_notice_hours",
+                security.breach_notice_hours.is_some(),
+            ),
         ];
         for (name, is) in said {
             if !is {
@@ -346,7 +352,11 @@ impl ProcessingRecord {
                         .map(|l| format!("{} {} {}", l.country, join(&[l.role]), join(&[l.basis])))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let places = if places.is_empty() { NOT_STATED.to_owned() } else { places };
+                    let places = if places.is_empty() {
+                        NOT_STATED.to_owned()
+                    } else {
+                        places
+                    };
                     match r.transfer_mechanism {
                         Some(m) => format!("{} ({places}; {})", r.name, join(&[m])),
                         None => format!("{} ({places})", r.name),
@@ -358,7 +368,9 @@ impl ProcessingRecord {
                 .third_country_transfers
                 .iter()
                 .map(|t| {
-                    let mechanism = t.transfer_mechanism.map_or_else(|| NOT_STATED.to_owned(), |m| join(&[m]));
+                    let mechanism = t
+                        .transfer_mechanism
+                        .map_or_else(|| NOT_STATED.to_owned(), |m| join(&[m]));
                     format!("{} {} {mechanism}", t.by, t.country)
                 })
                 .collect::<Vec<_>>()
@@ -376,8 +388,10 @@ impl ProcessingRecord {
             let security = e.security.as_ref().map(|s| {
                 [
                     s.security_level.as_ref().map(|l| format!("level {l}")),
-                    s.security_audit_months.map(|m| format!("audit every {m} months")),
-                    s.breach_notice_hours.map(|h| format!("breach notice {h} h")),
+                    s.security_audit_months
+                        .map(|m| format!("audit every {m} months")),
+                    s.breach_notice_hours
+                        .map(|h| format!("breach notice {h} h")),
                     s.breach_notice
                         .filter(|n| *n == BreachNotice::WithoutUndueDelay)
                         .map(|_| "breach notice without undue delay".to_owned()),
@@ -446,7 +460,10 @@ mod tests {
             entry("never", None),
         ];
         let due = reviews_due(&entries, today);
-        let names: Vec<(&str, bool)> = due.iter().map(|d| (d.service.as_str(), d.overdue)).collect();
+        let names: Vec<(&str, bool)> = due
+            .iter()
+            .map(|d| (d.service.as_str(), d.overdue))
+            .collect();
         assert_eq!(names, [("past", true), ("soon", false)]);
     }
 }

@@ -99,10 +99,14 @@ impl Written for PortfolioDocument {
         Ok(Arc::new(world))
     }
 
+    /// The entry as stored; a removed one too, which is what a DELETE answers (GET answers 404
+    /// for it, `entry`).
     fn view(world: &MunicipalWorld, id: &str, _: &AppState) -> Result<Vec<u8>, AppError> {
         let service = id.split_once('/').map_or(id, |(_, s)| s);
         let e = world
-            .entry(service)
+            .entries
+            .iter()
+            .find(|e| e.entry.service == service)
             .ok_or_else(|| not_found("portfolio_entry", service))?;
         json_bytes(&PortfolioEntryView::of(e, world))
     }
@@ -177,7 +181,9 @@ impl PortfolioEntryView {
         PortfolioEntryView {
             service: e.service.clone(),
             service_name: service.map_or_else(|| e.service.clone(), |s| s.service.name.clone()),
-            vendor: service.map(|s| s.service.vendor.to_string()).unwrap_or_default(),
+            vendor: service
+                .map(|s| s.service.vendor.to_string())
+                .unwrap_or_default(),
             local_status: e.local_status,
             agreement_signed_on: e.agreement_signed_on,
             dpia_done_on: e.dpia_done_on,
@@ -543,8 +549,11 @@ pub async fn entry(
     format_of(&req, false)?;
     let (id, service) = path.into_inner();
     let world = readable(&req, &state, &id).await?;
-    let bytes = PortfolioDocument::view(&world, &entry_key(&id, &service), &state)?;
-    Ok(respond(&req, &world, Body::json_bytes(bytes)))
+    let e = world
+        .entry(&service)
+        .ok_or_else(|| not_found("portfolio_entry", &service))?;
+    let body = Body::json(&PortfolioEntryView::of(e, &world))?;
+    Ok(respond(&req, &world, body))
 }
 
 /// Put a service in the portfolio, or replace its entry.
@@ -734,7 +743,11 @@ pub async fn report(
         reviews_due: processing_record::reviews_due(world.portfolio().map(|e| &e.entry), today),
         report: portfolio::report(snap, &found, unknown, lang),
     };
-    Ok(respond(&req, &world, Body::json(&report)?.in_language(lang)))
+    Ok(respond(
+        &req,
+        &world,
+        Body::json(&report)?.in_language(lang),
+    ))
 }
 
 /// Draft record of processing activities (GDPR art. 30(1)) for the municipality as controller.

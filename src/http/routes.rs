@@ -64,11 +64,20 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(municipalities::__path_entry, municipalities::entry),
         documented(municipalities::__path_put_entry, municipalities::put_entry)
             .audit("portfolio.put"),
-        documented(municipalities::__path_patch_entry, municipalities::patch_entry)
-            .audit("portfolio.patch"),
-        documented(municipalities::__path_remove_entry, municipalities::remove_entry)
-            .audit("portfolio.remove"),
-        documented(municipalities::__path_entry_history, municipalities::entry_history),
+        documented(
+            municipalities::__path_patch_entry,
+            municipalities::patch_entry,
+        )
+        .audit("portfolio.patch"),
+        documented(
+            municipalities::__path_remove_entry,
+            municipalities::remove_entry,
+        )
+        .audit("portfolio.remove"),
+        documented(
+            municipalities::__path_entry_history,
+            municipalities::entry_history,
+        ),
         documented(municipalities::__path_report, municipalities::report),
         documented(
             municipalities::__path_record_of_processing,

@@ -9,9 +9,7 @@ use super::rows::{enum_to_text, text_to_enum};
 use super::schema::{municipalities, portfolio_entries};
 use super::{Db, Moment, StoreError};
 use crate::domain::ids::OrgNumber;
-use crate::domain::municipalities::{
-    Municipality, PortfolioEntry, Revised, SignedSource,
-};
+use crate::domain::municipalities::{Municipality, PortfolioEntry, Revised, SignedSource};
 use crate::domain::writes::EntityKind;
 use crate::texts::{Said, Text};
 

@@ -180,6 +180,76 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         include_str!("../../openapi/examples/post_feide_sync.json"),
     ),
     (
+        "get_municipalities",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities.json"),
+    ),
+    (
+        "post_municipalities",
+        "201",
+        include_str!("../../openapi/examples/post_municipalities.json"),
+    ),
+    (
+        "get_municipalities_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id.json"),
+    ),
+    (
+        "put_municipalities_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id.json"),
+    ),
+    (
+        "patch_municipalities_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id.json"),
+    ),
+    (
+        "get_municipalities_by_id_portfolio",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio.json"),
+    ),
+    (
+        "get_municipalities_by_id_portfolio_by_service",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service.json"),
+    ),
+    (
+        "put_municipalities_by_id_portfolio_by_service",
+        "201",
+        include_str!("../../openapi/examples/put_municipalities_by_id_portfolio_by_service.json"),
+    ),
+    (
+        "put_municipalities_by_id_portfolio_by_service",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service.json"),
+    ),
+    (
+        "patch_municipalities_by_id_portfolio_by_service",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service.json"),
+    ),
+    (
+        "delete_municipalities_by_id_portfolio_by_service",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service.json"),
+    ),
+    (
+        "get_municipalities_by_id_portfolio_by_service_history",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service_history.json"),
+    ),
+    (
+        "get_municipalities_by_id_report",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_report.json"),
+    ),
+    (
+        "get_municipalities_by_id_record_of_processing",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_record_of_processing.json"),
+    ),
+    (
         // written by hand: another process's lease cannot be held from the examples script
         "post_feide_sync",
         "202",

@@ -527,6 +527,10 @@ pub async fn portfolio(
 }
 
 /// One service in a municipality's portfolio.
+///
+/// Its local status, dates and signed document, and an `ETag` to send as `If-Match` when
+/// changing it. A private portfolio's entries are a 404 to anyone but the municipality's own
+/// clients and administrators.
 #[utoipa::path(
     get, path = "/api/v1/municipalities/{id}/portfolio/{service}", tag = "municipalities",
     params(("id" = String, Path, description = "Municipality id", example = "bergen"),
@@ -596,6 +600,9 @@ pub async fn put_entry(
 }
 
 /// Change part of a portfolio entry (JSON Merge Patch, RFC 7396).
+///
+/// Members of the body replace the entry's, `null` removes one; the result is checked as a
+/// whole entry. `If-Match` with the `ETag` last read is required.
 #[utoipa::path(
     patch, path = "/api/v1/municipalities/{id}/portfolio/{service}", tag = "municipalities", security(("bearer" = [])),
     params(("id" = String, Path, description = "Municipality id", example = "bergen"),

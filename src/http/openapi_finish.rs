@@ -237,7 +237,9 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
     (
         "get_municipalities_by_id_portfolio_by_service_history",
         "200",
-        include_str!("../../openapi/examples/get_municipalities_by_id_portfolio_by_service_history.json"),
+        include_str!(
+            "../../openapi/examples/get_municipalities_by_id_portfolio_by_service_history.json"
+        ),
     ),
     (
         "get_municipalities_by_id_report",

@@ -255,16 +255,15 @@ impl utoipa::Modify for Operations {
     }
 }
 
-/// What a revision records as its action: the audit name of the write to a service or vendor
-/// that made it, or `import`.
+/// What a revision records as its action: the audit name of the write to a service, vendor,
+/// municipality or portfolio entry that made it, or `import`.
 pub fn revision_actions() -> Vec<&'static str> {
     std::iter::once("import")
-        .chain(
-            ENDPOINTS
+        .chain(ENDPOINTS.iter().filter_map(|e| e.audit).filter(|a| {
+            ["service.", "vendor.", "municipality.", "portfolio."]
                 .iter()
-                .filter_map(|e| e.audit)
-                .filter(|a| a.starts_with("service.") || a.starts_with("vendor.")),
-        )
+                .any(|kind| a.starts_with(kind))
+        }))
         .collect()
 }
 

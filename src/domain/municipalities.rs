@@ -73,6 +73,17 @@ pub enum LocalStatus {
     PhasedOut,
 }
 
+impl LocalStatus {
+    /// The service processes the municipality's data (its record of processing lists it).
+    pub fn processes(self) -> bool {
+        matches!(self, LocalStatus::InUse | LocalStatus::Approved)
+    }
+    /// The municipality uses the service or weighs it (its portfolio report covers it).
+    pub fn weighed(self) -> bool {
+        !matches!(self, LocalStatus::Rejected | LocalStatus::PhasedOut)
+    }
+}
+
 /// The document the municipality signed for this service, as the catalogue's sources are named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

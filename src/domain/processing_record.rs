@@ -132,9 +132,8 @@ pub struct RecordEntry {
     pub not_stated: Vec<String>,
 }
 
-/// The record of processing activities of a municipality: one entry per service in use or
-/// approved... in fact per service in its portfolio, whatever the local status, so that the
-/// controller sees what it assessed too.
+/// The record of processing activities of a municipality: one entry per service whose local
+/// status says it processes the municipality's data (`LocalStatus::processes`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProcessingRecord {
     #[schema(example = "bergen")]

@@ -727,12 +727,7 @@ pub async fn report(
     let today = Utc::now().date_naive();
     let weighed: Vec<String> = world
         .portfolio()
-        .filter(|e| {
-            !matches!(
-                e.entry.local_status,
-                LocalStatus::Rejected | LocalStatus::PhasedOut
-            )
-        })
+        .filter(|e| e.entry.local_status.weighed())
         .map(|e| e.entry.service.clone())
         .collect();
     let snap = &world.catalogue;
@@ -792,7 +787,7 @@ pub async fn record_of_processing(
     let processing: Vec<&PortfolioEntry> = world
         .portfolio()
         .map(|e| &e.entry)
-        .filter(|e| matches!(e.local_status, LocalStatus::InUse | LocalStatus::Approved))
+        .filter(|e| e.local_status.processes())
         .collect();
     let ids: Vec<String> = processing.iter().map(|e| e.service.clone()).collect();
     let (found, unknown) = portfolio::resolve(snap, &ids);

@@ -132,8 +132,8 @@ pub struct RecordEntry {
     pub not_stated: Vec<String>,
 }
 
-/// The record of processing activities of a municipality: one entry per service whose local
-/// status says it processes the municipality's data (`LocalStatus::processes`).
+/// The record of processing activities of a municipality: one entry per service in use or
+/// approved, the local statuses under which a service processes the municipality's data.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProcessingRecord {
     #[schema(example = "bergen")]

@@ -119,6 +119,15 @@ pub struct Settings {
     )]
     pub external_admin_scope: String,
 
+    /// The scope in an external token that makes its organisation a municipality client.
+    #[arg(
+        long,
+        env = "EXTERNAL_MUNICIPALITY_SCOPE",
+        default_value = "feide:registry.municipality",
+        global = true
+    )]
+    pub external_municipality_scope: String,
+
     /// Seconds the JWKS is cached; an unknown `kid` refetches it at most once per
     /// `JWKS_MIN_REFETCH_SECS`.
     #[arg(long, env = "JWKS_CACHE_SECS", default_value_t = 3600, global = true)]
@@ -284,6 +293,9 @@ pub enum Command {
     /// Manage API clients.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Manage municipalities (the controllers whose portfolios the registry keeps).
+    #[command(subcommand)]
+    Municipality(MunicipalityCommand),
     /// Work with the Feide API.
     #[command(subcommand)]
     Feide(FeideCommand),
@@ -313,14 +325,42 @@ impl Settings {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum MunicipalityCommand {
+    /// Create a municipality (or a county municipality), as `POST /api/v1/municipalities` does.
+    Create {
+        /// A lowercase slug, e.g. `bergen`.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Norwegian organisation number (MOD11-checked).
+        #[arg(long)]
+        org_number: String,
+        /// The four-digit municipality number (two digits for a county).
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long, value_parser = ["municipality", "county"], default_value = "municipality")]
+        kind: String,
+        /// Make the portfolio readable by anyone (it is private otherwise).
+        #[arg(long)]
+        public: bool,
+    },
+    /// List municipalities.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Create a client and print its id and secret (shown this once; only a hash is stored).
     Create {
-        #[arg(long, value_parser = ["vendor", "admin"])]
+        #[arg(long, value_parser = ["vendor", "admin", "municipality"])]
         role: String,
         /// The vendor a vendor client acts for.
         #[arg(long)]
         vendor: Option<String>,
+        /// The municipality a municipality client acts for.
+        #[arg(long)]
+        municipality: Option<String>,
         #[arg(long)]
         description: Option<String>,
     },

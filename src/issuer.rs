@@ -17,6 +17,7 @@ pub struct IssuerConfig {
     pub audience: String,
     pub vendor_scope: String,
     pub admin_scope: String,
+    pub municipality_scope: String,
     pub cache_for: Duration,
     pub min_refetch: Duration,
 }
@@ -30,6 +31,7 @@ pub struct ExternalCaller {
     pub org_number: Option<String>,
     pub admin: bool,
     pub vendor: bool,
+    pub municipality: bool,
 }
 
 /// The longest an external token may still be valid: Maskinporten issues them for 120 s by
@@ -136,6 +138,7 @@ impl ExternalIssuer {
             org_number,
             admin: scopes.contains(&self.config.admin_scope.as_str()),
             vendor: scopes.contains(&self.config.vendor_scope.as_str()),
+            municipality: scopes.contains(&self.config.municipality_scope.as_str()),
         })
     }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use feide_registry::app;
-use feide_registry::config::{Cli, ClientCommand, Command, FeideCommand};
+use feide_registry::config::{Cli, ClientCommand, Command, FeideCommand, MunicipalityCommand};
 use feide_registry::domain::auth::ClientRole;
 use feide_registry::store::fmt_time;
 
@@ -44,6 +44,7 @@ fn main() -> ExitCode {
                 std::io::stdout().write_all(out.as_bytes()).map_err(|e| e.to_string())
             }),
         Command::Client(c) => client(&settings, c),
+        Command::Municipality(c) => municipality(&settings, c),
         Command::Feide(FeideCommand::Sync) => feide_sync(&settings),
         Command::Generate {
             services,
@@ -101,10 +102,16 @@ fn client(
         ClientCommand::Create {
             role,
             vendor,
+            municipality,
             description,
         } => {
-            let role = ClientRole::parse(&role).ok_or("role must be vendor or admin")?;
-            let c = app::create_client(&store, role, vendor.as_deref(), description.as_deref())?;
+            let role =
+                ClientRole::parse(&role).ok_or("role must be vendor, admin or municipality")?;
+            if vendor.is_some() && municipality.is_some() {
+                return Err("a client acts for a vendor or a municipality, not both".into());
+            }
+            let acts_for = vendor.or(municipality);
+            let c = app::create_client(&store, role, acts_for.as_deref(), description.as_deref())?;
             println!("client_id: {}", c.client_id);
             println!("client_secret: {}", c.secret);
             eprintln!(
@@ -141,6 +148,55 @@ fn client(
             } else {
                 Err(format!("no active client `{client_id}`"))
             }
+        }
+    }
+}
+
+/// Municipalities from the command line: the same document, rules and write as the API's, with
+/// the revision and audit rows naming the command line as the actor.
+fn municipality(
+    settings: &feide_registry::config::Settings,
+    command: MunicipalityCommand,
+) -> Result<(), String> {
+    let store = app::open_store(settings).map_err(|e| e.to_string())?;
+    match command {
+        MunicipalityCommand::Create {
+            id,
+            name,
+            org_number,
+            number,
+            kind,
+            public,
+        } => {
+            let created = app::create_municipality(
+                &store,
+                &serde_json::json!({
+                    "id": id, "name": name, "org_number": org_number,
+                    "municipality_number": number, "kind": kind,
+                    "portfolio": if public { "public" } else { "private" },
+                }),
+            )?;
+            println!("created municipality {created}");
+            Ok(())
+        }
+        MunicipalityCommand::List => {
+            let mut conn = store.conn().map_err(|e| e.to_string())?;
+            let rows = feide_registry::store::municipalities::list_municipalities(&mut conn)
+                .map_err(|e| e.to_string())?;
+            println!("id\tname\torg_number\tmunicipality_number\tkind\tportfolio");
+            for r in rows {
+                let m = r.entry;
+                println!(
+                    "{}\t{}\t{}\t{}\t{:?}\t{:?}",
+                    m.id,
+                    m.name,
+                    m.org_number,
+                    m.municipality_number.unwrap_or_default(),
+                    m.kind,
+                    m.portfolio
+                );
+            }
+            Ok(())
         }
     }
 }

@@ -228,6 +228,18 @@ texts! {
         en: "{actor} may not set or change an organisation number (an administrator does, since it decides which vendor an organisation's Maskinporten tokens act as).",
     }
 
+    // Municipalities and portfolios.
+    TheMunicipality { nb: "Kommunen", nn: "Kommunen", en: "Municipality" }
+    MunicipalityWord { nb: "kommune", nn: "kommune", en: "municipality" }
+    PortfolioEntryWord { nb: "porteføljeoppføring", nn: "porteføljeoppføring", en: "portfolio entry" }
+    MunicipalityNumberDigits { nb: "må være {digits} sifre", nn: "må vere {digits} siffer", en: "must be {digits} digits" }
+    MustBeHttpUrl { nb: "må være en http- eller https-URL uten mellomrom", nn: "må vere ein http- eller https-URL utan mellomrom", en: "must be an http or https URL without spaces" }
+    MayNotCreateMunicipalities { nb: "{actor} kan ikke opprette kommuner.", nn: "{actor} kan ikkje opprette kommunar.", en: "{actor} may not create municipalities." }
+    OnlyOwnMunicipality { nb: "{actor} kan bare endre sin egen kommune og dens portefølje.", nn: "{actor} kan berre endre sin eigen kommune og porteføljen hans.", en: "{actor} may change only its own municipality and its portfolio." }
+    MunicipalityOnlyPortfolioVisibility { nb: "{actor} kan bare velge om porteføljen er offentlig (`portfolio`); navn og numre setter en administrator.", nn: "{actor} kan berre velje om porteføljen er offentleg (`portfolio`); namn og nummer set ein administrator.", en: "{actor} may only choose whether the portfolio is public (`portfolio`); names and numbers are set by an administrator." }
+    MunicipalityOrgNumberTaken { nb: "Organisasjonsnummeret {org} tilhører en annen kommune.", nn: "Organisasjonsnummeret {org} høyrer til ein annan kommune.", en: "Organisation number {org} belongs to another municipality." }
+    NoMunicipalityWithOrg { nb: "Ingen kommune i registeret har organisasjonsnummeret {org}.", nn: "Ingen kommune i registeret har organisasjonsnummeret {org}.", en: "No municipality in the registry has organisation number {org}." }
+
     // Reports.
     MustListServices { nb: "må liste 1 til {max} tjeneste-id-er", nn: "må liste 1 til {max} teneste-id-ar", en: "must list 1 to {max} service ids" }
 

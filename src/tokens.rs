@@ -156,6 +156,8 @@ pub struct Claims {
     pub role: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
 }
 
 #[derive(Clone)]
@@ -188,6 +190,7 @@ impl TokenKeys {
             nbf: None,
             role: actor.role().as_str().to_owned(),
             vendor: actor.vendor().map(str::to_owned),
+            municipality: actor.municipality().map(str::to_owned),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signs any claims")
@@ -208,7 +211,11 @@ impl TokenKeys {
         let now = chrono::Utc::now().timestamp();
         check_times(Some(c.iat), c.nbf, c.exp, now, self.lifetime_secs).ok()?;
         let role = ClientRole::parse(&data.claims.role)?;
-        Actor::of(data.claims.sub, role, data.claims.vendor)
+        let acts_for = match role {
+            ClientRole::Municipality => data.claims.municipality,
+            ClientRole::Vendor | ClientRole::Admin => data.claims.vendor,
+        };
+        Actor::of(data.claims.sub, role, acts_for)
     }
 }
 

@@ -13,6 +13,8 @@ def fix(value, key=None):
         return [fix(v) for v in value]
     if isinstance(value, str) and (key == "at" or (key or "").endswith("_at")):
         return FIXED_TIME
+    if key == "as_of" and isinstance(value, str):
+        return FIXED_TIME[:10]
     if key == "access_token":
         return "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJleGFtcGxlIn0.c2lnbmF0dXJl"
     if key == "client_id" and isinstance(value, str):

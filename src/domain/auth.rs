@@ -1,5 +1,6 @@
 //! Who may write what. Vendors change only their own vendor entry and services; administrators
-//! change everything and alone create vendors and read the audit log.
+//! change everything and alone create vendors and read the audit log. Municipality clients keep
+//! their own municipality's portfolio (`municipalities`) and change nothing in the catalogue.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,6 +10,7 @@ use utoipa::ToSchema;
 pub enum ClientRole {
     Vendor,
     Admin,
+    Municipality,
 }
 
 impl ClientRole {
@@ -16,40 +18,59 @@ impl ClientRole {
         match self {
             ClientRole::Vendor => "vendor",
             ClientRole::Admin => "admin",
+            ClientRole::Municipality => "municipality",
         }
     }
     pub fn parse(s: &str) -> Option<ClientRole> {
         match s {
             "vendor" => Some(ClientRole::Vendor),
             "admin" => Some(ClientRole::Admin),
+            "municipality" => Some(ClientRole::Municipality),
             _ => None,
         }
     }
 }
 
-/// An authenticated caller: an administrator, or a vendor client acting for exactly one vendor.
-/// `client` is the registry's client id, or `external:<id>` for an external issuer's token.
+/// An authenticated caller: an administrator, a vendor client acting for exactly one vendor, or
+/// a municipality client acting for exactly one municipality. `client` is the registry's client
+/// id, or `external:<id>` for an external issuer's token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
-    Admin { client: String },
-    Vendor { client: String, vendor: String },
+    Admin {
+        client: String,
+    },
+    Vendor {
+        client: String,
+        vendor: String,
+    },
+    Municipality {
+        client: String,
+        municipality: String,
+    },
 }
 
 impl Actor {
-    /// The actor a client record (or a token's claims) describes; None for a vendor client that
-    /// names no vendor, which could otherwise act for nobody or, worse, be shown as `admin`. An
-    /// administrator acts for no vendor, so a vendor named beside it is ignored.
-    pub fn of(client: String, role: ClientRole, vendor: Option<String>) -> Option<Actor> {
-        match (role, vendor) {
+    /// The actor a client record (or a token's claims) describes; `acts_for` is the vendor of a
+    /// vendor client or the municipality of a municipality client. None for such a client that
+    /// names nothing, which could otherwise act for nobody or, worse, be shown as `admin`. An
+    /// administrator acts for no one, so an entry named beside it is ignored.
+    pub fn of(client: String, role: ClientRole, acts_for: Option<String>) -> Option<Actor> {
+        match (role, acts_for) {
             (ClientRole::Admin, _) => Some(Actor::Admin { client }),
             (ClientRole::Vendor, Some(vendor)) => Some(Actor::Vendor { client, vendor }),
-            (ClientRole::Vendor, None) => None,
+            (ClientRole::Municipality, Some(municipality)) => Some(Actor::Municipality {
+                client,
+                municipality,
+            }),
+            (ClientRole::Vendor | ClientRole::Municipality, None) => None,
         }
     }
 
     pub fn client_id(&self) -> &str {
         match self {
-            Actor::Admin { client } | Actor::Vendor { client, .. } => client,
+            Actor::Admin { client }
+            | Actor::Vendor { client, .. }
+            | Actor::Municipality { client, .. } => client,
         }
     }
 
@@ -57,21 +78,36 @@ impl Actor {
         match self {
             Actor::Admin { .. } => ClientRole::Admin,
             Actor::Vendor { .. } => ClientRole::Vendor,
+            Actor::Municipality { .. } => ClientRole::Municipality,
         }
     }
 
     /// The vendor a vendor client acts for.
     pub fn vendor(&self) -> Option<&str> {
         match self {
-            Actor::Admin { .. } => None,
             Actor::Vendor { vendor, .. } => Some(vendor),
+            Actor::Admin { .. } | Actor::Municipality { .. } => None,
         }
     }
 
-    /// Shown in history and audit: the vendor or `admin`, and the client.
+    /// The municipality a municipality client acts for.
+    pub fn municipality(&self) -> Option<&str> {
+        match self {
+            Actor::Municipality { municipality, .. } => Some(municipality),
+            Actor::Admin { .. } | Actor::Vendor { .. } => None,
+        }
+    }
+
+    /// What the client acts for: its vendor or its municipality (None for an administrator).
+    pub fn acts_for(&self) -> Option<&str> {
+        self.vendor().or(self.municipality())
+    }
+
+    /// Shown in history and audit: the vendor, the municipality or `admin`.
     pub fn label(&self) -> String {
         match self {
             Actor::Vendor { vendor, .. } => format!("vendor:{vendor}"),
+            Actor::Municipality { municipality, .. } => format!("municipality:{municipality}"),
             Actor::Admin { .. } => "admin".to_owned(),
         }
     }
@@ -100,6 +136,8 @@ pub fn may(actor: &Actor, target: Target) -> bool {
             Target::NewVendor | Target::AuditLog | Target::OrgNumber => false,
             Target::Vendor(id) | Target::ServiceOf(id) => vendor == id,
         },
+        // a municipality keeps its portfolio (`municipalities`), never the catalogue
+        Actor::Municipality { .. } => false,
     }
 }
 
@@ -140,6 +178,19 @@ mod tests {
             Actor::of("a".into(), ClientRole::Admin, Some("cerpus".into())),
             Some(Actor::Admin { client: "a".into() })
         );
+        let municipality = Actor::Municipality {
+            client: "m".into(),
+            municipality: "bergen".into(),
+        };
+        for (target, _, _) in table {
+            assert!(!may(&municipality, target), "municipality {target:?}");
+        }
+        assert_eq!(
+            Actor::of("m".into(), ClientRole::Municipality, None),
+            None,
+            "a municipality client naming no municipality is no actor"
+        );
+        assert_eq!(municipality.label(), "municipality:bergen");
         assert_eq!(own.label(), "vendor:eldur-learning");
         assert_eq!(admin.label(), "admin");
     }

@@ -80,7 +80,7 @@ pub struct CountryExposure {
 }
 
 /// One flow of data to a country outside the EEA.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Transfer {
     pub service: String,
     /// `vendor`, or the sub-processor's id.

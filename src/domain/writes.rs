@@ -29,6 +29,9 @@ pub enum EntityKind {
     Service,
     Vendor,
     SubProcessor,
+    Municipality,
+    /// One service in a municipality's portfolio, keyed `municipality/service`.
+    PortfolioEntry,
 }
 
 impl EntityKind {
@@ -38,6 +41,8 @@ impl EntityKind {
             EntityKind::Service => "service",
             EntityKind::Vendor => "vendor",
             EntityKind::SubProcessor => "sub_processor",
+            EntityKind::Municipality => "municipality",
+            EntityKind::PortfolioEntry => "portfolio_entry",
         }
     }
 }
@@ -52,18 +57,27 @@ pub struct Refused(pub Said);
 pub trait Document: Sized {
     /// The entry as the catalogue stores it.
     type Entry: Clone + PartialEq + Serialize;
+    /// What a write is checked against: the catalogue for catalogue entries, a municipality's
+    /// stored state for its own.
+    type World;
     const KIND: EntityKind;
 
     /// Reads the document from a JSON object; an error names what is wrong with its shape.
-    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem>;
+    /// `path_id` is the id in the URL (None when creating).
+    fn read(body: Map<String, Value>, path_id: Option<&str>) -> Result<Self, FieldProblem>;
     fn id(&self) -> &str;
     /// The stored entry `id` and its revision.
-    fn stored<'s>(snap: &'s Snapshot, id: &str) -> Option<(&'s Self::Entry, i32)>;
+    fn stored<'s>(world: &'s Self::World, id: &str) -> Option<(&'s Self::Entry, i32)>;
+    /// The revision of a withdrawn entry kept under `id` that a PUT may bring back (its history
+    /// goes on); None when there is none, or the kind brings none back.
+    fn gone(_world: &Self::World, _id: &str) -> Option<i32> {
+        None
+    }
     /// Writes identifiers in their stored form (organisation numbers without spaces).
     fn normalise(&mut self);
     /// Every problem with writing this over the catalogue in `snap`; `path_id` is the id in the
     /// URL (None when creating).
-    fn problems(&self, snap: &Snapshot, path_id: Option<&str>) -> Vec<FieldProblem>;
+    fn problems(&self, world: &Self::World, path_id: Option<&str>) -> Vec<FieldProblem>;
     /// The entry with its identifiers checked, and the shared sub-processors the write
     /// introduces along with it. Once `problems` found none, it does not fail.
     fn checked(self) -> Result<Checked<Self::Entry>, FieldProblem>;
@@ -98,9 +112,10 @@ impl<E: PartialEq> Checked<E> {
 /// every problem found.
 pub fn read<D: Document>(
     body: Map<String, Value>,
+    path_id: Option<&str>,
 ) -> Result<(D, Vec<FieldProblem>), Vec<FieldProblem>> {
     let mut problems = text_problems(&body);
-    match D::read(body) {
+    match D::read(body, path_id) {
         Ok(doc) => Ok((doc, problems)),
         Err(p) => {
             problems.push(p);
@@ -119,9 +134,10 @@ fn may_not(actor: &Actor, what: Text) -> Refused {
 
 impl Document for ServiceDocument {
     type Entry = checked::Service;
+    type World = Snapshot;
     const KIND: EntityKind = EntityKind::Service;
 
-    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
+    fn read(body: Map<String, Value>, _: Option<&str>) -> Result<Self, FieldProblem> {
         service_document(body)
     }
     fn id(&self) -> &str {
@@ -167,9 +183,10 @@ impl Document for ServiceDocument {
 
 impl Document for Vendor {
     type Entry = checked::Vendor;
+    type World = Snapshot;
     const KIND: EntityKind = EntityKind::Vendor;
 
-    fn read(body: Map<String, Value>) -> Result<Self, FieldProblem> {
+    fn read(body: Map<String, Value>, _: Option<&str>) -> Result<Self, FieldProblem> {
         vendor_document(body)
     }
     fn id(&self) -> &str {

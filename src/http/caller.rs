@@ -102,14 +102,16 @@ async fn identify(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Acto
     match client {
         Some(c) if c.revoked_at.is_none() => {
             let role = ClientRole::parse(&c.role).ok_or_else(refused)?;
-            Actor::of(c.client_id, role, c.vendor_id).ok_or_else(refused)
+            let acts_for = c.acts_for();
+            Actor::of(c.client_id, role, acts_for).ok_or_else(refused)
         }
         _ => Err(refused()),
     }
 }
 
 /// Maps a verified external token to an actor: the admin scope makes an administrator; the
-/// vendor scope makes the vendor whose organisation number is the token's `consumer`.
+/// vendor scope makes the vendor whose organisation number is the token's `consumer`, and the
+/// municipality scope the municipality whose organisation number it is.
 async fn external_actor(
     state: &web::Data<AppState>,
     caller: crate::issuer::ExternalCaller,
@@ -118,13 +120,29 @@ async fn external_actor(
     if caller.admin {
         return Ok(Actor::Admin { client: client_id });
     }
-    if !caller.vendor {
+    if !caller.vendor && !caller.municipality {
         return Err(AppError::Forbidden(Text::TokenNoScope.into()));
     }
     let org = caller
         .org_number
         .clone()
         .ok_or_else(|| AppError::Forbidden(Text::TokenNoOrganisation.into()))?;
+    if caller.municipality && !caller.vendor {
+        let store = state.store.clone();
+        let number = org.clone();
+        let found = web::block(move || {
+            crate::store::municipalities::municipality_with_org(&mut *store.conn()?, &number)
+        })
+        .await??;
+        // one municipality per number: the database's unique index says so
+        let municipality = found.ok_or_else(|| {
+            AppError::Forbidden(Text::NoMunicipalityWithOrg.with(&[("org", &org)]))
+        })?;
+        return Ok(Actor::Municipality {
+            client: client_id,
+            municipality,
+        });
+    }
     let snap = super::fresh_snapshot(state).await?;
     let mut matching = snap
         .vendors

@@ -22,8 +22,10 @@ pub struct EntryKey {
 impl EntryKey {
     /// The key of entry `id`, when `id` is one the catalogue could hold (none other has
     /// anything to queue for).
+    /// A portfolio entry's id is two slugs, `municipality/service`.
     pub fn new(kind: EntityKind, id: &str) -> Option<EntryKey> {
-        check_slug(id).ok().map(|()| EntryKey {
+        let each = id.split('/').try_for_each(check_slug);
+        each.ok().map(|()| EntryKey {
             kind,
             id: id.to_owned(),
         })

@@ -89,11 +89,9 @@ async fn entry_history(
     entity: &'static str,
     id: String,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    let fmt = format_of(&req, true)?;
-    let page = params::parse::<WithCsv<PageQuery>>(&pairs, &REVISION_ORDER)?
-        .query
-        .page();
+    // the query first: a bad one is a 400 whether or not the entry exists
+    params::parse::<WithCsv<PageQuery>>(&query_pairs(&req)?, &REVISION_ORDER)?;
+    format_of(&req, true)?;
     let snap = state.catalogue.current();
     let exists = match entity {
         "service" => snap.service(&id).is_some(),
@@ -102,6 +100,22 @@ async fn entry_history(
     if !exists {
         return Err(not_found(entity, &id));
     }
+    revisions(req, state, entity, id).await
+}
+
+/// A page of the revisions of entry `id` of kind `entity`, whose existence (and the caller's
+/// right to see it) the caller has checked.
+pub(super) async fn revisions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    entity: &'static str,
+    id: String,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(&req)?;
+    let fmt = format_of(&req, true)?;
+    let page = params::parse::<WithCsv<PageQuery>>(&pairs, &REVISION_ORDER)?
+        .query
+        .page();
     let after = match page.after() {
         None => 0,
         Some(key) => key.parse::<i32>().map_err(|_| {

@@ -10,6 +10,7 @@ pub mod feide;
 pub mod headers;
 pub mod history;
 pub mod metrics;
+pub mod municipalities;
 pub mod negotiate;
 pub mod openapi;
 mod openapi_finish;

@@ -65,6 +65,8 @@ an unknown or malformed query parameter is a 400 listing every problem.",
 Every write needs a bearer token, and every change to an existing entry `If-Match` with its ETag."),
         (name = "history", description = "Revisions, the change feed, and the audit log"),
         (name = "catalogue", description = "The whole catalogue in its import format"),
+        (name = "municipalities", description = "Municipalities (the controllers), the services each uses (its portfolio), \
+and what the portfolio gives them: a report, reviews due, and a draft record of processing activities (GDPR art. 30)"),
         (name = "operations", description = "Health and readiness"),
         (name = "feide", description = "The link to Feide's own service catalogue (the Feide API's service information): \
 what Feide really releases to each linked service, fetched and set against the agreement"),

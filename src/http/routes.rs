@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, exports, feide, history, metrics, openapi, ops, reports, service_writes,
-    services, sub_processors, token, vendor_writes, vendors,
+    attributes, countries, exports, feide, history, metrics, municipalities, openapi, ops, reports,
+    service_writes, services, sub_processors, token, vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -56,6 +56,36 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(feide::__path_providers, feide::providers),
         documented(feide::__path_decide, feide::decide).audit("feide.provider"),
         documented(exports::__path_catalogue, exports::catalogue),
+        documented(municipalities::__path_list, municipalities::list),
+        documented(municipalities::__path_create, municipalities::create)
+            .audit("municipality.create"),
+        documented(municipalities::__path_get, municipalities::get),
+        documented(municipalities::__path_replace, municipalities::replace)
+            .audit("municipality.replace"),
+        documented(municipalities::__path_patch, municipalities::patch).audit("municipality.patch"),
+        documented(municipalities::__path_portfolio, municipalities::portfolio),
+        documented(municipalities::__path_entry, municipalities::entry),
+        documented(municipalities::__path_put_entry, municipalities::put_entry)
+            .audit("portfolio.put"),
+        documented(
+            municipalities::__path_patch_entry,
+            municipalities::patch_entry,
+        )
+        .audit("portfolio.patch"),
+        documented(
+            municipalities::__path_remove_entry,
+            municipalities::remove_entry,
+        )
+        .audit("portfolio.remove"),
+        documented(
+            municipalities::__path_entry_history,
+            municipalities::entry_history,
+        ),
+        documented(municipalities::__path_report, municipalities::report),
+        documented(
+            municipalities::__path_record_of_processing,
+            municipalities::record_of_processing,
+        ),
     ]
 });
 
@@ -228,16 +258,15 @@ impl utoipa::Modify for Operations {
     }
 }
 
-/// What a revision records as its action: the audit name of the write to a service or vendor
-/// that made it, or `import`.
+/// What a revision records as its action: the audit name of the write to a service, vendor,
+/// municipality or portfolio entry that made it, or `import`.
 pub fn revision_actions() -> Vec<&'static str> {
     std::iter::once("import")
-        .chain(
-            ENDPOINTS
+        .chain(ENDPOINTS.iter().filter_map(|e| e.audit).filter(|a| {
+            ["service.", "vendor.", "municipality.", "portfolio."]
                 .iter()
-                .filter_map(|e| e.audit)
-                .filter(|a| a.starts_with("service.") || a.starts_with("vendor.")),
-        )
+                .any(|kind| a.starts_with(kind))
+        }))
         .collect()
 }
 

@@ -17,6 +17,13 @@ impl Written for ServiceDocument {
     const COLLECTION: &'static str = "/api/v1/services";
     const SCHEMA: &'static str = "ServiceWrite";
 
+    async fn world(
+        state: &web::Data<AppState>,
+        _: Option<&str>,
+    ) -> Result<std::sync::Arc<Snapshot>, AppError> {
+        super::fresh_snapshot(state).await
+    }
+
     /// The profile `GET /api/v1/services/{id}` answers.
     fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError> {
         let record = snap.service(id).ok_or_else(|| not_found("service", id))?;

@@ -201,6 +201,8 @@ pub fn not_found(what: &str, id: &str) -> AppError {
         "service" => Text::ServiceWord,
         "vendor" => Text::VendorWord,
         "country" => Text::CountryWord,
+        "municipality" => Text::MunicipalityWord,
+        "portfolio_entry" => Text::PortfolioEntryWord,
         _ => Text::SubProcessorWord,
     };
     AppError::NotFound(

@@ -265,7 +265,10 @@ fn check_client(
             &hash_secret(secret),
         )?;
     }
-    Ok(ClientRole::parse(&c.role).and_then(|role| Actor::of(c.client_id, role, c.vendor_id)))
+    Ok(ClientRole::parse(&c.role).and_then(|role| {
+        let acts_for = c.acts_for();
+        Actor::of(c.client_id, role, acts_for)
+    }))
 }
 
 /// `Authorization: Basic` credentials: None when absent, Err when present but malformed. RFC 6749

@@ -17,6 +17,13 @@ impl Written for Vendor {
     const COLLECTION: &'static str = "/api/v1/vendors";
     const SCHEMA: &'static str = "VendorInput";
 
+    async fn world(
+        state: &web::Data<AppState>,
+        _: Option<&str>,
+    ) -> Result<std::sync::Arc<Snapshot>, AppError> {
+        super::fresh_snapshot(state).await
+    }
+
     /// The entry `GET /api/v1/vendors/{id}` answers.
     fn view(snap: &Snapshot, id: &str, _: &AppState) -> Result<Vec<u8>, AppError> {
         let v = snap.vendor(id).ok_or_else(|| not_found("vendor", id))?;

@@ -2,7 +2,9 @@
 //! `Document` the registry can show) and whatever it asks (`WriteKind`): rate-limited and
 //! audited, its body read and parsed, queued behind other writes of the same entry in this
 //! process, authorised, conditional on `If-Match`, checked as a whole, and stored in one
-//! transaction with its revision, its audit event and its change-log row.
+//! transaction with its revision, its audit event and its change-log row. A kind's `World` is
+//! what its writes are checked against: the catalogue snapshot for catalogue entries, a
+//! municipality's stored state (with the catalogue) for its own entries.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -13,8 +15,7 @@ use super::caller::{audited, event, record as record_event};
 use super::entry_locks::EntryKey;
 use super::negotiate::etag;
 use super::services::not_found;
-use super::{fresh_snapshot, query_pairs, shape, AppState};
-use crate::catalogue::Snapshot;
+use super::{query_pairs, shape, AppState};
 use crate::domain::auth::Actor;
 use crate::domain::validate::FieldProblem;
 use crate::domain::writes::{self, Checked, Document, Refused};
@@ -29,8 +30,13 @@ pub trait Written: Document<Entry: Stored + Send> + Send + 'static {
     const COLLECTION: &'static str;
     /// The component schema the OpenAPI document publishes for the body, which it must match.
     const SCHEMA: &'static str;
+    /// The world as it is now for a write of entry `id` (None: no id is known yet).
+    fn world(
+        state: &web::Data<AppState>,
+        id: Option<&str>,
+    ) -> impl std::future::Future<Output = Result<std::sync::Arc<Self::World>, AppError>>;
     /// The representation `GET {COLLECTION}/{id}` answers, whose ETag `If-Match` must carry.
-    fn view(snap: &Snapshot, id: &str, state: &AppState) -> Result<Vec<u8>, AppError>;
+    fn view(world: &Self::World, id: &str, state: &AppState) -> Result<Vec<u8>, AppError>;
 }
 
 /// What a write asks, with its body (`B`: the payload as it arrives, then the JSON object read
@@ -42,6 +48,9 @@ pub enum WriteKind<B> {
     Replace(String, B),
     /// PATCH: the body is a JSON Merge Patch (RFC 7396) of entry `id`.
     Patch(String, B),
+    /// PUT to an entry the caller names (a service in a portfolio): created when absent, with
+    /// no `If-Match` (one that is sent fails, RFC 9110 §13.1.1); replaced when present.
+    Put(String, B),
     /// DELETE: entry `id` is withdrawn and kept, with its history.
     Retire(String),
 }
@@ -51,7 +60,10 @@ impl<B> WriteKind<B> {
     fn path_id(&self) -> Option<&str> {
         match self {
             WriteKind::Create(_) => None,
-            WriteKind::Replace(id, _) | WriteKind::Patch(id, _) | WriteKind::Retire(id) => Some(id),
+            WriteKind::Replace(id, _)
+            | WriteKind::Patch(id, _)
+            | WriteKind::Put(id, _)
+            | WriteKind::Retire(id) => Some(id),
         }
     }
 }
@@ -80,6 +92,10 @@ pub async fn write<D: Written>(
             WriteKind::Patch(id, payload) => {
                 require_merge_patch(req)?;
                 WriteKind::Patch(id, object_body(state, payload).await?)
+            }
+            WriteKind::Put(id, payload) => {
+                require_json(req)?;
+                WriteKind::Put(id, object_body(state, payload).await?)
             }
             WriteKind::Retire(id) => WriteKind::Retire(id),
         };
@@ -125,21 +141,28 @@ async fn attempt<D: Written>(
     actor: &Actor,
     asked: &WriteKind<Map<String, Value>>,
 ) -> Result<HttpResponse, AppError> {
-    let snap = fresh_snapshot(state).await?;
     let path_id = asked.path_id();
-    let stored = match path_id {
-        None => None,
-        Some(id) => {
-            let found = D::stored(&snap, id).ok_or_else(|| not_found(D::KIND.as_str(), id))?;
-            D::may_change(actor, found.0).map_err(forbidden)?;
-            Some(found)
-        }
+    let body_id = match asked {
+        WriteKind::Create(body) => body.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    let snap = D::world(state, path_id.or(body_id)).await?;
+    let stored = match (path_id, asked) {
+        (None, _) => None,
+        (Some(id), kind) => match D::stored(&snap, id) {
+            Some(found) => {
+                D::may_change(actor, found.0).map_err(forbidden)?;
+                Some(found)
+            }
+            None if matches!(kind, WriteKind::Put(..)) => None,
+            None => return Err(not_found(D::KIND.as_str(), id)),
+        },
     };
     let entry = stored.map(|(e, _)| e);
     // The document's shape first: a malformed document is a 422 whatever the ETag. A retirement
     // sends no document: the entry it keeps was checked when it was written.
     let (mut raw, mut problems) = match asked {
-        WriteKind::Create(body) | WriteKind::Replace(_, body) => {
+        WriteKind::Create(body) | WriteKind::Replace(_, body) | WriteKind::Put(_, body) => {
             let (doc, problems) = read::<D>(body.clone(), &snap, path_id)?;
             (Some(doc), problems)
         }
@@ -153,8 +176,13 @@ async fn attempt<D: Written>(
     if let Some(raw) = &mut raw {
         raw.normalise();
     }
-    if let Some(id) = path_id {
-        check_if_match(req, &D::view(&snap, id, state)?)?;
+    match (path_id, entry) {
+        (Some(id), Some(_)) => check_if_match(req, &D::view(&snap, id, state)?)?,
+        // nothing stored matches any ETag, not even `*`
+        (Some(_), None) if req.headers().contains_key(header::IF_MATCH) => {
+            return Err(AppError::PreconditionFailed(Text::ChangedSinceRead.into()))
+        }
+        _ => {}
     }
     if let Some(raw) = &raw {
         raw.may_write(actor, entry).map_err(forbidden)?;
@@ -179,6 +207,8 @@ async fn attempt<D: Written>(
                     writes::EntityKind::Service => Text::TheService,
                     writes::EntityKind::Vendor => Text::TheVendor,
                     writes::EntityKind::SubProcessor => Text::TheSubProcessor,
+                    writes::EntityKind::Municipality => Text::TheMunicipality,
+                    writes::EntityKind::PortfolioEntry => Text::TheService,
                 };
                 return Err(AppError::Conflict(
                     Text::EntityExists
@@ -188,6 +218,7 @@ async fn attempt<D: Written>(
             }
             StatusCode::CREATED
         }
+        (WriteKind::Put(..), None) => StatusCode::CREATED,
         (_, Some(entry)) if doc.changes_nothing(entry) => {
             // Nothing to change: no new revision, so the history shows only real changes.
             record_event(req, state, Some(actor), 200, "no change").await;
@@ -200,11 +231,22 @@ async fn attempt<D: Written>(
         _ => StatusCode::OK,
     };
     let before = entry.and_then(|e| serde_json::to_value(e).ok());
-    let expect = stored.map_or(Expect::New, |(_, revision)| Expect::Revision(revision));
+    let expect = match (stored, path_id) {
+        (Some((_, revision)), _) => Expect::Revision(revision),
+        // a withdrawn entry comes back under its own history
+        (None, Some(id)) => D::gone(&snap, id).map_or(Expect::New, Expect::Revision),
+        (None, None) => Expect::New,
+    };
+    let location = match asked {
+        WriteKind::Create(_) => Some(format!("{}/{}", D::COLLECTION, doc.entry.id())),
+        WriteKind::Put(..) => Some(req.path().to_owned()),
+        _ => None,
+    }
+    .filter(|_| status == StatusCode::CREATED);
     // Let go of the catalogue read before waiting for the write: writers queued on the database
     // would otherwise each keep an older snapshot alive.
     drop(snap);
-    store::<D>(req, state, actor, doc, expect, before, status).await
+    store::<D>(req, state, actor, doc, expect, before, (status, location)).await
 }
 
 /// Stores the document with its revision, audit event and change-log row, and answers with the
@@ -216,7 +258,7 @@ async fn store<D: Written>(
     doc: Checked<D::Entry>,
     expect: Expect,
     before: Option<Value>,
-    status: StatusCode,
+    (status, location): (StatusCode, Option<String>),
 ) -> Result<HttpResponse, AppError> {
     let ev = event(req, Some(actor), status.as_u16(), None);
     let (label, client, action) = (
@@ -246,9 +288,8 @@ async fn store<D: Written>(
         Ok(())
     })
     .await??;
-    let snap = fresh_snapshot(state).await?;
-    let location = (status == StatusCode::CREATED).then(|| format!("{}/{id}", D::COLLECTION));
-    Ok(written(status, D::view(&snap, &id, state)?, location))
+    let world = D::world(state, Some(&id)).await?;
+    Ok(written(status, D::view(&world, &id, state)?, location))
 }
 
 /// A document of kind `D` from a body, with the problems of its texts; 422 when its shape is
@@ -256,7 +297,7 @@ async fn store<D: Written>(
 /// still makes a document, every problem of its meaning too.
 fn read<D: Written>(
     body: Map<String, Value>,
-    snap: &Snapshot,
+    snap: &D::World,
     path_id: Option<&str>,
 ) -> Result<(D, Vec<FieldProblem>), AppError> {
     let body = Value::Object(body);
@@ -265,11 +306,11 @@ fn read<D: Written>(
         unreachable!("made from an object")
     };
     if problems.is_empty() {
-        return writes::read::<D>(body).map_err(AppError::Invalid);
+        return writes::read::<D>(body, path_id).map_err(AppError::Invalid);
     }
     problems.extend(writes::text_problems(&body));
     if let Some(Value::Object(rest)) = rest {
-        if let Ok((doc, _)) = writes::read::<D>(rest) {
+        if let Ok((doc, _)) = writes::read::<D>(rest, path_id) {
             problems.extend(doc.problems(snap, path_id));
         }
     }

@@ -339,8 +339,10 @@ pub fn changes_since(
     after: i64,
     bound: PageBound,
 ) -> Result<RevisionPage, StoreError> {
+    // The catalogue's feed: a municipality's own entries (a private portfolio) stay out of it.
     let sizes: Vec<(i64, i64)> = revisions::table
         .filter(revisions::seq.gt(after))
+        .filter(revisions::entity.eq_any(super::REVISED_ENTITIES))
         .select((revisions::seq, revisions::diff_bytes))
         .order(revisions::seq)
         .limit(bound.probe())
@@ -350,6 +352,7 @@ pub fn changes_since(
     };
     let rows = revisions::table
         .filter(revisions::seq.gt(after))
+        .filter(revisions::entity.eq_any(super::REVISED_ENTITIES))
         .filter(revisions::seq.le(last))
         .order(revisions::seq)
         .load(db)?;

@@ -16,6 +16,19 @@ pub struct ClientRow {
     pub description: Option<String>,
     pub created_at: Moment,
     pub revoked_at: Option<Moment>,
+    /// The municipality a municipality client acts for.
+    pub municipality_id: Option<String>,
+}
+
+impl ClientRow {
+    /// What the client acts for: the vendor of a vendor client, the municipality of a
+    /// municipality client (`Actor::of` ignores it for an administrator).
+    pub fn acts_for(&self) -> Option<String> {
+        match crate::domain::auth::ClientRole::parse(&self.role) {
+            Some(crate::domain::auth::ClientRole::Municipality) => self.municipality_id.clone(),
+            _ => self.vendor_id.clone(),
+        }
+    }
 }
 
 pub fn insert_client(db: &mut Db, row: &ClientRow) -> Result<(), StoreError> {

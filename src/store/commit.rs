@@ -47,6 +47,9 @@ fn touched(kind: EntityKind, id: &str) -> Touched<'_> {
         EntityKind::Service => Touched::Service(id),
         EntityKind::Vendor => Touched::Vendor(id),
         EntityKind::SubProcessor => Touched::SubProcessor(id),
+        EntityKind::Municipality | EntityKind::PortfolioEntry => {
+            Touched::Municipality(id.split('/').next().unwrap_or(id))
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod feide_coverage;
 mod ids;
 pub mod lookups;
 pub mod moment;
+pub mod municipalities;
 mod read;
 mod rows;
 pub mod schema;
@@ -252,6 +253,9 @@ pub enum Touched<'a> {
     Service(&'a str),
     Vendor(&'a str),
     SubProcessor(&'a str),
+    /// A municipality or its portfolio: nothing the catalogue snapshot shows, logged so that
+    /// every raise of the version has its row.
+    Municipality(&'a str),
     /// An import: anything may have changed.
     All,
 }
@@ -265,6 +269,7 @@ impl Touched<'_> {
             Touched::Service(id) => ("service", id),
             Touched::Vendor(id) => ("vendor", id),
             Touched::SubProcessor(id) => ("sub_processor", id),
+            Touched::Municipality(id) => ("municipality", id),
             Touched::All => ("all", ""),
         }
     }

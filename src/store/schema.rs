@@ -235,6 +235,7 @@ diesel::table! {
         description -> Nullable<Text>,
         created_at -> SqlMoment,
         revoked_at -> Nullable<SqlMoment>,
+        municipality_id -> Nullable<Text>,
     }
 }
 
@@ -326,3 +327,46 @@ diesel::table! {
         count -> Integer,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    municipalities (id) {
+        id -> Text,
+        name -> Text,
+        org_number -> Text,
+        municipality_number -> Nullable<Text>,
+        kind -> Text,
+        portfolio -> Text,
+        revision -> Integer,
+        created_at -> SqlMoment,
+        updated_at -> SqlMoment,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    portfolio_entries (id) {
+        id -> Text,
+        municipality_id -> Text,
+        service_id -> Text,
+        local_status -> Text,
+        agreement_signed_on -> Nullable<Text>,
+        dpia_done_on -> Nullable<Text>,
+        next_review_due -> Nullable<Text>,
+        source_title -> Nullable<Text>,
+        source_date -> Nullable<Text>,
+        source_url -> Nullable<Text>,
+        note -> Nullable<Text>,
+        removed -> Bool,
+        revision -> Integer,
+        created_at -> SqlMoment,
+        updated_at -> SqlMoment,
+    }
+}
+
+diesel::joinable!(portfolio_entries -> municipalities (municipality_id));
+diesel::allow_tables_to_appear_in_same_query!(municipalities, portfolio_entries);

@@ -13,7 +13,7 @@ use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_with, Engine, TestApp};
+use crate::helpers::{spawn_with, Engine, IfMatch, TestApp};
 
 const ISSUER: &str = "https://maskinporten.test/";
 const TRYGG_TRAFIKK: &str = "970133410";
@@ -84,6 +84,7 @@ async fn registry(engine: Engine, issuer: &FakeIssuer) -> TestApp {
             audience: "feide-registry".into(),
             vendor_scope: "feide:registry.vendor".into(),
             admin_scope: "feide:registry.admin".into(),
+            municipality_scope: "feide:registry.municipality".into(),
             cache_for: Duration::from_secs(3600),
             min_refetch: Duration::from_millis(500),
         });
@@ -276,7 +277,46 @@ async fn the_registry_follows_key_rotation_without_hammering_the_issuer(engine: 
     assert_eq!(s.description.as_deref(), Some("Andre"));
 }
 
+/// The municipality scope maps a token to the municipality with the token's organisation
+/// number, as the vendor scope maps vendors: it keeps that municipality's portfolio and nothing
+/// else.
+async fn external_tokens_map_to_municipalities(engine: Engine) {
+    let issuer = fake_issuer(vec![jwk(1)]).await;
+    let app = registry(engine, &issuer).await;
+    let admin = app.admin().await;
+    let res = admin
+        .post(
+            "/api/v1/municipalities",
+            json!({"id": "bergen", "name": "Bergen kommune", "org_number": "964338531",
+                   "kind": "municipality"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let as_municipality =
+        |org: &str| claims(org, |c| c["scope"] = json!("feide:registry.municipality"));
+    let bergen = app.bearer(signed(1, &as_municipality("964338531")));
+    let entry = "/api/v1/municipalities/bergen/portfolio/kikora";
+    let res = bergen
+        .put(entry, IfMatch::Absent, json!({"local_status": "in_use"}))
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let history: HistoryList = bergen.read(&format!("{entry}/history")).await;
+    assert_eq!(history.items[0].actor, "municipality:bergen");
+
+    // it changes no catalogue entry, and an organisation that is no municipality gets nothing
+    assert_eq!(
+        patch_sykkeldyktig(&app, &signed(1, &as_municipality("964338531")), "x y z").await,
+        403
+    );
+    let stranger = app.bearer(signed(1, &as_municipality("974760673")));
+    let res = stranger
+        .put(entry, IfMatch::Absent, json!({"local_status": "rejected"}))
+        .await;
+    assert_eq!(res.status(), 403);
+}
+
 per_engine!(
+    external_tokens_map_to_municipalities,
     external_tokens_map_to_vendors_and_forgeries_fail,
     the_registry_follows_key_rotation_without_hammering_the_issuer
 );

@@ -17,6 +17,7 @@ mod exports;
 mod external_issuer;
 mod feide;
 mod guard_rails;
+mod municipalities;
 mod openapi;
 mod read_api;
 mod reports;

@@ -23,7 +23,7 @@ struct Column {
 
 /// The columns that hold moments: `timestamptz` on PostgreSQL, RFC 3339 text on SQLite, which
 /// has no time type (`store::moment`).
-const MOMENTS: [(&str, &str); 13] = [
+const MOMENTS: [(&str, &str); 17] = [
     ("api_clients", "created_at"),
     ("api_clients", "revoked_at"),
     ("audit_events", "at"),
@@ -37,6 +37,10 @@ const MOMENTS: [(&str, &str); 13] = [
     ("feide_services", "checked_at"),
     ("feide_sync_lease", "expires_at"),
     ("feide_providers", "checked_at"),
+    ("municipalities", "created_at"),
+    ("municipalities", "updated_at"),
+    ("portfolio_entries", "created_at"),
+    ("portfolio_entries", "updated_at"),
 ];
 
 /// Engine types mapped to one vocabulary.

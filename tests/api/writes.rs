@@ -23,6 +23,7 @@ fn forged(key: &[u8], vendor: &str, issued_ago: i64) -> String {
         nbf: None,
         role: "vendor".into(),
         vendor: Some(vendor.into()),
+        municipality: None,
     };
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),

@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, exports, feide, history, metrics, openapi, ops, reports, service_writes,
-    services, sub_processors, token, vendor_writes, vendors,
+    announcements, atom, attributes, countries, exports, feide, history, metrics, openapi, ops,
+    reports, service_writes, services, sub_processors, token, vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -53,6 +53,19 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(countries::__path_get, countries::get),
         documented(feide::__path_sync_now, feide::sync_now).audit("feide.sync"),
         documented(exports::__path_catalogue, exports::catalogue),
+        documented(announcements::__path_list, announcements::list),
+        documented(announcements::__path_apply_due, announcements::apply_due)
+            .audit("announcements.apply-due"),
+        documented(announcements::__path_get, announcements::get),
+        documented(announcements::__path_withdraw, announcements::withdraw)
+            .audit("announcement.withdraw"),
+        documented(announcements::__path_of_service, announcements::of_service),
+        documented(announcements::__path_announce, announcements::announce)
+            .audit("announcement.create"),
+        documented(atom::__path_changes, atom::changes),
+        documented(atom::__path_announcements, atom::announcements),
+        documented(atom::__path_service, atom::service),
+        documented(atom::__path_vendor, atom::vendor),
     ]
 });
 
@@ -229,6 +242,7 @@ impl utoipa::Modify for Operations {
 /// that made it, or `import`.
 pub fn revision_actions() -> Vec<&'static str> {
     std::iter::once("import")
+        .chain(std::iter::once(crate::schedule::APPLY_ACTION))
         .chain(
             ENDPOINTS
                 .iter()

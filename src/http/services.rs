@@ -195,6 +195,7 @@ pub fn not_found(what: &str, id: &str) -> AppError {
         "service" => Text::ServiceWord,
         "vendor" => Text::VendorWord,
         "country" => Text::CountryWord,
+        "announcement" => Text::AnnouncementWord,
         _ => Text::SubProcessorWord,
     };
     AppError::NotFound(

@@ -219,7 +219,13 @@ fn apply_one(
 fn fail(store: &Store, row: &AnnouncementRow, why: &str) -> Result<Outcome, StoreError> {
     log::warn!("announcement {} not applied: {why}", row.id);
     Ok(
-        if stored::fail(&mut *store.conn()?, &row.id, why, Utc::now())? {
+        if stored::fail(
+            &mut *store.conn()?,
+            &row.id,
+            &row.service_id,
+            why,
+            Utc::now(),
+        )? {
             Outcome::Failed
         } else {
             Outcome::Elsewhere

@@ -9,7 +9,7 @@
 //! The change itself is the service's sub-processor list as a service write would state it, so
 //! it is checked by the same rules (`writes::check_service`) when announced and when applied.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,25 @@ pub struct AnnouncementWrite {
     pub new_sub_processors: Vec<raw::SubProcessor>,
 }
 
+/// A pending announcement as the service's profile shows it: the change is coming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PendingAnnouncement {
+    #[schema(example = "ann-3k9d2mf7qx")]
+    pub id: String,
+    /// The day the change takes effect (ISO 8601).
+    #[schema(format = Date, value_type = String, example = "2026-12-29")]
+    pub effective_date: String,
+    /// The last day to object; null where the agreement gives no period (the announcement says
+    /// why).
+    #[schema(format = Date, value_type = Option<String>, example = "2026-12-22")]
+    pub objection_deadline: Option<String>,
+    pub short_notice: bool,
+    /// The announcement's path.
+    #[serde(rename = "self")]
+    #[schema(example = "/api/v1/announcements/ann-3k9d2mf7qx")]
+    pub self_link: String,
+}
+
 /// Why an announcement has no objection deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -185,25 +204,6 @@ impl ObjectionClock {
             None => NoDeadline::ChangeTermsNotStated,
         })
     }
-}
-
-/// The agreement's own words for the terms of the clock, keyed by term, where recorded.
-pub fn clock_evidence(terms: &Terms) -> BTreeMap<String, String> {
-    [
-        "sub_processor_change",
-        "sub_processor_notice_days",
-        "objection_days",
-    ]
-    .into_iter()
-    .filter_map(|k| {
-        let stated = terms.stated.get(k).map(|s| s.describe());
-        let words = terms.evidence.get(k).cloned();
-        match (stated, words) {
-            (Some(s), Some(w)) => Some((k.to_owned(), format!("{s}: {w}"))),
-            (s, w) => s.or(w).map(|t| (k.to_owned(), t)),
-        }
-    })
-    .collect()
 }
 
 /// The service as it would be with the announced changes, as a service write, and the problems

@@ -341,7 +341,6 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         service: q.service,
         vendor: q.vendor,
         status: q.status,
-        updated_since: None,
     };
     page_of(&req, &state, &pairs, filter, q.limit, q.cursor).await
 }
@@ -521,6 +520,8 @@ pub async fn announce(
         let store = state.store.clone();
         let kept = row.clone();
         web::block(move || stored::insert(&mut *store.conn()?, &kept, &ev)).await??;
+        // as after any write: this process's reads show it at once (the profile lists it)
+        fresh_snapshot(&state).await?;
         let location = format!("/api/v1/announcements/{}", row.id);
         Ok(written(
             StatusCode::CREATED,
@@ -574,9 +575,12 @@ pub async fn withdraw(
         }
         let ev = event(&req, Some(&actor), 200, Some(format!("announcement {id}")));
         let store = state.store.clone();
-        let key = id.clone();
-        let done = web::block(move || stored::withdraw(&mut *store.conn()?, &key, Utc::now(), &ev))
-            .await??;
+        let (key, service) = (id.clone(), row.service_id.clone());
+        let done = web::block(move || {
+            stored::withdraw(&mut *store.conn()?, &key, &service, Utc::now(), &ev)
+        })
+        .await??;
+        fresh_snapshot(&state).await?;
         let row = load(&state, &id).await?;
         if !done {
             return Err(not_pending(&row.status));

@@ -461,6 +461,9 @@ pub struct ServiceProfile {
     /// What Feide's own catalogue releases to the service, set against the agreement; null for
     /// a service linked to no Feide id.
     pub feide: Option<super::feide::FeideView>,
+    /// Announced changes of the service's sub-processors not yet in effect, soonest first
+    /// (`/api/v1/services/{id}/announcements` has them whole).
+    pub pending_announcements: Vec<crate::domain::announcements::PendingAnnouncement>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -515,6 +518,7 @@ impl ServiceProfile {
             sources: s.sources.clone(),
             feide_ids: s.feide_ids.clone(),
             feide: super::feide::FeideView::of(r, snapshot),
+            pending_announcements: r.announcements.clone(),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,

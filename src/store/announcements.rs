@@ -10,9 +10,11 @@ use diesel::prelude::*;
 use super::changes::{Change, Expect, WriteError};
 use super::clients::NewAuditEvent;
 use super::commit::commit;
-use super::schema::{announcement_responses, announcements, task_leases};
-use super::{Db, Moment, StoreError};
-use crate::domain::announcements::AnnouncementStatus;
+use super::schema::{announcements, task_leases};
+use super::{bump_version, Db, Moment, StoreError, Touched};
+use std::collections::HashMap;
+
+use crate::domain::announcements::{AnnouncementStatus, PendingAnnouncement};
 use crate::domain::catalogue::{Service, SubProcessor};
 
 /// The name of the apply task's lease.
@@ -52,13 +54,13 @@ pub struct AnnouncementFilter {
     pub service: Option<String>,
     pub vendor: Option<String>,
     pub status: Option<AnnouncementStatus>,
-    /// Only those updated at or after this moment (feeds).
-    pub updated_since: Option<DateTime<Utc>>,
 }
 
-/// Stores a new announcement with its audit event, in one transaction.
+/// Stores a new announcement with its audit event, in one transaction that raises the catalogue
+/// version for its service, whose profile shows it while pending.
 pub fn insert(db: &mut Db, row: &AnnouncementRow, event: &NewAuditEvent) -> Result<(), StoreError> {
     db.transaction(|db| {
+        bump_version(db, &[Touched::Service(&row.service_id)])?;
         diesel::insert_into(announcements::table)
             .values(row)
             .execute(db)?;
@@ -96,9 +98,6 @@ pub fn list(
     if let Some(s) = filter.status {
         q = q.filter(a::status.eq(s.as_str()));
     }
-    if let Some(t) = filter.updated_since {
-        q = q.filter(a::updated_at.ge(Moment(t)));
-    }
     if let Some((at, id)) = after {
         q = q.filter(
             a::announced_at
@@ -111,16 +110,20 @@ pub fn list(
         .load(db)?)
 }
 
-/// Withdraws a pending announcement, with its audit event; false when it is no longer pending
-/// (applied or withdrawn meanwhile), and then nothing is written.
+/// Withdraws a pending announcement of `service`, with its audit event; false when it is no
+/// longer pending (applied or withdrawn meanwhile), and then nothing is written.
 pub fn withdraw(
     db: &mut Db,
     id: &str,
+    service: &str,
     now: DateTime<Utc>,
     event: &NewAuditEvent,
 ) -> Result<bool, StoreError> {
     use announcements::dsl as a;
     db.transaction(|db| {
+        // first, as every write transaction (`bump_version`); rolled back with the rest if the
+        // announcement is no longer pending
+        bump_version(db, &[Touched::Service(service)])?;
         let done = diesel::update(
             a::announcements
                 .filter(a::id.eq(id))
@@ -132,10 +135,17 @@ pub fn withdraw(
             a::updated_at.eq(Moment(now)),
         ))
         .execute(db)?;
-        if done == 1 {
-            super::clients::audit(db, event)?;
+        if done == 0 {
+            return Err(StoreError::Query(
+                diesel::result::Error::RollbackTransaction,
+            ));
         }
-        Ok(done == 1)
+        super::clients::audit(db, event)?;
+        Ok(true)
+    })
+    .or_else(|e| match e {
+        StoreError::Query(diesel::result::Error::RollbackTransaction) => Ok(false),
+        other => Err(other),
     })
 }
 
@@ -206,31 +216,66 @@ pub fn apply(
     })
 }
 
-/// Marks a pending announcement failed (it no longer fits the service); false when another
-/// process got to it first.
-pub fn fail(db: &mut Db, id: &str, why: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+/// Marks a pending announcement of `service` failed (it no longer fits the service); false when
+/// another process got to it first.
+pub fn fail(
+    db: &mut Db,
+    id: &str,
+    service: &str,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     use announcements::dsl as a;
-    let done = diesel::update(
-        a::announcements
-            .filter(a::id.eq(id))
-            .filter(a::status.eq(AnnouncementStatus::Pending.as_str())),
-    )
-    .set((
-        a::status.eq(AnnouncementStatus::Failed.as_str()),
-        a::failure.eq(Some(why)),
-        a::updated_at.eq(Moment(now)),
-    ))
-    .execute(db)?;
-    Ok(done == 1)
+    db.transaction(|db| {
+        bump_version(db, &[Touched::Service(service)])?;
+        let done = diesel::update(
+            a::announcements
+                .filter(a::id.eq(id))
+                .filter(a::status.eq(AnnouncementStatus::Pending.as_str())),
+        )
+        .set((
+            a::status.eq(AnnouncementStatus::Failed.as_str()),
+            a::failure.eq(Some(why)),
+            a::updated_at.eq(Moment(now)),
+        ))
+        .execute(db)?;
+        Ok(done == 1)
+    })
 }
 
-/// How many controllers answered each of `ids`, for the views (none until municipalities can
-/// answer).
-pub fn response_count(db: &mut Db, id: &str) -> Result<i64, StoreError> {
-    Ok(announcement_responses::table
-        .filter(announcement_responses::announcement_id.eq(id))
-        .count()
-        .get_result(db)?)
+/// The pending announcements of the services `only` (every service when None), by service,
+/// soonest first: what their profiles show.
+pub fn pending_of(
+    db: &mut Db,
+    only: Option<&[String]>,
+) -> Result<HashMap<String, Vec<PendingAnnouncement>>, StoreError> {
+    use announcements::dsl as a;
+    let mut q = a::announcements
+        .filter(a::status.eq(AnnouncementStatus::Pending.as_str()))
+        .select((
+            a::service_id,
+            a::id,
+            a::effective_date,
+            a::objection_deadline,
+            a::short_notice,
+        ))
+        .order((a::service_id, a::effective_date, a::id))
+        .into_boxed();
+    if let Some(ids) = only {
+        q = q.filter(a::service_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(String, String, String, Option<String>, bool)> = q.load(db)?;
+    let mut out: HashMap<String, Vec<PendingAnnouncement>> = HashMap::new();
+    for (service, id, effective_date, objection_deadline, short_notice) in rows {
+        out.entry(service).or_default().push(PendingAnnouncement {
+            self_link: format!("/api/v1/announcements/{id}"),
+            id,
+            effective_date,
+            objection_deadline,
+            short_notice,
+        });
+    }
+    Ok(out)
 }
 
 /// Takes the lease of task `name` for `holder` until `until`, if it is free or its holder's time

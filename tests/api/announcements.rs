@@ -84,9 +84,15 @@ async fn a_short_notice_is_accepted_flagged_with_the_agreements_deadline(app: Te
     assert!(by_vendor.items.is_empty());
     let applied: AnnouncementList = app.read("/api/v1/announcements?status=applied").await;
     assert!(applied.items.is_empty());
-    // the catalogue changes only on the effective date
+    // the catalogue changes only on the effective date; until then the profile shows it coming
     let kikora: ServiceProfile = app.read("/api/v1/services/kikora").await;
     assert!(!kikora.sub_processors.iter().any(|s| s.id == "bugsnag"));
+    let coming = &kikora.pending_announcements;
+    assert_eq!(coming.len(), 1, "{coming:?}");
+    assert_eq!(coming[0].id, a.id);
+    assert_eq!(coming[0].effective_date, in_days(28).to_string());
+    assert_eq!(coming[0].objection_deadline, a.objection_deadline);
+    assert!(coming[0].short_notice);
 }
 
 /// Glupus's agreement asks a month's notice and gives a right to object with no period: no
@@ -220,6 +226,8 @@ async fn a_vendor_withdraws_a_pending_announcement(app: TestApp) {
     assert_eq!(listed.items.len(), 1);
     let pending: AnnouncementList = app.read("/api/v1/announcements?status=pending").await;
     assert!(pending.items.is_empty());
+    let kikora: ServiceProfile = app.read("/api/v1/services/kikora").await;
+    assert!(kikora.pending_announcements.is_empty(), "no longer coming");
 }
 
 /// A malformed filter is a 400 naming it.
@@ -306,6 +314,10 @@ async fn the_change_takes_effect_once_across_processes(engine: Engine) {
         .expect("the new sub-processor is in the profile");
     assert_eq!(bugsnag.locations[0].country.as_str(), "US");
     assert_eq!(bugsnag.transfer_mechanism.as_str(), "dpf");
+    assert!(
+        kikora.pending_announcements.is_empty(),
+        "in effect, no longer coming"
+    );
     assert_eq!(
         app.get("/api/v1/sub-processors/bugsnag").await.status(),
         200

@@ -395,6 +395,9 @@ fn view_bytes(row: &AnnouncementRow) -> Result<Vec<u8>, AppError> {
 }
 
 /// One announcement.
+///
+/// The announced change, its objection clock as computed when it was announced, and where it
+/// stands (`pending`, `applied` with the service's revision, `withdrawn`, or `failed` with why).
 #[utoipa::path(
     get, path = "/api/v1/announcements/{id}", tag = "announcements",
     params(("id" = String, Path, description = "Announcement id", example = "ann-3k9d2mf7qx")),

@@ -111,6 +111,9 @@ pub async fn announcements(
 }
 
 /// One service's revisions and announcements, newest first.
+///
+/// The latest 50 revisions of the service and its announcements together, each linking to the
+/// JSON resource (the service's profile, or the announcement).
 #[utoipa::path(
     get, path = "/feeds/services/{id}.atom", tag = "feeds",
     params(("id" = String, Path, description = "Service id", example = "kikora")),
@@ -131,6 +134,9 @@ pub async fn service(
 }
 
 /// One vendor's entry, its services' revisions and their announcements, newest first.
+///
+/// The latest 50 entries of the vendor's own revisions, its services' revisions and the
+/// announcements for its services.
 #[utoipa::path(
     get, path = "/feeds/vendors/{id}.atom", tag = "feeds",
     params(("id" = String, Path, description = "Vendor id", example = "eldur-learning")),

@@ -131,6 +131,13 @@ pub struct ServerOptions {
     pub public_base_url: Option<String>,
     /// The Feide API link; None: never fetch (tests that do not need it).
     pub feide: Option<crate::feide::FeideOptions>,
+    /// What day it is for announcements: the system's clock, or in tests a fixed moment (to
+    /// step past an effective date without waiting for it). Not a setting: a registry in service
+    /// keeps the real time.
+    pub clock: crate::schedule::Clock,
+    /// How often each process applies due announcements by itself; None: only on an
+    /// administrator's `POST /api/v1/announcements/apply-due` (tests, which run the task on demand).
+    pub announcements_every: Option<Duration>,
 }
 
 impl ServerOptions {
@@ -157,6 +164,8 @@ impl ServerOptions {
             revision_bytes_per_day: 1 << 30,
             public_base_url: None,
             feide: None,
+            clock: crate::schedule::Clock::System,
+            announcements_every: None,
         }
     }
 
@@ -216,9 +225,15 @@ impl ServerOptions {
             body_timeout: Duration::from_secs(10),
             public_base_url: (!settings.public_base_url.is_empty())
                 .then(|| settings.public_base_url.trim_end_matches('/').to_owned()),
+            clock: crate::schedule::Clock::System,
+            announcements_every: Some(ANNOUNCEMENTS_EVERY),
         })
     }
 }
+
+/// How often a serving process looks for announcements that reached their effective date: they
+/// are due by the day, so a minute late is on time.
+const ANNOUNCEMENTS_EVERY: Duration = Duration::from_secs(60);
 
 /// Housekeeping, on one worker for as long as the server runs: writes refusal tallies as their
 /// windows end, and every 10 s applies the audit log's row cap and age limit and gives memory
@@ -292,6 +307,7 @@ pub fn server(
         upkeep_started: Default::default(),
         feide: options.feide.clone(),
         entry_locks: Default::default(),
+        clock: options.clock,
         security: Security {
             keys: TokenKeys::new(
                 &options.token_key,
@@ -315,6 +331,7 @@ pub fn server(
         options.public_base_url.clone(),
     ));
     let retention = options.audit;
+    let announcements_every = options.announcements_every;
     let server = HttpServer::new(move || {
         if !state
             .upkeep_started
@@ -327,6 +344,14 @@ pub fn server(
                 .and_then(|f| Some((f.clone(), f.every?)))
             {
                 actix_web::rt::spawn(crate::feide::sync::every(state.store.clone(), feide, every));
+            }
+            if let Some(every) = announcements_every {
+                actix_web::rt::spawn(crate::schedule::every(
+                    state.store.clone(),
+                    state.catalogue.clone(),
+                    state.clock,
+                    every,
+                ));
             }
         }
         let counted = state.clone();

@@ -11,6 +11,7 @@ pub mod error;
 pub mod feide;
 pub mod http;
 pub mod issuer;
+pub mod schedule;
 pub mod store;
 pub mod texts;
 pub mod tokens;

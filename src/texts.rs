@@ -334,6 +334,18 @@ texts! {
         nn: "Berre verksemder som er sertifiserte under EU-US Data Privacy Framework",
         en: "Only organisations certified under the EU-US Data Privacy Framework",
     }
+
+    // Announcements of sub-processor changes.
+    AnnouncementWord { nb: "kunngjøring", nn: "kunngjering", en: "announcement" }
+    EffectiveDateNotAfterToday { nb: "må være etter i dag ({today})", nn: "må vere etter i dag ({today})", en: "must be after today ({today})" }
+    AnnouncementChangesNothing { nb: "en kunngjøring må endre minst én underdatabehandler", nn: "ei kunngjering må endre minst éin underdatabehandlar", en: "an announcement must change at least one sub-processor" }
+    SubProcessorAlreadyUsed { nb: "tjenesten bruker allerede `{id}`: kunngjør en endring av stedene i stedet", nn: "tenesta brukar alt `{id}`: kunngjer ei endring av stadene i staden", en: "the service already uses `{id}`: announce a change of its locations instead" }
+    SubProcessorNotUsed { nb: "tjenesten bruker ikke `{id}`", nn: "tenesta brukar ikkje `{id}`", en: "the service does not use `{id}`" }
+    SubProcessorChangedTwice { nb: "`{id}` endres mer enn én gang i denne kunngjøringen", nn: "`{id}` vert endra meir enn éin gong i denne kunngjeringa", en: "`{id}` is changed more than once in this announcement" }
+    NewSubProcessorNotAdded { nb: "ingen endring legger til `{id}`", nn: "inga endring legg til `{id}`", en: "no change adds `{id}`" }
+    AnnouncementNotPending { nb: "Kunngjøringen `{id}` er {status}: bare en ventende kunngjøring kan trekkes tilbake.", nn: "Kunngjeringa `{id}` er {status}: berre ei ventande kunngjering kan trekkjast attende.", en: "Announcement `{id}` is {status}: only a pending announcement can be withdrawn." }
+    AnnouncementsApplyForAdmins { nb: "Bare administratorer setter forfalte kunngjøringer i verk på forespørsel.", nn: "Berre administratorar set forfalne kunngjeringar i verk på førespurnad.", en: "Only administrators apply due announcements on demand." }
+    OnlyOwnAnnouncements { nb: "{actor} kan bare kunngjøre og trekke tilbake endringer i sine egne tjenester.", nn: "{actor} kan berre kunngjere og trekkje attende endringar i sine eigne tenester.", en: "{actor} may announce and withdraw changes to its own services only." }
 }
 
 impl Text {

@@ -1,9 +1,19 @@
 """Reads an answer on stdin and writes it as an OpenAPI example: times and tokens, which change
 with every run, replaced by fixed values so the examples change only when the answers do."""
+import datetime
 import json
 import sys
 
 FIXED_TIME = "2026-11-25T08:00:00.000000Z"
+FIXED_DAY = datetime.date(2026, 11, 25)
+# Dates counted from the day of the run (an announcement's effective date and objection deadline)
+# keep their distance from it, counted from FIXED_DAY instead.
+RELATIVE_DATES = ("effective_date", "objection_deadline")
+ANNOUNCEMENT = "ann-3k9d2mf7qx"
+
+
+def today():
+    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def fix(value, key=None):
@@ -15,6 +25,12 @@ def fix(value, key=None):
         return FIXED_TIME
     if key == "as_of" and isinstance(value, str):
         return FIXED_TIME[:10]
+    if key in RELATIVE_DATES and isinstance(value, str):
+        return (FIXED_DAY + (datetime.date.fromisoformat(value) - today())).isoformat()
+    if isinstance(value, str) and value.startswith("ann-"):
+        return ANNOUNCEMENT
+    if isinstance(value, str) and "/announcements/ann-" in value:
+        return value.split("/announcements/ann-")[0] + "/announcements/" + ANNOUNCEMENT
     if key == "access_token":
         return "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJleGFtcGxlIn0.c2lnbmF0dXJl"
     if key == "client_id" and isinstance(value, str):

@@ -36,6 +36,8 @@ pub struct ServiceRecord {
     pub key: u64,
     /// What Feide's own catalogue says about each of the service's `feide_ids`, in their order.
     pub feide: Vec<crate::feide::link::FeideLink>,
+    /// Announced changes of its sub-processors not yet in effect, soonest first.
+    pub announcements: Vec<crate::domain::announcements::PendingAnnouncement>,
 }
 
 static RECORD_KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -61,7 +63,17 @@ impl ServiceRecord {
             derived,
             key: next_key(),
             feide: Vec::new(),
+            announcements: Vec::new(),
         }
+    }
+
+    /// The record with the announced changes of its sub-processors still to come.
+    pub fn with_announcements(
+        mut self,
+        announcements: Vec<crate::domain::announcements::PendingAnnouncement>,
+    ) -> Self {
+        self.announcements = announcements;
+        self
     }
 
     /// The record with what Feide says about its linked services, and the flag that compares
@@ -103,6 +115,7 @@ impl ServiceRecord {
             },
             key: next_key(),
             feide: self.feide.clone(),
+            announcements: self.announcements.clone(),
         };
         if let Some((_, reference)) = now {
             record.flag_undeclared(reference);

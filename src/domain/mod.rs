@@ -1,5 +1,6 @@
 //! Plain Rust: the catalogue's model and its rules. Knows nothing of HTTP or SQL.
 
+pub mod announcements;
 pub mod auth;
 pub mod catalogue;
 pub mod compare;

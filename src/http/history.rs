@@ -29,10 +29,11 @@ pub struct Revision {
     pub revision: i32,
     /// RFC 3339 UTC.
     pub at: String,
-    /// `vendor:<id>` for a vendor's own change, `admin`, or `import`.
+    /// `vendor:<id>` for a vendor's own change, `admin`, `import`, or `announcement:<id>` for an
+    /// announced sub-processor change the registry applied on its effective date.
     pub actor: String,
     /// `import`, `service.create`, `service.replace`, `service.patch`, `service.retire`,
-    /// `vendor.create`, `vendor.replace` or `vendor.patch`.
+    /// `vendor.create`, `vendor.replace`, `vendor.patch` or `announcement.apply`.
     pub action: String,
     /// Every top-level field that changed: `{"field": {"from": old, "to": new}}`.
     #[schema(value_type = Object)]

@@ -1,5 +1,7 @@
 //! HTTP: routes, extractors and answers. Handlers parse, call the domain, and map to views.
 
+pub mod announcements;
+mod atom;
 mod attributes;
 pub mod body;
 pub mod caller;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub feide: Option<crate::feide::FeideOptions>,
     pub security: caller::Security,
     pub entry_locks: entry_locks::EntryLocks,
+    /// What day it is for announcements' deadlines and effective dates.
+    pub clock: crate::schedule::Clock,
 }
 
 /// The query string as name/value pairs; a parameter that is not UTF-8 is a 400 naming it.

@@ -70,6 +70,9 @@ and what the portfolio gives them: a report, reviews due, and a draft record of 
         (name = "operations", description = "Health and readiness"),
         (name = "feide", description = "The link to Feide's own service catalogue (the Feide API's service information): \
 what Feide really releases to each linked service, fetched and set against the agreement"),
+        (name = "announcements", description = "Vendors' announced changes of sub-processors, with the objection \
+clock computed from each agreement's terms, applied by the registry on their effective date"),
+        (name = "feeds", description = "Atom 1.0 feeds (RFC 4287) of the change feed and the announcements"),
     ),
     modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders, &CsvSwitch),
 )]
@@ -92,12 +95,12 @@ impl Modify for OperationIds {
                 .trim_start_matches("/api/v1")
                 .split('/')
                 .filter(|s| !s.is_empty())
-                .map(
-                    |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                        Some(param) => format!("by_{param}"),
-                        None => s.replace('-', "_"),
-                    },
-                )
+                .map(|s| {
+                    // `{id}.atom` names `by_id_atom`: identifiers of letters, digits and `_`
+                    s.replace('{', "by_")
+                        .replace('}', "")
+                        .replace(['-', '.'], "_")
+                })
                 .chain(entry.map(str::to_owned))
                 .collect();
             let ops = [

@@ -277,6 +277,63 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "200",
         include_str!("../../openapi/examples/put_feide_providers_by_id.json"),
     ),
+    (
+        "post_services_by_id_announcements",
+        "201",
+        include_str!("../../openapi/examples/post_services_by_id_announcements.json"),
+    ),
+    (
+        "get_announcements",
+        "200",
+        include_str!("../../openapi/examples/get_announcements.json"),
+    ),
+    (
+        "get_announcements_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_announcements_by_id.json"),
+    ),
+    (
+        "get_services_by_id_announcements",
+        "200",
+        include_str!("../../openapi/examples/get_services_by_id_announcements.json"),
+    ),
+    (
+        "delete_announcements_by_id",
+        "200",
+        include_str!("../../openapi/examples/delete_announcements_by_id.json"),
+    ),
+    (
+        "post_announcements_apply_due",
+        "200",
+        include_str!("../../openapi/examples/post_announcements_apply_due.json"),
+    ),
+    (
+        // written by hand, as the Feide sync's
+        "post_announcements_apply_due",
+        "202",
+        include_str!("../../openapi/examples/post_announcements_apply_due_busy.json"),
+    ),
+    // Atom feeds: the example is the feed's text
+    (
+        "get_feeds_changes_atom",
+        "200",
+        include_str!("../../openapi/examples/get_feeds_changes_atom.xml"),
+    ),
+    (
+        "get_feeds_announcements_atom",
+        "200",
+        include_str!("../../openapi/examples/get_feeds_announcements_atom.xml"),
+    ),
+    (
+        "get_feeds_services_by_id_atom",
+        "200",
+        include_str!("../../openapi/examples/get_feeds_services_by_id_atom.xml"),
+    ),
+    (
+        "get_feeds_vendors_by_id_atom",
+        "200",
+        include_str!("../../openapi/examples/get_feeds_vendors_by_id_atom.xml"),
+    ),
 ];
 
 pub fn finish(doc: &mut Value) {
@@ -573,16 +630,27 @@ fn examples(doc: &mut Value) {
     for op in operations(doc) {
         let id = op["operationId"].as_str().unwrap_or_default().to_owned();
         for (_, status, text) in EXAMPLES.iter().filter(|(o, _, _)| *o == id) {
+            // a feed's example is its XML, as text; every other example is JSON
+            let atom = text.starts_with("<?xml");
+            let media_type = if atom {
+                "application/atom+xml"
+            } else {
+                "application/json"
+            };
             let Some(media) = op
                 .get_mut("responses")
                 .and_then(|r| r.get_mut(*status))
                 .and_then(|r| r.get_mut("content"))
-                .and_then(|c| c.get_mut("application/json"))
+                .and_then(|c| c.get_mut(media_type))
                 .and_then(Value::as_object_mut)
             else {
                 continue;
             };
-            let example: Value = serde_json::from_str(text).expect("the examples are JSON");
+            let example: Value = if atom {
+                Value::String((*text).to_owned())
+            } else {
+                serde_json::from_str(text).expect("the examples are JSON")
+            };
             media.insert("example".into(), example);
         }
     }

@@ -11,8 +11,8 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::{Components, OpenApi};
 
 use super::{
-    attributes, countries, exports, feide, history, metrics, municipalities, openapi, ops, reports,
-    service_writes, services, sub_processors, token, vendor_writes, vendors,
+    announcements, atom, attributes, countries, exports, feide, history, metrics, municipalities,
+    openapi, ops, reports, service_writes, services, sub_processors, token, vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -86,6 +86,19 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
             municipalities::__path_record_of_processing,
             municipalities::record_of_processing,
         ),
+        documented(announcements::__path_list, announcements::list),
+        documented(announcements::__path_apply_due, announcements::apply_due)
+            .audit("announcements.apply-due"),
+        documented(announcements::__path_get, announcements::get),
+        documented(announcements::__path_withdraw, announcements::withdraw)
+            .audit("announcement.withdraw"),
+        documented(announcements::__path_of_service, announcements::of_service),
+        documented(announcements::__path_announce, announcements::announce)
+            .audit("announcement.create"),
+        documented(atom::__path_changes, atom::changes),
+        documented(atom::__path_announcements, atom::announcements),
+        documented(atom::__path_service, atom::service),
+        documented(atom::__path_vendor, atom::vendor),
     ]
 });
 
@@ -262,6 +275,7 @@ impl utoipa::Modify for Operations {
 /// municipality or portfolio entry that made it, or `import`.
 pub fn revision_actions() -> Vec<&'static str> {
     std::iter::once("import")
+        .chain(std::iter::once(crate::schedule::APPLY_ACTION))
         .chain(ENDPOINTS.iter().filter_map(|e| e.audit).filter(|a| {
             ["service.", "vendor.", "municipality.", "portfolio."]
                 .iter()

@@ -203,6 +203,7 @@ pub fn not_found(what: &str, id: &str) -> AppError {
         "country" => Text::CountryWord,
         "municipality" => Text::MunicipalityWord,
         "portfolio_entry" => Text::PortfolioEntryWord,
+        "announcement" => Text::AnnouncementWord,
         _ => Text::SubProcessorWord,
     };
     AppError::NotFound(

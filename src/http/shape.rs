@@ -53,6 +53,24 @@ fn noun(schema: &str) -> Option<Text> {
     }
 }
 
+/// True when `v` carries the tag of `choice`: a required member whose schema allows exactly one
+/// string, with that string as its value.
+fn tag_matches(choice: &Value, v: &Value) -> bool {
+    let required = choice.get("required").and_then(Value::as_array);
+    let properties = choice.get("properties").and_then(Value::as_object);
+    let (Some(required), Some(properties), Some(members)) = (required, properties, v.as_object())
+    else {
+        return false;
+    };
+    required.iter().filter_map(Value::as_str).any(|name| {
+        let allowed = properties
+            .get(name)
+            .and_then(|p| p.get("enum"))
+            .and_then(Value::as_array);
+        matches!(allowed.map(Vec::as_slice), Some([only]) if only.is_string() && members.get(name) == Some(only))
+    })
+}
+
 #[derive(Default)]
 struct Walk {
     /// Each problem, with the member whose removal leaves a document of the right shape (None:
@@ -168,6 +186,14 @@ impl Walk {
         noun: Option<Text>,
     ) {
         let mut best: Option<Walk> = None;
+        // A tagged union (`"action": "add"`): the choice the tag names is the one meant, and its
+        // problems are the ones to tell, however many another choice would have.
+        let tagged: Vec<&Value> = choices.iter().filter(|c| tag_matches(c, v)).collect();
+        let choices: Vec<&Value> = if tagged.len() == 1 {
+            tagged
+        } else {
+            choices.iter().collect()
+        };
         for c in choices {
             if types(c) == ["null"] && !v.is_null() {
                 continue;

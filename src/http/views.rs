@@ -474,6 +474,9 @@ pub struct ServiceProfile {
     pub statements: Statements,
     /// The registry's remarks on how it read the agreement: its words, not the agreement's.
     pub notes: Vec<String>,
+    /// Announced changes of the service's sub-processors not yet in effect, soonest first
+    /// (`/api/v1/services/{id}/announcements` has them whole).
+    pub pending_announcements: Vec<crate::domain::announcements::PendingAnnouncement>,
     /// Derived risk flags; each rule is documented in the `Flag` schema.
     pub flags: Vec<Flag>,
     pub revision: i32,
@@ -533,6 +536,7 @@ impl ServiceProfile {
             feide: super::feide::FeideView::of(r, snapshot),
             statements: s.statements.clone(),
             notes: s.notes.clone(),
+            pending_announcements: r.announcements.clone(),
             flags: r.derived.flags.to_vec(),
             revision: r.stamp.revision,
             created_at: r.stamp.created_at,

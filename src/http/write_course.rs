@@ -322,7 +322,11 @@ fn forbidden(refused: Refused) -> AppError {
 }
 
 /// Answers a write with the entry as it now is and its new ETag.
-fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> HttpResponse {
+pub(super) fn written(
+    status: StatusCode,
+    bytes: Vec<u8>,
+    location: Option<String>,
+) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     res.insert_header((header::ETAG, etag(&bytes)));
     if let Some(l) = location {
@@ -332,12 +336,12 @@ fn written(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> Http
 }
 
 /// Refuses any query parameter: writes take none.
-fn no_query(req: &HttpRequest) -> Result<(), AppError> {
+pub(super) fn no_query(req: &HttpRequest) -> Result<(), AppError> {
     super::params::parse::<super::params::NoQuery>(&query_pairs(req)?, &()).map(drop)
 }
 
 /// Reads a JSON object body: malformed JSON is a 400, the wrong shape a 422.
-async fn object_body(
+pub(super) async fn object_body(
     state: &web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<Map<String, Value>, AppError> {

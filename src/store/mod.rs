@@ -1,6 +1,7 @@
 //! The only place that speaks SQL: one connection type over SQLite and PostgreSQL, chosen by the
 //! URL, a connection pool, the embedded migrations, and the catalogue's reads and writes.
 
+pub mod announcements;
 pub mod changes;
 pub mod clients;
 pub mod commit;

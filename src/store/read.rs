@@ -321,6 +321,7 @@ fn read_services(
             .map(|r| (r.feide_id.clone(), crate::feide::link::FeideLink::of(r)))
             .collect();
     let mut feide_ids = group(feide_rows, |r| r.service_id.clone());
+    let mut announced = super::announcements::pending_of(db, only)?;
     let service_rows: Vec<ServiceRow> = rows!(db, only, services, id, services::id);
 
     let mut services = Vec::with_capacity(service_rows.len());
@@ -459,8 +460,12 @@ fn read_services(
                     .unwrap_or_else(|| crate::feide::link::FeideLink::unchecked(f))
             })
             .collect();
-        services
-            .push(ServiceRecord::new(service, stamp, now, reference).with_feide(feide, reference));
+        let pending = announced.remove(service.id.as_str()).unwrap_or_default();
+        services.push(
+            ServiceRecord::new(service, stamp, now, reference)
+                .with_feide(feide, reference)
+                .with_announcements(pending),
+        );
     }
     Ok(services)
 }

@@ -370,3 +370,57 @@ diesel::table! {
 
 diesel::joinable!(portfolio_entries -> municipalities (municipality_id));
 diesel::allow_tables_to_appear_in_same_query!(municipalities, portfolio_entries);
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    announcements (id) {
+        id -> Text,
+        service_id -> Text,
+        vendor_id -> Text,
+        status -> Text,
+        summary -> Nullable<Text>,
+        body -> Text,
+        effective_date -> Text,
+        announced_at -> SqlMoment,
+        announced_by -> Text,
+        client_id -> Nullable<Text>,
+        notice_days -> Integer,
+        change_rule -> Nullable<Text>,
+        required_notice_days -> Nullable<Integer>,
+        objection_days -> Nullable<Integer>,
+        objection_deadline -> Nullable<Text>,
+        short_notice -> Bool,
+        updated_at -> SqlMoment,
+        withdrawn_at -> Nullable<SqlMoment>,
+        applied_at -> Nullable<SqlMoment>,
+        applied_revision -> Nullable<Integer>,
+        failure -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    announcement_responses (announcement_id, responder) {
+        announcement_id -> Text,
+        responder -> Text,
+        response -> Text,
+        note -> Nullable<Text>,
+        responded_at -> SqlMoment,
+        client_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    task_leases (name) {
+        name -> Text,
+        holder -> Nullable<Text>,
+        expires_at -> Nullable<SqlMoment>,
+    }
+}

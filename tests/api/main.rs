@@ -8,6 +8,8 @@ mod helpers;
 
 mod abuse;
 mod abuse_reads;
+mod announcements;
+mod atom;
 mod bad_input;
 mod catalogue_io;
 mod conventions;

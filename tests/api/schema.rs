@@ -23,7 +23,7 @@ struct Column {
 
 /// The columns that hold moments: `timestamptz` on PostgreSQL, RFC 3339 text on SQLite, which
 /// has no time type (`store::moment`).
-const MOMENTS: [(&str, &str); 17] = [
+const MOMENTS: [(&str, &str); 23] = [
     ("api_clients", "created_at"),
     ("api_clients", "revoked_at"),
     ("audit_events", "at"),
@@ -41,6 +41,12 @@ const MOMENTS: [(&str, &str); 17] = [
     ("municipalities", "updated_at"),
     ("portfolio_entries", "created_at"),
     ("portfolio_entries", "updated_at"),
+    ("announcements", "announced_at"),
+    ("announcements", "updated_at"),
+    ("announcements", "withdrawn_at"),
+    ("announcements", "applied_at"),
+    ("announcement_responses", "responded_at"),
+    ("task_leases", "expires_at"),
 ];
 
 /// Engine types mapped to one vocabulary.

@@ -223,7 +223,15 @@ impl TestApp {
     /// A second registry process on the same database with the same options, as behind a load
     /// balancer.
     pub fn another_process(&self) -> Process {
+        self.another_process_with(|_| {})
+    }
+
+    /// A second registry process on the same database with the options changed by `edit` (a
+    /// clock set past an effective date).
+    pub fn another_process_with(&self, edit: impl FnOnce(&mut ServerOptions)) -> Process {
+        let mut options = self.options.clone();
+        edit(&mut options);
         let store = Store::open(&self.database_url, 2, Duration::from_secs(3)).expect("open store");
-        serve(store, self.options.clone())
+        serve(store, options)
     }
 }

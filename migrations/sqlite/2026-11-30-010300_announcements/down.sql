@@ -1,0 +1,3 @@
+DROP TABLE task_leases;
+DROP TABLE announcement_responses;
+DROP TABLE announcements;

@@ -21,6 +21,11 @@ const SOMETIMES_ABSENT: &[(&str, &str)] = &[
     ("Service", "notes"),
     ("SubProcessorUse", "transfer_mechanisms"),
     ("SubProcessorUse", "transfer_evidence"),
+    // the same, where an announcement carries a sub-processor use as written
+    ("SubProcessorUseInput", "transfer_mechanisms"),
+    ("SubProcessorUseInput", "transfer_evidence"),
+    ("ServiceInput", "statements"),
+    ("ServiceInput", "notes"),
 ];
 
 /// The token endpoint, where the client-credentials flow gets its tokens.

@@ -570,7 +570,7 @@ pub struct SubProcessorUseView {
                   "vendor": {"id": "trygg-trafikk", "name": "Trygg Trafikk"},
                   "purpose": "Hosting av tjenesten",
                   "locations": [{"country": "NL", "role": "storage", "basis": "stated", "evidence": "Data lagres i Nederland."}],
-                  "transfer_mechanism": "eea"}],
+                  "transfer_mechanism": "eea", "transfer_mechanisms": ["eea"], "transfer_evidence": null}],
     "services_total": 1,
     "services_href": "/api/v1/services?sub_processor=microsoft-azure"
 }))]

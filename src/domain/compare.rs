@@ -234,7 +234,9 @@ pub fn compare(snapshot: &Snapshot, services: &[&ServiceRecord], lang: Lang) -> 
         .first()
         .map(|m| {
             m.keys()
-                .filter(|k| !matches!(k.as_str(), "evidence" | "stated"))
+                // the words and the statements are shown beside each value; conflicting clauses
+                // raise the flag `contradictory_terms`, in the flag rows
+                .filter(|k| !matches!(k.as_str(), "evidence" | "stated" | "conflicts"))
                 .cloned()
                 .collect::<Vec<_>>()
         })

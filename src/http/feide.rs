@@ -264,6 +264,7 @@ pub async fn providers(
     request_body(content = Decision, content_type = "application/json"),
     responses(
         (status = 200, description = "The mapping as decided", body = ProviderView),
+        (status = 400, description = "The body is not a JSON object", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),

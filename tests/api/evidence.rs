@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use feide_registry::domain::catalogue::Statements;
 use feide_registry::http::views::{ServiceList, ServiceProfile};
 
 use crate::helpers::TestApp;
@@ -130,11 +131,9 @@ fn quotes(profile: &ServiceProfile) -> (Vec<(String, String)>, Vec<String>) {
             None => unquoted.push(what),
         }
     }
-    let statements = serde_json::to_value(&profile.statements).expect("statements serialise");
-    for (kind, list) in statements.as_object().expect("statements are an object") {
-        for sentence in list.as_array().expect("a list of sentences") {
-            let sentence = sentence.as_str().expect("a sentence").to_owned();
-            found.push((format!("statements.{kind}"), sentence));
+    for kind in Statements::KINDS {
+        for sentence in profile.statements.list(kind).into_iter().flatten() {
+            found.push((format!("statements.{kind}"), sentence.clone()));
         }
     }
     for a in &profile.attributes {

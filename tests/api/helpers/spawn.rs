@@ -39,8 +39,14 @@ pub struct TestApp {
 /// is dropped when the test ends so that a whole run leaves the shared test cluster small (left
 /// behind, about 140 databases took 1.2 GB there, and 0.7 GB of WAL to replay after any crash).
 pub enum Kept {
-    Folder(#[allow(dead_code)] tempfile::TempDir),
-    Database { base: String, name: String },
+    /// Held only so that the folder is removed when the test ends.
+    Folder {
+        _dir: tempfile::TempDir,
+    },
+    Database {
+        base: String,
+        name: String,
+    },
 }
 
 impl Drop for Kept {
@@ -85,7 +91,7 @@ pub fn fresh_database(engine: Engine) -> (String, Option<Kept>) {
         Engine::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = dir.path().join("registry.db").display().to_string();
-            (url, Some(Kept::Folder(dir)))
+            (url, Some(Kept::Folder { _dir: dir }))
         }
         Engine::Postgres => {
             let base = std::env::var("FEIDE_TEST_PG_URL")

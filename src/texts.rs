@@ -346,6 +346,11 @@ texts! {
     AnnouncementNotPending { nb: "Kunngjøringen `{id}` er {status}: bare en ventende kunngjøring kan trekkes tilbake.", nn: "Kunngjeringa `{id}` er {status}: berre ei ventande kunngjering kan trekkjast attende.", en: "Announcement `{id}` is {status}: only a pending announcement can be withdrawn." }
     AnnouncementsApplyForAdmins { nb: "Bare administratorer setter forfalte kunngjøringer i verk på forespørsel.", nn: "Berre administratorar set forfalne kunngjeringar i verk på førespurnad.", en: "Only administrators apply due announcements on demand." }
     OnlyOwnAnnouncements { nb: "{actor} kan bare kunngjøre og trekke tilbake endringer i sine egne tjenester.", nn: "{actor} kan berre kunngjere og trekkje attende endringar i sine eigne tenester.", en: "{actor} may announce and withdraw changes to its own services only." }
+    OnlyOwnResponses { nb: "{actor} kan bare svare på kunngjøringer for sin egen kommune.", nn: "{actor} kan berre svare på kunngjeringar for sin eigen kommune.", en: "{actor} may answer announcements for its own municipality only." }
+    ResponsesForTheVendor { nb: "{actor} kan bare lese svarene på kunngjøringer om sine egne tjenester.", nn: "{actor} kan berre lese svara på kunngjeringar om sine eigne tenester.", en: "{actor} may read the answers to announcements of its own services only." }
+    AnnouncementNotAnswerable { nb: "Kunngjøringen `{id}` er {status}: bare en ventende kunngjøring kan besvares.", nn: "Kunngjeringa `{id}` er {status}: berre ei ventande kunngjering kan svarast på.", en: "Announcement `{id}` is {status}: only a pending announcement takes answers." }
+    ObjectionDeadlinePassed { nb: "Fristen for å protestere på kunngjøringen `{id}` var {deadline}.", nn: "Fristen for å protestere på kunngjeringa `{id}` var {deadline}.", en: "The deadline to object to announcement `{id}` was {deadline}." }
+    ServiceNotInPortfolio { nb: "`{service}` er ikke i porteføljen til `{municipality}`", nn: "`{service}` er ikkje i porteføljen til `{municipality}`", en: "`{service}` is not in the portfolio of `{municipality}`" }
 }
 
 impl Text {

@@ -16,6 +16,7 @@ pub mod portfolio;
 pub mod processing_record;
 pub mod query;
 pub mod reference;
+pub mod responses;
 pub mod search;
 pub mod terms;
 pub mod usage;

@@ -25,11 +25,13 @@ use crate::domain::announcements::{
 use crate::domain::auth::{may, Actor, Target};
 use crate::domain::catalogue::{raw, SubProcessorChange};
 use crate::domain::query::{parse_enum, parse_time, Params};
+use crate::domain::responses::Tally;
 use crate::domain::validate::FieldProblem;
 use crate::domain::writes::text_problems;
 use crate::error::{AppError, Problem};
 use crate::schedule::{self, ApplyReport};
 use crate::store::announcements::{self as stored, AnnouncementFilter, AnnouncementRow};
+use crate::store::responses;
 use crate::store::{fmt_time, Moment};
 use crate::texts::Text;
 
@@ -46,7 +48,7 @@ use crate::texts::Text;
     "notice_days": 28, "change_rule": "notice", "required_notice_days": 42, "objection_days": 21,
     "objection_deadline": "2026-12-22", "deadline_reason": null, "short_notice": true,
     "updated_at": "2026-12-01T09:00:00Z", "withdrawn_at": null, "applied_at": null, "applied_revision": null,
-    "failure": null, "self": "/api/v1/announcements/ann-3k9d2mf7qx"
+    "failure": null, "objections": 1, "acceptances": 0, "self": "/api/v1/announcements/ann-3k9d2mf7qx"
 }))]
 pub struct AnnouncementView {
     #[schema(example = "ann-3k9d2mf7qx")]
@@ -92,6 +94,11 @@ pub struct AnnouncementView {
     pub applied_revision: Option<i32>,
     /// Why a `failed` announcement could not be applied.
     pub failure: Option<String>,
+    /// How many municipalities object (their latest answers; who they are is for the vendor and
+    /// administrators, `/responses`).
+    pub objections: i32,
+    /// How many municipalities accept.
+    pub acceptances: i32,
     /// This announcement's path.
     #[serde(rename = "self")]
     #[schema(example = "/api/v1/announcements/ann-3k9d2mf7qx")]
@@ -99,7 +106,7 @@ pub struct AnnouncementView {
 }
 
 impl AnnouncementView {
-    pub fn of(row: &AnnouncementRow) -> Result<Self, AppError> {
+    pub fn of(row: &AnnouncementRow, tally: Tally) -> Result<Self, AppError> {
         let write: AnnouncementWrite = serde_json::from_str(&row.body)
             .map_err(|e| AppError::Internal(format!("announcement {}: {e}", row.id)))?;
         let clock = clock_of(row);
@@ -127,6 +134,8 @@ impl AnnouncementView {
             applied_at: row.applied_at.map(|m| m.0),
             applied_revision: row.applied_revision,
             failure: row.failure.clone(),
+            objections: tally.objections,
+            acceptances: tally.acceptances,
             self_link: format!("/api/v1/announcements/{}", row.id),
         })
     }
@@ -162,6 +171,8 @@ impl CsvRow for AnnouncementView {
             "deadline_reason",
             "short_notice",
             "sub_processors",
+            "objections",
+            "acceptances",
         ]
     }
     fn row(&self) -> Vec<String> {
@@ -190,6 +201,8 @@ impl CsvRow for AnnouncementView {
                 .unwrap_or_default(),
             self.short_notice.to_string(),
             changes.join(";"),
+            self.objections.to_string(),
+            self.acceptances.to_string(),
         ]
     }
 }
@@ -291,8 +304,14 @@ async fn page_of(
     };
     let take = i64::try_from(page.limit.saturating_add(1)).unwrap_or(i64::MAX);
     let store = state.store.clone();
-    let mut rows =
-        web::block(move || stored::list(&mut *store.conn()?, &filter, after, take)).await??;
+    let (rows, tallies) = web::block(move || {
+        let db = &mut *store.conn()?;
+        let rows = stored::list(db, &filter, after, take)?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        Ok::<_, AppError>((rows, responses::tallies(db, &ids)?))
+    })
+    .await??;
+    let mut rows = rows;
     let more = rows.len() > page.limit;
     rows.truncate(page.limit);
     let next = more
@@ -301,7 +320,7 @@ async fn page_of(
         .map(|r| page.cursor_after(&format!("{}|{}", fmt_time(r.announced_at.0), r.id)));
     let items = rows
         .iter()
-        .map(AnnouncementView::of)
+        .map(|r| AnnouncementView::of(r, tallies.get(&r.id).copied().unwrap_or_default()))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(
         list_body(req, pairs, fmt, items, next, |items, next_cursor| {
@@ -382,16 +401,30 @@ pub async fn of_service(
     page_of(&req, &state, &pairs, filter, q.limit, q.cursor).await
 }
 
-async fn load(state: &web::Data<AppState>, id: &str) -> Result<AnnouncementRow, AppError> {
+/// Announcement `id` with the count of its answers.
+pub(super) async fn load(
+    state: &web::Data<AppState>,
+    id: &str,
+) -> Result<(AnnouncementRow, Tally), AppError> {
     let store = state.store.clone();
     let key = id.to_owned();
-    web::block(move || stored::get(&mut *store.conn()?, &key))
-        .await??
-        .ok_or_else(|| not_found("announcement", id))
+    web::block(move || {
+        let db = &mut *store.conn()?;
+        let Some(row) = stored::get(db, &key)? else {
+            return Ok(None);
+        };
+        let tally = responses::tallies(db, std::slice::from_ref(&key))?
+            .remove(&key)
+            .unwrap_or_default();
+        Ok::<_, AppError>(Some((row, tally)))
+    })
+    .await??
+    .ok_or_else(|| not_found("announcement", id))
 }
 
-fn view_bytes(row: &AnnouncementRow) -> Result<Vec<u8>, AppError> {
-    serde_json::to_vec(&AnnouncementView::of(row)?).map_err(|e| AppError::Internal(e.to_string()))
+fn view_bytes(row: &AnnouncementRow, tally: Tally) -> Result<Vec<u8>, AppError> {
+    serde_json::to_vec(&AnnouncementView::of(row, tally)?)
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// One announcement.
@@ -416,8 +449,8 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     params::parse::<NoQuery>(&query_pairs(&req)?, &())?;
     format_of(&req, false)?;
-    let row = load(&state, &id).await?;
-    Ok(Body::json_bytes(view_bytes(&row)?).respond(&req))
+    let (row, tally) = load(&state, &id).await?;
+    Ok(Body::json_bytes(view_bytes(&row, tally)?).respond(&req))
 }
 
 /// Announce a change to a service's sub-processors.
@@ -528,7 +561,7 @@ pub async fn announce(
         let location = format!("/api/v1/announcements/{}", row.id);
         Ok(written(
             StatusCode::CREATED,
-            view_bytes(&row)?,
+            view_bytes(&row, Tally::default())?,
             Some(location),
         ))
     })
@@ -565,9 +598,9 @@ pub async fn withdraw(
     let id = id.into_inner();
     audited(&req, &state, &actor, async {
         no_query(&req)?;
-        let row = load(&state, &id).await?;
+        let (row, tally) = load(&state, &id).await?;
         own_service(&actor, &row.vendor_id)?;
-        check_if_match(&req, &view_bytes(&row)?)?;
+        check_if_match(&req, &view_bytes(&row, tally)?)?;
         let not_pending = |status: &str| {
             AppError::Conflict(
                 Text::AnnouncementNotPending.with(&[("id", &id), ("status", &status.to_owned())]),
@@ -584,11 +617,11 @@ pub async fn withdraw(
         })
         .await??;
         fresh_snapshot(&state).await?;
-        let row = load(&state, &id).await?;
+        let (row, tally) = load(&state, &id).await?;
         if !done {
             return Err(not_pending(&row.status));
         }
-        Ok(written(StatusCode::OK, view_bytes(&row)?, None))
+        Ok(written(StatusCode::OK, view_bytes(&row, tally)?, None))
     })
     .await
 }
@@ -629,7 +662,7 @@ pub async fn apply_due(
     })
 }
 
-fn own_service(actor: &Actor, vendor: &str) -> Result<(), AppError> {
+pub(super) fn own_service(actor: &Actor, vendor: &str) -> Result<(), AppError> {
     if may(actor, Target::ServiceOf(vendor)) {
         Ok(())
     } else {

@@ -27,6 +27,7 @@ use super::services::not_found;
 use super::{query_pairs, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::announcements::SubProcessorAmendment;
+use crate::domain::responses::Tally;
 use crate::error::{AppError, Problem};
 use crate::store::announcements::{self as stored, AnnouncementFilter};
 use crate::store::changes::{changes_since, history, latest_seq, PageBound, RevisionRow};
@@ -245,8 +246,9 @@ fn collect(db: &mut Db, snap: &Snapshot, scope: &Scope) -> Result<Feed, StoreErr
     if let Some(filter) = filter {
         let limit = i64::try_from(ENTRIES).unwrap_or(i64::MAX);
         for row in stored::list(db, &filter, None, limit)? {
-            let view =
-                AnnouncementView::of(&row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // a feed entry shows the change, not the answers to it: no counts are read
+            let view = AnnouncementView::of(&row, Tally::default())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             entries.push(announcement_entry(&view, snap));
         }
     }

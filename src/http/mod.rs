@@ -23,6 +23,7 @@ pub mod problems;
 pub mod rate_limit;
 mod rendered;
 mod reports;
+pub mod responses;
 mod routes;
 mod service_writes;
 mod services;

@@ -303,6 +303,26 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         include_str!("../../openapi/examples/get_services_by_id_announcements.json"),
     ),
     (
+        "put_announcements_by_id_responses_by_municipality",
+        "201",
+        include_str!(
+            "../../openapi/examples/put_announcements_by_id_responses_by_municipality.json"
+        ),
+    ),
+    (
+        // a second answer replaces the first and is answered alike
+        "put_announcements_by_id_responses_by_municipality",
+        "200",
+        include_str!(
+            "../../openapi/examples/put_announcements_by_id_responses_by_municipality.json"
+        ),
+    ),
+    (
+        "get_announcements_by_id_responses",
+        "200",
+        include_str!("../../openapi/examples/get_announcements_by_id_responses.json"),
+    ),
+    (
         "delete_announcements_by_id",
         "200",
         include_str!("../../openapi/examples/delete_announcements_by_id.json"),

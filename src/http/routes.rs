@@ -12,7 +12,8 @@ use utoipa::openapi::{Components, OpenApi};
 
 use super::{
     announcements, atom, attributes, countries, exports, feide, history, metrics, municipalities,
-    openapi, ops, reports, service_writes, services, sub_processors, token, vendor_writes, vendors,
+    openapi, ops, reports, responses, service_writes, services, sub_processors, token,
+    vendor_writes, vendors,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -95,6 +96,8 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(announcements::__path_of_service, announcements::of_service),
         documented(announcements::__path_announce, announcements::announce)
             .audit("announcement.create"),
+        documented(responses::__path_list, responses::list),
+        documented(responses::__path_respond, responses::respond).audit("announcement.respond"),
         documented(atom::__path_changes, atom::changes),
         documented(atom::__path_announcements, atom::announcements),
         documented(atom::__path_service, atom::service),

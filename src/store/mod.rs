@@ -12,6 +12,7 @@ pub mod lookups;
 pub mod moment;
 pub mod municipalities;
 mod read;
+pub mod responses;
 mod rows;
 pub mod schema;
 mod write;

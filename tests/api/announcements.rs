@@ -5,13 +5,16 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use feide_registry::domain::announcements::{AnnouncementStatus, NoDeadline};
+use feide_registry::domain::responses::ResponseKind;
 use feide_registry::http::announcements::{AnnouncementList, AnnouncementView};
 use feide_registry::http::history::HistoryList;
+use feide_registry::http::responses::{ResponseList, ResponseView};
 use feide_registry::http::views::ServiceProfile;
 use feide_registry::schedule::{ApplyReport, Clock};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn, Actor, Answer, Engine, IfMatch, TestApp};
+use crate::municipalities::municipality_client;
 
 const KIKORA_ANNOUNCEMENTS: &str = "/api/v1/services/kikora/announcements";
 
@@ -250,7 +253,185 @@ async fn an_unknown_status_is_refused(app: TestApp) {
     );
 }
 
+/// An administrator registers municipality `id`; its own client comes from the command line,
+/// and puts each of `services` in its portfolio as in use.
+async fn municipality_using(
+    app: &TestApp,
+    id: &str,
+    org: &str,
+    number: &str,
+    services: &[&str],
+) -> Actor {
+    let res = app
+        .admin()
+        .await
+        .post(
+            "/api/v1/municipalities",
+            json!({"id": id, "name": format!("{id} kommune"), "org_number": org,
+                   "municipality_number": number, "kind": "municipality"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let client = municipality_client(app, id).await;
+    for service in services {
+        let path = format!("/api/v1/municipalities/{id}/portfolio/{service}");
+        let res = client
+            .put(&path, IfMatch::Absent, json!({"local_status": "in_use"}))
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text());
+    }
+    client
+}
+
+const OBJECTION: &str = "Vi godtar ikke overføring til USA uten ny risikovurdering.";
+
+/// Bergen uses Kikora and objects to its new US sub-processor (after first accepting: the latest
+/// answer counts); Oslo, without Kikora, cannot answer, nor answer for Bergen; the vendor reads
+/// who objected, everyone else the counts; the audit log has the answers.
+async fn a_municipality_using_the_service_objects(app: TestApp) {
+    let bergen = municipality_using(&app, "bergen", "964338531", "4601", &["kikora"]).await;
+    let oslo = municipality_using(&app, "oslo", "958935420", "0301", &["glupus"]).await;
+    let vendor = app.vendor("eldur-learning").await;
+    let a = announce(
+        &vendor,
+        KIKORA_ANNOUNCEMENTS,
+        new_us_sub_processor(in_days(28)),
+    )
+    .await;
+    let at_bergen = format!("/api/v1/announcements/{}/responses/bergen", a.id);
+
+    let res = bergen
+        .put(
+            &at_bergen,
+            IfMatch::Absent,
+            json!({"response": "accept", "note": null}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let res = bergen
+        .put(
+            &at_bergen,
+            IfMatch::Absent,
+            json!({"response": "object", "note": OBJECTION}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "the second answer replaces the first: {}",
+        res.text()
+    );
+    let answer: ResponseView = res.json();
+    assert_eq!(answer.municipality, "bergen");
+    assert_eq!(answer.response, ResponseKind::Object);
+    assert_eq!(answer.note.as_deref(), Some(OBJECTION));
+
+    // nobody answers for Bergen but its own client (or an administrator)
+    let body = json!({"response": "accept", "note": null});
+    let res = oslo.put(&at_bergen, IfMatch::Absent, &body).await;
+    assert_eq!(res.status(), 403, "{}", res.text());
+    assert!(res.problem().detail.contains("municipality:oslo"));
+    assert_eq!(
+        vendor
+            .put(&at_bergen, IfMatch::Absent, &body)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.anonymous()
+            .put(&at_bergen, IfMatch::Absent, &body)
+            .await
+            .status(),
+        401
+    );
+    // Oslo does not use Kikora; a bad body is named member by member beside it
+    let at_oslo = format!("/api/v1/announcements/{}/responses/oslo", a.id);
+    let res = oslo
+        .put(
+            &at_oslo,
+            IfMatch::Absent,
+            json!({"response": "maybe", "colour": "red"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422, "{}", res.text());
+    let mut named: Vec<String> = res
+        .problem()
+        .errors
+        .iter()
+        .map(|e| e.pointer.clone())
+        .collect();
+    named.sort();
+    assert_eq!(
+        named,
+        ["/colour", "/response", "municipality"],
+        "{}",
+        res.text()
+    );
+    let res = oslo.put(&at_oslo, IfMatch::Absent, &body).await;
+    assert_eq!(res.status(), 422, "{}", res.text());
+    assert!(res.problem().errors[0].detail.contains("kikora"));
+    let unknown = format!("/api/v1/announcements/{}/responses/tromso", a.id);
+    assert_eq!(
+        app.admin()
+            .await
+            .put(&unknown, IfMatch::Absent, &body)
+            .await
+            .status(),
+        404
+    );
+    let no_such = "/api/v1/announcements/ann-none/responses/bergen";
+    assert_eq!(
+        bergen.put(no_such, IfMatch::Absent, &body).await.status(),
+        404
+    );
+
+    // the vendor reads who answered what; Oslo only its own (none); another vendor nothing
+    let listing = format!("/api/v1/announcements/{}/responses", a.id);
+    let seen: ResponseList = vendor.read(&listing).await;
+    assert_eq!(seen.items.len(), 1, "one answer per municipality");
+    assert_eq!(seen.items[0].municipality, "bergen");
+    assert_eq!(seen.items[0].response, ResponseKind::Object);
+    assert_eq!(seen.items[0].note.as_deref(), Some(OBJECTION));
+    assert_eq!(seen.items[0].responded_at, answer.responded_at);
+    let own: ResponseList = bergen.read(&listing).await;
+    assert_eq!(own.items.len(), 1);
+    let none: ResponseList = oslo.read(&listing).await;
+    assert!(none.items.is_empty());
+    assert_eq!(app.vendor("cerpus").await.get(&listing).await.status(), 403);
+    assert_eq!(app.get(&listing).await.status(), 401);
+
+    // everyone sees the counts, and no names
+    let path = format!("/api/v1/announcements/{}", a.id);
+    let public = app.get(&path).await;
+    let view: AnnouncementView = public.json();
+    assert_eq!((view.objections, view.acceptances), (1, 0));
+    assert!(!public.text().contains("bergen"), "{}", public.text());
+    let listed: AnnouncementList = app.read(KIKORA_ANNOUNCEMENTS).await;
+    assert_eq!(listed.items[0].objections, 1);
+
+    let log = app.admin().await.audit("").await;
+    let answers: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "announcement.respond")
+        .map(|e| (e.actor.clone().unwrap_or_default(), e.outcome))
+        .collect();
+    assert!(
+        answers.contains(&("municipality:bergen".to_owned(), 200)),
+        "{answers:?}"
+    );
+    assert!(
+        answers.contains(&("municipality:bergen".to_owned(), 201)),
+        "{answers:?}"
+    );
+    assert!(
+        answers.contains(&("municipality:oslo".to_owned(), 403)),
+        "{answers:?}"
+    );
+}
+
 on_both_engines!(
+    a_municipality_using_the_service_objects,
     a_short_notice_is_accepted_flagged_with_the_agreements_deadline,
     no_deadline_is_invented_where_the_agreement_states_none,
     another_vendors_service_is_forbidden,
@@ -337,7 +518,53 @@ async fn the_change_takes_effect_once_across_processes(engine: Engine) {
     assert!(later.applied.is_empty());
 }
 
+/// After the objection deadline (a process whose clock reads the day after it) an answer is
+/// refused; before it, it is taken; once the vendor withdraws, no answer is.
+async fn no_answer_after_the_deadline_or_once_withdrawn(engine: Engine) {
+    let app = spawn(engine).await;
+    let bergen = municipality_using(&app, "bergen", "964338531", "4601", &["kikora"]).await;
+    let vendor = app.vendor("eldur-learning").await;
+    let a = announce(
+        &vendor,
+        KIKORA_ANNOUNCEMENTS,
+        new_us_sub_processor(in_days(28)),
+    )
+    .await;
+    assert_eq!(a.objection_deadline, Some(in_days(21).to_string()));
+    let at_bergen = format!("/api/v1/announcements/{}/responses/bergen", a.id);
+    let body = json!({"response": "object", "note": null});
+
+    let day_after = in_days(22).and_hms_opt(6, 0, 0).unwrap().and_utc();
+    let later = app.another_process_with(|o| o.clock = Clock::Fixed(day_after));
+    let res = bergen
+        .at(&later.base)
+        .put(&at_bergen, IfMatch::Absent, &body)
+        .await;
+    assert_eq!(res.status(), 409, "{}", res.text());
+    assert!(res.problem().detail.contains(&in_days(21).to_string()));
+    let last_day = in_days(21).and_hms_opt(22, 0, 0).unwrap().and_utc();
+    let in_time = app.another_process_with(|o| o.clock = Clock::Fixed(last_day));
+    let res = bergen
+        .at(&in_time.base)
+        .put(&at_bergen, IfMatch::Absent, &body)
+        .await;
+    assert_eq!(
+        res.status(),
+        201,
+        "the deadline's own day is in time: {}",
+        res.text()
+    );
+
+    let path = format!("/api/v1/announcements/{}", a.id);
+    let etag = app.etag(&path).await;
+    assert_eq!(vendor.delete(&path, &etag).await.status(), 200);
+    let res = bergen.put(&at_bergen, IfMatch::Absent, &body).await;
+    assert_eq!(res.status(), 409, "{}", res.text());
+    assert!(res.problem().detail.contains("withdrawn"));
+}
+
 per_engine!(the_change_takes_effect_once_across_processes);
+per_engine!(no_answer_after_the_deadline_or_once_withdrawn);
 
 /// A POST with no body, as the task endpoint takes.
 async fn post_empty(actor: &Actor, path: &str) -> Answer {

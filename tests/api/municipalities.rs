@@ -43,7 +43,7 @@ fn cli(app: &TestApp, args: &[&str]) -> String {
 }
 
 /// A municipality client made by `feide-registry client create --role municipality`, signed in.
-async fn municipality_client(app: &TestApp, municipality: &str) -> Actor {
+pub(crate) async fn municipality_client(app: &TestApp, municipality: &str) -> Actor {
     let out = cli(
         app,
         &[

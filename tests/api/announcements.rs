@@ -159,13 +159,7 @@ async fn a_bad_announcement_names_every_problem(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422, "{}", res.text());
-    let mut pointers: Vec<String> = res
-        .problem()
-        .errors
-        .iter()
-        .map(|e| e.pointer.clone())
-        .collect();
-    pointers.sort();
+    let pointers = res.pointers();
     assert_eq!(
         pointers,
         [
@@ -191,13 +185,7 @@ async fn a_bad_announcement_names_every_problem(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422, "{}", res.text());
-    let mut pointers: Vec<String> = res
-        .problem()
-        .errors
-        .iter()
-        .map(|e| e.pointer.clone())
-        .collect();
-    pointers.sort();
+    let pointers = res.pointers();
     assert_eq!(pointers, ["/changes/0/locations/0/role", "/effective_date"]);
     let listed: AnnouncementList = app.read("/api/v1/announcements").await;
     assert!(listed.items.is_empty(), "nothing stored");
@@ -239,13 +227,7 @@ async fn an_unknown_status_is_refused(app: TestApp) {
         .get("/api/v1/announcements?status=done&colour=red")
         .await;
     assert_eq!(res.status(), 400);
-    let mut named: Vec<String> = res
-        .problem()
-        .errors
-        .iter()
-        .map(|e| e.pointer.clone())
-        .collect();
-    named.sort();
+    let named = res.pointers();
     assert_eq!(named, ["colour", "status"]);
     assert_eq!(
         app.get("/api/v1/announcements/ann-none").await.status(),
@@ -355,13 +337,7 @@ async fn a_municipality_using_the_service_objects(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422, "{}", res.text());
-    let mut named: Vec<String> = res
-        .problem()
-        .errors
-        .iter()
-        .map(|e| e.pointer.clone())
-        .collect();
-    named.sort();
+    let named = res.pointers();
     assert_eq!(
         named,
         ["/colour", "/response", "municipality"],

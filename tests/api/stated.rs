@@ -290,13 +290,7 @@ async fn a_bad_conflict_or_basis_list_is_refused_whole(app: TestApp) {
     doc["statements"] = json!({"legal_basis": [""]});
     let answer = vendor.post("/api/v1/services", &doc).await;
     assert_eq!(answer.status(), 422, "{}", answer.text());
-    let mut pointers: Vec<String> = answer
-        .problem()
-        .errors
-        .iter()
-        .map(|e| e.pointer.clone())
-        .collect();
-    pointers.sort();
+    let pointers = answer.pointers();
     assert_eq!(
         pointers,
         [

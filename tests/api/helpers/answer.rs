@@ -100,4 +100,16 @@ impl Answer {
         assert_eq!(p.status, self.status.as_u16(), "{p:?}");
         p
     }
+
+    /// The problem's pointers, sorted: every field a client must show an error beside.
+    pub fn pointers(&self) -> Vec<String> {
+        let mut named: Vec<String> = self
+            .problem()
+            .errors
+            .into_iter()
+            .map(|e| e.pointer)
+            .collect();
+        named.sort();
+        named
+    }
 }

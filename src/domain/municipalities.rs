@@ -175,6 +175,33 @@ impl MunicipalWorld {
     pub fn portfolio(&self) -> impl Iterator<Item = &Revised<PortfolioEntry>> {
         self.entries.iter().filter(|e| !e.entry.removed)
     }
+    /// The catalogue entries whose changes concern this municipality: the services in its
+    /// portfolio (whatever their local status), their vendors and the sub-processors they use, as
+    /// the catalogue holds them now.
+    pub fn concerns(&self) -> Concerns {
+        let mut c = Concerns::default();
+        for e in self.portfolio() {
+            c.services.push(e.entry.service.clone());
+            if let Some(r) = self.catalogue.service(&e.entry.service) {
+                c.vendors.push(r.service.vendor.to_string());
+                let used = r.service.sub_processors.iter().map(|u| u.id.to_string());
+                c.sub_processors.extend(used);
+            }
+        }
+        for ids in [&mut c.services, &mut c.vendors, &mut c.sub_processors] {
+            ids.sort();
+            ids.dedup();
+        }
+        c
+    }
+}
+
+/// Catalogue entries by kind: what a feed filtered to a portfolio covers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Concerns {
+    pub services: Vec<String>,
+    pub vendors: Vec<String>,
+    pub sub_processors: Vec<String>,
 }
 
 /// The key of a portfolio entry: the municipality and the service, which the store and the

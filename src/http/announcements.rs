@@ -358,6 +358,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let q = params::parse::<WithCsv<AnnouncementQuery>>(&pairs, &())?.query;
     let filter = AnnouncementFilter {
         service: q.service,
+        services: None,
         vendor: q.vendor,
         status: q.status,
     };

@@ -10,8 +10,9 @@
 //! appears in. Every text is escaped: names and summaries are vendors' words. Feeds answer
 //! `If-None-Match` and `If-Modified-Since` with 304.
 //!
-//! A municipality's public portfolio feed (`/feeds/municipalities/{id}.atom`) is one more
-//! [`Scope`]: the revisions and announcements of the services in the portfolio.
+//! A municipality's feed (`/feeds/municipalities/{id}.atom`) is the catalogue's narrowed to what
+//! concerns its portfolio: the revisions of its services, their vendors and sub-processors, and
+//! the announcements for its services. A private portfolio's feed is its own clients' only.
 
 use std::time::{Duration, SystemTime};
 
@@ -20,6 +21,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use super::announcements::AnnouncementView;
+use super::municipalities::{keep_private, portfolio_concerns};
 use super::negotiate::{client_has, etag};
 use super::pagination::absolute;
 use super::params::{self, NoQuery};
@@ -27,10 +29,11 @@ use super::services::not_found;
 use super::{query_pairs, AppState};
 use crate::catalogue::Snapshot;
 use crate::domain::announcements::SubProcessorAmendment;
+use crate::domain::municipalities::Concerns;
 use crate::domain::responses::Tally;
 use crate::error::{AppError, Problem};
 use crate::store::announcements::{self as stored, AnnouncementFilter};
-use crate::store::changes::{changes_since, history, latest_seq, PageBound, RevisionRow};
+use crate::store::changes::{history, latest_changes, PageBound, RevisionRow};
 use crate::store::{Db, StoreError};
 
 /// Entries a feed holds: the latest, newest first. A reader that missed more follows the JSON
@@ -47,6 +50,11 @@ enum Scope {
     Announcements,
     Service(String),
     Vendor(String),
+    Municipality {
+        id: String,
+        name: String,
+        concerns: Concerns,
+    },
 }
 
 /// One entry, before it is written.
@@ -157,6 +165,40 @@ pub async fn vendor(
     serve(req, state, Scope::Vendor(id.into_inner())).await
 }
 
+/// What changed for one municipality: its portfolio's services, their vendors and
+/// sub-processors, and the announcements for its services, newest first.
+///
+/// The latest 50 revisions and announcements that concern the services in the municipality's
+/// portfolio. A private portfolio's feed is answered only to the municipality's own clients and
+/// administrators (a bearer token; 404 to anyone else).
+#[utoipa::path(
+    get, path = "/feeds/municipalities/{id}.atom", tag = "feeds",
+    params(("id" = String, Path, description = "Municipality id", example = "bergen")),
+    responses(
+        (status = 200, description = "An Atom 1.0 feed", body = String, content_type = "application/atom+xml",
+         headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "A query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A token was sent and is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such municipality, or its portfolio is private", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn municipality(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    params::parse::<NoQuery>(&query_pairs(&req)?, &())?;
+    let portfolio = portfolio_concerns(&req, &state, &id).await?;
+    let scope = Scope::Municipality {
+        id: id.into_inner(),
+        name: portfolio.name,
+        concerns: portfolio.concerns,
+    };
+    let res = serve(req, state, scope).await?;
+    Ok(keep_private(res, portfolio.private))
+}
+
 async fn serve(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -189,18 +231,23 @@ fn collect(db: &mut Db, snap: &Snapshot, scope: &Scope) -> Result<Feed, StoreErr
         history(db, entity, id, after, bound).map(|p| p.rows)
     };
     let (tag, title, path, revisions, filter) = match scope {
-        Scope::Catalogue => {
-            let tip = latest_seq(db)?;
-            let after = tip.saturating_sub(i64::try_from(ENTRIES).unwrap_or(i64::MAX));
-            let rows = changes_since(db, after, bound)?.rows;
-            (
-                "changes".to_owned(),
-                "Feide registry: changes to the catalogue".to_owned(),
-                "/feeds/changes.atom".to_owned(),
-                rows,
-                None,
-            )
-        }
+        Scope::Catalogue => (
+            "changes".to_owned(),
+            "Feide registry: changes to the catalogue".to_owned(),
+            "/feeds/changes.atom".to_owned(),
+            latest_changes(db, None, bound)?,
+            None,
+        ),
+        Scope::Municipality { id, name, concerns } => (
+            format!("municipalities/{id}"),
+            format!("Feide registry: changes for {name}"),
+            format!("/feeds/municipalities/{id}.atom"),
+            latest_changes(db, Some(concerns), bound)?,
+            Some(AnnouncementFilter {
+                services: Some(concerns.services.clone()),
+                ..AnnouncementFilter::default()
+            }),
+        ),
         Scope::Announcements => (
             "announcements".to_owned(),
             "Feide registry: sub-processor change announcements".to_owned(),

@@ -7,11 +7,13 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::caller::{record_refusal, Caller};
+use super::municipalities::{keep_private, portfolio_concerns};
 use super::negotiate::{format_of, Body, CsvRow, Format};
 use super::params::{self, AuditQuery, ChangesQuery, PageQuery, WithCsv, REVISION_ORDER};
 use super::services::not_found;
 use super::{list_body, query_pairs, AppState};
 use crate::domain::auth::{may, Target};
+use crate::domain::municipalities::Concerns;
 use crate::domain::validate::FieldProblem;
 use crate::error::{AppError, Problem};
 use crate::store::changes::{
@@ -256,20 +258,71 @@ pub async fn changes(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = query_pairs(&req)?;
-    let fmt = format_of(&req, true)?;
-    let parsed = params::parse::<WithCsv<ChangesQuery>>(&pairs, &()).map(|q| q.query);
-    let ChangesQuery {
-        since: after,
-        limit,
-    } = match parsed {
+    let query = feed_query(&req, &state).await?;
+    feed_page(&req, &state, query, None).await
+}
+
+/// What changed for one municipality: the change feed filtered to its portfolio.
+///
+/// The changes to the services in the municipality's portfolio (whatever their local status),
+/// to their vendors and to the sub-processors they use, oldest first. The cursor is the
+/// catalogue feed's own: keep `next_cursor` between visits to see what changed since the last
+/// one. A private portfolio's feed is answered only to the municipality's own clients and
+/// administrators (404 to anyone else).
+#[utoipa::path(
+    get, path = "/api/v1/municipalities/{id}/changes", tag = "municipalities",
+    params(("id" = String, Path, description = "Municipality id", example = "bergen"), WithCsv<ChangesQuery>),
+    responses(
+        (status = 200, description = "Changes after the cursor that concern the portfolio, oldest first", body = ChangeFeed,
+         content((ChangeFeed = "application/json"), (String = "text/csv")),
+         headers(("ETag" = String), ("Link" = String, description = "RFC 8288 link to the next page"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "A token was sent but is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such municipality, or its portfolio is private", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "Neither JSON nor CSV is acceptable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn municipality_changes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let query = feed_query(&req, &state).await?;
+    let portfolio = portfolio_concerns(&req, &state, &id).await?;
+    let res = feed_page(&req, &state, query, Some(portfolio.concerns)).await?;
+    Ok(keep_private(res, portfolio.private))
+}
+
+/// The change feed's query; a `since` the registry never issued says how to resynchronise.
+async fn feed_query(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+) -> Result<ChangesQuery, AppError> {
+    let parsed = params::parse::<WithCsv<ChangesQuery>>(&query_pairs(req)?, &()).map(|q| q.query);
+    match parsed {
         Err(AppError::BadRequest(problems)) if problems.iter().any(|p| p.pointer == "since") => {
             let store = state.store.clone();
             let tip = web::block(move || latest_seq(&mut *store.conn()?)).await??;
-            return Err(AppError::BadRequest(resync(problems, tip)));
+            Err(AppError::BadRequest(resync(problems, tip)))
         }
-        parsed => parsed?,
-    };
+        parsed => parsed,
+    }
+}
+
+/// One page of the change feed, narrowed to `among` when given.
+async fn feed_page(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    query: ChangesQuery,
+    among: Option<Concerns>,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(req)?;
+    let fmt = format_of(req, true)?;
+    let ChangesQuery {
+        since: after,
+        limit,
+    } = query;
     let bound = PageBound {
         limit,
         bytes: PAGE_BYTES,
@@ -281,7 +334,7 @@ pub async fn changes(
         if after > tip {
             return Ok(Err(tip));
         }
-        changes_since(&mut conn, after, bound).map(Ok)
+        changes_since(&mut conn, after, bound, among.as_ref()).map(Ok)
     })
     .await??;
     let found = found.map_err(|tip| {
@@ -309,7 +362,7 @@ pub async fn changes(
         })?,
     };
     let next = more.then_some(next_cursor.as_str());
-    Ok(body.paged(req.path(), &pairs, "since", next).respond(&req))
+    Ok(body.paged(req.path(), &pairs, "since", next).respond(req))
 }
 
 /// A `since` the registry never issued (from another registry, or from before the database

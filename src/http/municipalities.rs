@@ -18,9 +18,9 @@ use super::write_course::{write, WriteKind, Written};
 use super::{fresh_snapshot, query_pairs, AppState};
 use crate::domain::auth::Actor;
 use crate::domain::municipalities::{
-    entry_key, may_read_portfolio, LocalStatus, MunicipalWorld, Municipality, MunicipalityDocument,
-    MunicipalityInput, MunicipalityKind, PortfolioDocument, PortfolioEntry, PortfolioEntryInput,
-    Revised, SignedSource, Visibility,
+    entry_key, may_read_portfolio, Concerns, LocalStatus, MunicipalWorld, Municipality,
+    MunicipalityDocument, MunicipalityInput, MunicipalityKind, PortfolioDocument, PortfolioEntry,
+    PortfolioEntryInput, Revised, SignedSource, Visibility,
 };
 use crate::domain::portfolio::{self, PortfolioReport};
 use crate::domain::processing_record::{self, ProcessingRecord, ReviewDue};
@@ -311,11 +311,45 @@ fn respond(req: &HttpRequest, world: &MunicipalWorld, body: Body) -> HttpRespons
     kept_private(body.respond(req), world)
 }
 
-fn kept_private(mut res: HttpResponse, world: &MunicipalWorld) -> HttpResponse {
-    let private = world
+fn kept_private(res: HttpResponse, world: &MunicipalWorld) -> HttpResponse {
+    keep_private(res, is_private(world))
+}
+
+fn is_private(world: &MunicipalWorld) -> bool {
+    world
         .municipality
         .as_ref()
-        .is_some_and(|m| m.entry.portfolio == Visibility::Private);
+        .is_some_and(|m| m.entry.portfolio == Visibility::Private)
+}
+
+/// What concerns municipality `id`'s portfolio (see [`MunicipalWorld::concerns`]) when the
+/// caller may read the portfolio (a 404 otherwise).
+pub(super) async fn portfolio_concerns(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    id: &str,
+) -> Result<PortfolioConcerns, AppError> {
+    let world = readable(req, state, id).await?;
+    Ok(PortfolioConcerns {
+        name: world
+            .municipality
+            .as_ref()
+            .map_or_else(|| id.to_owned(), |m| m.entry.name.clone()),
+        concerns: world.concerns(),
+        private: is_private(&world),
+    })
+}
+
+/// A readable portfolio's concerns, its municipality's name, and whether answers about it are
+/// private.
+pub(super) struct PortfolioConcerns {
+    pub name: String,
+    pub concerns: Concerns,
+    pub private: bool,
+}
+
+/// An answer about a private portfolio stays out of shared caches.
+pub(super) fn keep_private(mut res: HttpResponse, private: bool) -> HttpResponse {
     if private {
         let h = res.headers_mut();
         h.insert(

@@ -82,6 +82,10 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
             municipalities::__path_entry_history,
             municipalities::entry_history,
         ),
+        documented(
+            history::__path_municipality_changes,
+            history::municipality_changes,
+        ),
         documented(municipalities::__path_report, municipalities::report),
         documented(
             municipalities::__path_record_of_processing,
@@ -102,6 +106,7 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(atom::__path_announcements, atom::announcements),
         documented(atom::__path_service, atom::service),
         documented(atom::__path_vendor, atom::vendor),
+        documented(atom::__path_municipality, atom::municipality),
     ]
 });
 

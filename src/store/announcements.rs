@@ -52,6 +52,8 @@ pub struct AnnouncementRow {
 #[derive(Debug, Clone, Default)]
 pub struct AnnouncementFilter {
     pub service: Option<String>,
+    /// Any of these services (a portfolio's).
+    pub services: Option<Vec<String>>,
     pub vendor: Option<String>,
     pub status: Option<AnnouncementStatus>,
 }
@@ -91,6 +93,9 @@ pub fn list(
         .into_boxed();
     if let Some(s) = &filter.service {
         q = q.filter(a::service_id.eq(s.clone()));
+    }
+    if let Some(services) = &filter.services {
+        q = q.filter(a::service_id.eq_any(services.clone()));
     }
     if let Some(v) = &filter.vendor {
         q = q.filter(a::vendor_id.eq(v.clone()));

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::schema::*;
 use super::{Db, Moment, StoreError};
+use crate::domain::municipalities::Concerns;
 use crate::domain::patch::diff;
 use crate::domain::writes::EntityKind;
 
@@ -334,15 +335,16 @@ pub fn history(
 }
 
 /// One page of the change feed after sequence number `after`, oldest first; read as `history`.
+/// `among` narrows it to the entries that concern one portfolio; the cursor stays the
+/// catalogue's, so a poller may move between the whole feed and a filtered one.
 pub fn changes_since(
     db: &mut Db,
     after: i64,
     bound: PageBound,
+    among: Option<&Concerns>,
 ) -> Result<RevisionPage, StoreError> {
-    // The catalogue's feed: a municipality's own entries (a private portfolio) stay out of it.
-    let sizes: Vec<(i64, i64)> = revisions::table
+    let sizes: Vec<(i64, i64)> = in_feed(among)
         .filter(revisions::seq.gt(after))
-        .filter(revisions::entity.eq_any(super::REVISED_ENTITIES))
         .select((revisions::seq, revisions::diff_bytes))
         .order(revisions::seq)
         .limit(bound.probe())
@@ -350,13 +352,55 @@ pub fn changes_since(
     let (Some(last), more) = bound.end(&sizes) else {
         return Ok(RevisionPage::default());
     };
-    let rows = revisions::table
+    let rows = in_feed(among)
         .filter(revisions::seq.gt(after))
-        .filter(revisions::entity.eq_any(super::REVISED_ENTITIES))
         .filter(revisions::seq.le(last))
         .order(revisions::seq)
         .load(db)?;
     Ok(RevisionPage { rows, more })
+}
+
+/// The latest revisions of the change feed (narrowed by `among`), newest first: what an Atom
+/// feed shows.
+pub fn latest_changes(
+    db: &mut Db,
+    among: Option<&Concerns>,
+    bound: PageBound,
+) -> Result<Vec<RevisionRow>, StoreError> {
+    let sizes: Vec<(i64, i64)> = in_feed(among)
+        .select((revisions::seq, revisions::diff_bytes))
+        .order(revisions::seq.desc())
+        .limit(bound.probe())
+        .load(db)?;
+    let (Some(last), _) = bound.end(&sizes) else {
+        return Ok(Vec::new());
+    };
+    Ok(in_feed(among)
+        .filter(revisions::seq.ge(last))
+        .order(revisions::seq.desc())
+        .load(db)?)
+}
+
+/// The revisions the change feed holds: the catalogue's entries (a municipality's own entries,
+/// a private portfolio among them, stay out of it), or those of them `among` names.
+fn in_feed(
+    among: Option<&Concerns>,
+) -> revisions::BoxedQuery<'static, <Db as Connection>::Backend> {
+    let q = revisions::table
+        .filter(revisions::entity.eq_any(super::REVISED_ENTITIES))
+        .into_boxed();
+    let Some(c) = among else { return q };
+    q.filter(
+        revisions::entity
+            .eq("service")
+            .and(revisions::entity_id.eq_any(c.services.clone()))
+            .or(revisions::entity
+                .eq("vendor")
+                .and(revisions::entity_id.eq_any(c.vendors.clone())))
+            .or(revisions::entity
+                .eq("sub_processor")
+                .and(revisions::entity_id.eq_any(c.sub_processors.clone()))),
+    )
 }
 
 /// The cursor of the latest change: the largest `since` the change feed has issued (0 when

@@ -9,7 +9,11 @@ use feide_registry::http::announcements::AnnouncementView;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use feide_registry::http::history::ChangeFeed;
+use feide_registry::http::views::ServiceProfile;
+
+use crate::helpers::{IfMatch, TestApp};
+use crate::municipalities::municipality_client;
 
 /// What a feed reader saw of one feed.
 #[derive(Debug, Deserialize)]
@@ -213,7 +217,150 @@ async fn feeds_answer_conditional_gets(app: TestApp) {
     assert_eq!(app.get("/feeds/changes.atom?limit=5").await.status(), 400);
 }
 
+/// "What changed for us since my last visit": Askøy's feed (a public portfolio holding Sykkeldyktig)
+/// shows Sykkeldyktig's changes and its vendor's, never another vendor's; a private portfolio's feed is
+/// its own clients' only.
+async fn a_portfolio_feed_shows_what_changed_for_the_municipality(app: TestApp) {
+    let admin = app.admin().await;
+    for (id, name, org, portfolio) in [
+        ("askoy", "Askøy kommune", "964338442", "public"),
+        ("bergen", "Bergen kommune", "964338531", "private"),
+    ] {
+        let body = json!({"id": id, "name": name, "org_number": org, "kind": "municipality",
+                          "portfolio": portfolio});
+        let res = admin.post("/api/v1/municipalities", body).await;
+        assert_eq!(res.status(), 201, "{}", res.text());
+        let client = municipality_client(&app, id).await;
+        let res = client
+            .put(
+                &format!("/api/v1/municipalities/{id}/portfolio/sykkeldyktig"),
+                IfMatch::Absent,
+                json!({"local_status": "in_use"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text());
+    }
+    let feed = "/api/v1/municipalities/askoy/changes";
+
+    // from the beginning: Sykkeldyktig's import, its vendor's and its sub-processors', nothing else
+    let all: ChangeFeed = app.read(&format!("{feed}?limit=500")).await;
+    let sykkeldyktig: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
+    let used: Vec<&str> = sykkeldyktig
+        .sub_processors
+        .iter()
+        .map(|u| u.id.as_str())
+        .collect();
+    let about: Vec<(&str, &str)> = all
+        .items
+        .iter()
+        .map(|c| (c.entity.as_str(), c.id.as_str()))
+        .collect();
+    assert!(about.contains(&("service", "sykkeldyktig")), "{about:?}");
+    assert!(about.contains(&("vendor", "trygg-trafikk")), "{about:?}");
+    assert!(
+        about.iter().any(|(e, _)| *e == "sub_processor"),
+        "{about:?}"
+    );
+    for (entity, id) in &about {
+        let concerns = match *entity {
+            "service" => *id == "sykkeldyktig",
+            "vendor" => *id == "trygg-trafikk",
+            _ => used.contains(id),
+        };
+        assert!(concerns, "{entity} {id} is not Askøy's concern: {about:?}");
+    }
+
+    // a later visit sees only what came after its cursor, and only what concerns it
+    let since = all.next_cursor;
+    let res = app
+        .vendor("trygg-trafikk")
+        .await
+        .patch(
+            "/api/v1/services/sykkeldyktig",
+            &app.etag("/api/v1/services/sykkeldyktig").await,
+            json!({"description": "Sykkelopplæring for 5.–7. trinn"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    let res = app
+        .vendor("eldur-learning")
+        .await
+        .patch(
+            "/api/v1/vendors/eldur-learning",
+            &app.etag("/api/v1/vendors/eldur-learning").await,
+            json!({"name": "Ikke Askøys sak AS"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text());
+    let later: ChangeFeed = app.read(&format!("{feed}?since={since}")).await;
+    let about: Vec<(&str, &str)> = later
+        .items
+        .iter()
+        .map(|c| (c.entity.as_str(), c.id.as_str()))
+        .collect();
+    assert_eq!(about, [("service", "sykkeldyktig")]);
+    let whole: ChangeFeed = app.read(&format!("/api/v1/changes?since={since}")).await;
+    assert_eq!(whole.items.len(), 2, "the catalogue's feed holds both");
+
+    // the Atom feed, read by feedparser: Sykkeldyktig's revision and its announcement, not Eldur's
+    let effective = Utc::now()
+        .date_naive()
+        .checked_add_days(Days::new(60))
+        .unwrap();
+    let res = app
+        .vendor("trygg-trafikk")
+        .await
+        .post(
+            "/api/v1/services/sykkeldyktig/announcements",
+            json!({"effective_date": effective.to_string(),
+                   "changes": [{"action": "remove", "id": "freshworks"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let a: AnnouncementView = res.json();
+    let atom = parsed(&app, &["/feeds/municipalities/askoy.atom"]).await;
+    let atom = &atom[0];
+    assert!(atom.title.contains("Askøy kommune"), "{}", atom.title);
+    let ids = ids(atom);
+    assert!(
+        ids.iter()
+            .any(|i| i.ends_with(&format!("announcement/{}", a.id))),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter()
+            .any(|i| i.contains("service/sykkeldyktig/revision/")),
+        "{ids:?}"
+    );
+    assert!(!ids.iter().any(|i| i.contains("eldur-learning")), "{ids:?}");
+
+    // Bergen's portfolio is private: a 404 to the public, its own to its clients
+    for path in [
+        "/api/v1/municipalities/bergen/changes",
+        "/feeds/municipalities/bergen.atom",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+        let own = municipality_client(&app, "bergen").await.get(path).await;
+        assert_eq!(own.status(), 200, "{path}: {}", own.text());
+        let cache = own.header("cache-control").unwrap_or_default();
+        assert!(cache.contains("no-store"), "{path}: {cache}");
+        let other = municipality_client(&app, "askoy").await.get(path).await;
+        assert_eq!(other.status(), 404, "{path}");
+    }
+    assert_eq!(
+        app.get("/feeds/municipalities/nope.atom").await.status(),
+        404
+    );
+    assert_eq!(
+        app.get("/api/v1/municipalities/nope/changes")
+            .await
+            .status(),
+        404
+    );
+}
+
 on_both_engines!(
     feeds_parse_cleanly_with_stable_ids_and_links,
     feeds_answer_conditional_gets,
+    a_portfolio_feed_shows_what_changed_for_the_municipality,
 );

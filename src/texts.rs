@@ -351,6 +351,7 @@ texts! {
     AnnouncementNotAnswerable { nb: "Kunngjøringen `{id}` er {status}: bare en ventende kunngjøring kan besvares.", nn: "Kunngjeringa `{id}` er {status}: berre ei ventande kunngjering kan svarast på.", en: "Announcement `{id}` is {status}: only a pending announcement takes answers." }
     ObjectionDeadlinePassed { nb: "Fristen for å protestere på kunngjøringen `{id}` var {deadline}.", nn: "Fristen for å protestere på kunngjeringa `{id}` var {deadline}.", en: "The deadline to object to announcement `{id}` was {deadline}." }
     ServiceNotInPortfolio { nb: "`{service}` er ikke i porteføljen til `{municipality}`", nn: "`{service}` er ikkje i porteføljen til `{municipality}`", en: "`{service}` is not in the portfolio of `{municipality}`" }
+    ServiceNoLongerUsed { nb: "`{service}` er `{status}` i porteføljen til `{municipality}`: bare en tjeneste i bruk, under vurdering eller godkjent kan få svar", nn: "`{service}` er `{status}` i porteføljen til `{municipality}`: berre ei teneste i bruk, under vurdering eller godkjend kan få svar", en: "`{service}` is `{status}` in the portfolio of `{municipality}`: only a service in use, under assessment or approved can be answered for" }
 }
 
 impl Text {

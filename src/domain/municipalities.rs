@@ -74,6 +74,27 @@ pub enum LocalStatus {
 }
 
 impl LocalStatus {
+    /// In use or being weighed: a municipality that rejected or phased out a service no longer
+    /// answers for it (objections, acceptances).
+    pub fn is_current(self) -> bool {
+        matches!(
+            self,
+            LocalStatus::InUse | LocalStatus::UnderAssessment | LocalStatus::Approved
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocalStatus::InUse => "in_use",
+            LocalStatus::UnderAssessment => "under_assessment",
+            LocalStatus::Approved => "approved",
+            LocalStatus::Rejected => "rejected",
+            LocalStatus::PhasedOut => "phased_out",
+        }
+    }
+}
+
+impl LocalStatus {
     /// The service processes the municipality's data (its record of processing lists it).
     pub fn processes(self) -> bool {
         matches!(self, LocalStatus::InUse | LocalStatus::Approved)

@@ -133,17 +133,24 @@ pub async fn respond(
             None
         };
         let write = write.and_then(|b| serde_json::from_value::<ResponseWrite>(b).ok());
-        let holds = entries
+        let held = entries
             .iter()
-            .any(|e| e.entry.service == ann.service_id && !e.entry.removed);
-        if !holds {
-            problems.push(FieldProblem::said(
+            .find(|e| e.entry.service == ann.service_id && !e.entry.removed)
+            .map(|e| e.entry.local_status);
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [
+            ("service", &ann.service_id),
+            ("municipality", &municipality),
+        ];
+        match held {
+            None => problems.push(FieldProblem::said(
                 "municipality",
-                Text::ServiceNotInPortfolio.with(&[
-                    ("service", &ann.service_id),
-                    ("municipality", &municipality),
-                ]),
-            ));
+                Text::ServiceNotInPortfolio.with(&vars),
+            )),
+            Some(status) if !status.is_current() => problems.push(FieldProblem::said(
+                "municipality",
+                Text::ServiceNoLongerUsed.with(&[vars[0], vars[1], ("status", &status.as_str())]),
+            )),
+            Some(_) => {}
         }
         let (Some(write), true) = (write, problems.is_empty()) else {
             return Err(AppError::Invalid(problems));

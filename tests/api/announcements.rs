@@ -347,6 +347,22 @@ async fn a_municipality_using_the_service_objects(app: TestApp) {
     let res = oslo.put(&at_oslo, IfMatch::Absent, &body).await;
     assert_eq!(res.status(), 422, "{}", res.text());
     assert!(res.problem().errors[0].detail.contains("kikora"));
+    // nor once Oslo has weighed Kikora and rejected it: it no longer answers for it
+    let res = oslo
+        .put(
+            "/api/v1/municipalities/oslo/portfolio/kikora",
+            IfMatch::Absent,
+            json!({"local_status": "rejected"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text());
+    let res = oslo.put(&at_oslo, IfMatch::Absent, &body).await;
+    assert_eq!(res.status(), 422, "{}", res.text());
+    assert!(
+        res.problem().errors[0].detail.contains("rejected"),
+        "{}",
+        res.text()
+    );
     let unknown = format!("/api/v1/announcements/{}/responses/tromso", a.id);
     assert_eq!(
         app.admin()

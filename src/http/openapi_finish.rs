@@ -262,6 +262,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         include_str!("../../openapi/examples/get_municipalities_by_id_record_of_processing.json"),
     ),
     (
+        "get_municipalities_by_id_changes",
+        "200",
+        include_str!("../../openapi/examples/get_municipalities_by_id_changes.json"),
+    ),
+    (
         // written by hand: another process's lease cannot be held from the examples script
         "post_feide_sync",
         "202",

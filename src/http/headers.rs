@@ -69,9 +69,10 @@ pub fn mark_age(
 pub fn catalogue_read(req: &ServiceRequest) -> bool {
     let from_db = ["/history", "/changes", "/audit"];
     matches!(*req.method(), Method::GET | Method::HEAD)
-        && req.path().starts_with("/api/v1")
-        && !from_db.iter().any(|p| req.path().ends_with(p))
-        && !req.path().contains("/announcements")
+        && ((req.path().starts_with("/api/v1")
+            && !from_db.iter().any(|p| req.path().ends_with(p))
+            && !req.path().contains("/announcements"))
+            || crate::pages::from_catalogue(req.path()))
 }
 
 /// Adds `Last-Modified` beside the ETag of a catalogue read, and answers 304 to an

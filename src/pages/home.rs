@@ -87,6 +87,18 @@ fn value_name(ctx: &Ctx, snap: &Snapshot, f: Facet, value: &str) -> String {
     }
 }
 
+/// A chosen filter in words: the facet's heading and the value's name where the page has them.
+fn filter_name(ctx: &Ctx, snap: &Snapshot, name: &str, value: &str) -> String {
+    if let Some(f) = FACETS.into_iter().find(|f| param(*f).0 == name) {
+        return format!("{}: {}", ctx.t(heading(f)), value_name(ctx, snap, f, value));
+    }
+    match (name, value) {
+        ("outside_eea", "true") => ctx.t(T::OutsideEeaTrue).to_owned(),
+        ("outside_eea", "false") => ctx.t(T::OutsideEeaFalse).to_owned(),
+        _ => format!("{name}: {value}"),
+    }
+}
+
 /// The query with `name=value` added (or replacing a single parameter's value), from the first
 /// page.
 fn adding(ctx: &Ctx, name: &str, value: &str, repeats: bool) -> Vec<(String, String)> {
@@ -165,7 +177,7 @@ fn render(ctx: &Ctx, snap: &Snapshot, sel: &Selection) -> Markup {
                             @for (k, v) in &filters {
                                 li {
                                     a href=(ctx.href_with("/", &removing(ctx, k, v))) {
-                                        (ctx.fill(T::RemoveFilter, &[("filter", &format!("{k}: {v}"))]))
+                                        (ctx.fill(T::RemoveFilter, &[("filter", &filter_name(ctx, snap, k, v))]))
                                     }
                                 }
                             }

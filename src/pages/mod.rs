@@ -76,6 +76,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/municipalities/{id}/embed").route(get().to(municipality::embed)));
 }
 
+/// Whether the page at `path` is made from the catalogue alone (not the municipalities'
+/// portfolios, which the database holds): its `Last-Modified` is the snapshot's.
+pub fn from_catalogue(path: &str) -> bool {
+    path == "/"
+        || path == "/compare"
+        || [
+            "/services/",
+            "/vendors/",
+            "/sub-processors/",
+            "/attributes/",
+            "/countries/",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
 /// A page answered 200 with its ETag (304 when the browser has it) in the request's language.
 fn ok(req: &HttpRequest, ctx: &Ctx, markup: Markup) -> HttpResponse {
     with_csp(html_body(ctx, markup).respond(req), PAGE_CSP)

@@ -46,7 +46,7 @@ page_texts! {
     NoResults { nb: "Ingen tjenester passer. Fjern et filter eller søk etter noe annet.", nn: "Ingen tenester passar. Fjern eit filter eller søk etter noko anna.", en: "No service matches. Remove a filter or search for something else." }
     FiltersHeading { nb: "Filtre", nn: "Filter", en: "Filters" }
     ActiveFilters { nb: "Valgte filtre", nn: "Valde filter", en: "Chosen filters" }
-    RemoveFilter { nb: "Fjern filteret {filter}", nn: "Fjern filteret {filter}", en: "Remove the filter {filter}" }
+    RemoveFilter { nb: "{filter} (fjern)", nn: "{filter} (fjern)", en: "{filter} (remove)" }
     ClearFilters { nb: "Fjern alle filtre", nn: "Fjern alle filter", en: "Remove every filter" }
     FacetFlag { nb: "Flagg", nn: "Flagg", en: "Flags" }
     FacetCountry { nb: "Land dataene når", nn: "Land dataa når", en: "Countries the data reaches" }

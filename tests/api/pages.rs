@@ -576,6 +576,14 @@ async fn the_stylesheet_and_the_json_index_stay_apart(app: TestApp) {
     )
     .await;
     assert_eq!(again.status(), 304);
+    // a page made from the catalogue alone is dated by it, as its JSON is
+    let page = browse(&app, "/services/kikora").await;
+    let json = app.get("/api/v1/services/kikora").await;
+    assert!(page.answer.header("last-modified").is_some());
+    assert_eq!(
+        page.answer.header("last-modified"),
+        json.header("last-modified")
+    );
     let index: feide_registry::http::ops::Root = app.read("/").await;
     assert_eq!(index.docs, "/docs/");
 }

@@ -76,7 +76,8 @@ fn chooser(ctx: &Ctx, snap: &Snapshot, given: &[&str], error: Option<&AppError>)
         }
         (choose_form(ctx, snap, given))
     };
-    layout::shell(ctx, ctx.t(T::CompareTitle), Some("/api/v1/compare"), body)
+    // nothing to compare yet: the JSON of what there is to choose from
+    layout::shell(ctx, ctx.t(T::CompareTitle), Some("/api/v1/services"), body)
 }
 
 /// Checkboxes of every service, the ones given ticked.

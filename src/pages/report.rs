@@ -183,6 +183,7 @@ fn download(
     }
 }
 
+/// The form alone; nothing to report on yet, so its JSON is what there is to choose from.
 fn chooser(ctx: &Ctx, snap: &Snapshot) -> Markup {
     let body = html! {
         h1 { (ctx.t(T::ReportTitle)) }
@@ -195,12 +196,7 @@ fn chooser(ctx: &Ctx, snap: &Snapshot) -> Markup {
             button type="submit" { (ctx.t(T::ReportButton)) }
         }
     };
-    layout::shell(
-        ctx,
-        ctx.t(T::ReportTitle),
-        Some("/api/v1/reports/portfolio"),
-        body,
-    )
+    layout::shell(ctx, ctx.t(T::ReportTitle), Some("/api/v1/services"), body)
 }
 
 fn service_link(ctx: &Ctx, snap: &Snapshot, id: &str) -> Markup {

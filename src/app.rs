@@ -138,6 +138,8 @@ pub struct ServerOptions {
     /// How often each process applies due announcements by itself; None: only on an
     /// administrator's `POST /api/v1/announcements/apply-due` (tests, which run the task on demand).
     pub announcements_every: Option<Duration>,
+    /// Origins allowed to frame a municipality's embeddable list (`EMBED_ORIGINS`).
+    pub embed_origins: Vec<String>,
 }
 
 impl ServerOptions {
@@ -166,6 +168,7 @@ impl ServerOptions {
             feide: None,
             clock: crate::schedule::Clock::System,
             announcements_every: None,
+            embed_origins: Vec::new(),
         }
     }
 
@@ -213,13 +216,7 @@ impl ServerOptions {
             feide: settings.feide(),
             write_rate_per_minute: settings.write_rate_per_minute,
             token_rate_per_minute: settings.token_rate_per_minute,
-            cors_origins: settings
-                .cors_origins
-                .split(',')
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            cors_origins: list(&settings.cors_origins),
             audit,
             refusal_window: Duration::from_secs(60),
             body_timeout: Duration::from_secs(10),
@@ -227,8 +224,19 @@ impl ServerOptions {
                 .then(|| settings.public_base_url.trim_end_matches('/').to_owned()),
             clock: crate::schedule::Clock::System,
             announcements_every: Some(ANNOUNCEMENTS_EVERY),
+            embed_origins: list(&settings.embed_origins),
         })
     }
+}
+
+/// A comma-separated setting as its items.
+fn list(setting: &str) -> Vec<String> {
+    setting
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// How often a serving process looks for announcements that reached their effective date: they
@@ -330,6 +338,9 @@ pub fn server(
     let public_base = web::Data::new(crate::http::pagination::PublicBase(
         options.public_base_url.clone(),
     ));
+    let page_options = web::Data::new(crate::pages::PageOptions {
+        embed_origins: options.embed_origins.clone(),
+    });
     let retention = options.audit;
     let announcements_every = options.announcements_every;
     let server = HttpServer::new(move || {
@@ -390,6 +401,7 @@ pub fn server(
                 async move {
                     let mut res = fut.await?;
                     http::headers::harden(&method, &path, authenticated, res.headers_mut());
+                    http::headers::page_alternate(&mut res);
                     Ok(res)
                 }
             })
@@ -439,7 +451,9 @@ pub fn server(
                     .custom_request_replace("request", request_line),
             )
             .app_data(public_base.clone())
+            .app_data(page_options.clone())
             .configure(http::configure)
+            .configure(crate::pages::configure)
             .service(web::redirect("/docs", "/docs/"))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")

@@ -216,6 +216,12 @@ pub struct Settings {
     #[arg(long, env = "CORS_ORIGINS", default_value = "", global = true)]
     pub cors_origins: String,
 
+    /// Origins allowed to show a municipality's list of approved services in a frame
+    /// (`/municipalities/{id}/embed`), comma-separated, e.g. https://www.bergen.kommune.no.
+    /// Empty: no site may frame it.
+    #[arg(long, env = "EMBED_ORIGINS", default_value = "", global = true)]
+    pub embed_origins: String,
+
     /// Where clients reach the registry, e.g. https://registry.example.no: the base of absolute
     /// links (`Link` headers). Empty: the request's own scheme and host.
     #[arg(long, env = "PUBLIC_BASE_URL", default_value = "", global = true)]

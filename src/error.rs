@@ -230,6 +230,11 @@ impl AppError {
         (kind, title.get(lang).to_owned(), detail, errors)
     }
 
+    /// The offending fields or parameters, said in `lang`: what a page lists for a bad query.
+    pub fn field_problems(&self, lang: Lang) -> Vec<FieldProblem> {
+        self.parts(lang).3
+    }
+
     /// The problem document answering this error, in `lang`.
     pub fn render(&self, lang: Lang) -> HttpResponse {
         let (kind, title, detail, errors) = self.parts(lang);

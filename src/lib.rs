@@ -1,5 +1,5 @@
 //! feide-registry: a public catalogue of the Feide attributes, sub-processors, countries and
-//! contract terms of Norwegian edtech services. Layers: `http` -> `catalogue` (the read model) -> `domain` <- `store`.
+//! contract terms of Norwegian edtech services. Layers: `http` and `pages` -> `catalogue` (the read model) -> `domain` <- `store`.
 
 pub mod allocator;
 pub mod app;
@@ -11,6 +11,7 @@ pub mod error;
 pub mod feide;
 pub mod http;
 pub mod issuer;
+pub mod pages;
 pub mod schedule;
 pub mod store;
 pub mod texts;

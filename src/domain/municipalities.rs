@@ -215,6 +215,23 @@ impl MunicipalWorld {
         }
         c
     }
+
+    /// The services the municipality uses or weighs: what its portfolio report covers.
+    pub fn weighed_services(&self) -> Vec<String> {
+        self.portfolio()
+            .filter(|e| e.entry.local_status.weighed())
+            .map(|e| e.entry.service.clone())
+            .collect()
+    }
+
+    /// The entries under which a service processes the municipality's data: what its record of
+    /// processing lists.
+    pub fn processing_entries(&self) -> Vec<&PortfolioEntry> {
+        self.portfolio()
+            .map(|e| &e.entry)
+            .filter(|e| e.local_status.processes())
+            .collect()
+    }
 }
 
 /// Catalogue entries by kind: what a feed filtered to a portfolio covers.

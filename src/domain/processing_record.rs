@@ -160,6 +160,39 @@ const SECURITY_TERMS: [&str; 4] = [
     "breach_notice_hours",
 ];
 
+/// The record of `controller` over the services of `entries` (each one the controller processes
+/// data with), in `lang`.
+pub fn record(
+    snap: &Snapshot,
+    controller: Controller,
+    entries: &[&PortfolioEntry],
+    lang: crate::domain::reference::Lang,
+) -> ProcessingRecord {
+    let ids: Vec<String> = entries.iter().map(|e| e.service.clone()).collect();
+    let (found, unknown) = super::portfolio::resolve(snap, &ids);
+    let transfers = super::portfolio::report(snap, &found, unknown, lang).third_country_transfers;
+    ProcessingRecord {
+        municipality: controller.municipality,
+        controller: controller.name,
+        controller_org_number: controller.org_number,
+        services: entries
+            .iter()
+            .filter_map(|e| {
+                let r = snap.service(&e.service)?;
+                Some(record_entry(snap, r, e, &transfers))
+            })
+            .collect(),
+    }
+}
+
+/// Who keeps the record: the municipality's id, name and organisation number (empty where a
+/// record is drafted for no municipality in particular).
+pub struct Controller {
+    pub municipality: String,
+    pub name: String,
+    pub org_number: String,
+}
+
 /// One service's record entry, from its profile and the municipality's entry; `transfers` are
 /// the portfolio report's flows outside the EEA (one rule for what a transfer is).
 pub fn record_entry(

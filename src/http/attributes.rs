@@ -9,7 +9,9 @@ use super::views::{
     VendorRef,
 };
 use super::{list_body, one_resource, query_pairs, AppState};
+use crate::catalogue::Snapshot;
 use crate::domain::derive::resolve_attributes;
+use crate::domain::reference::Lang;
 use crate::error::{AppError, Problem};
 
 /// List the Feide attribute catalogue.
@@ -91,12 +93,18 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let snap = one_resource(&req, &state)?;
     let lang = language(req.headers());
-    let attr = snap.reference.attribute(&name).ok_or_else(|| {
+    let detail = detail(&snap, &name, lang).ok_or_else(|| {
         AppError::NotFound(
             crate::texts::Text::NotAFeideAttribute
                 .with(&[("name", &name.chars().take(64).collect::<String>())]),
         )
     })?;
+    Ok(Body::json(&detail)?.in_language(lang).respond(&req))
+}
+
+/// Attribute `name` and every service receiving it, with why: the JSON answer and the page.
+pub fn detail(snap: &Snapshot, name: &str, lang: Lang) -> Option<AttributeDetail> {
+    let attr = snap.reference.attribute(name)?;
     let services = snap
         .services
         .iter()
@@ -111,18 +119,17 @@ pub async fn get(
                 .find(|a| a.name == attr.name)?;
             Some(AttributeUse {
                 service: ServiceRef::of(r),
-                vendor: VendorRef::of(&snap, &r.service.vendor),
+                vendor: VendorRef::of(snap, &r.service.vendor),
                 justification: a.justification,
                 declared: a.declared,
                 via_scopes: a.via_scopes,
             })
         })
         .collect();
-    let detail = AttributeDetail {
+    Some(AttributeDetail {
         attribute: AttributeView::of(attr, lang),
         services,
-    };
-    Ok(Body::json(&detail)?.in_language(lang).respond(&req))
+    })
 }
 
 /// List the Feide OIDC scopes and the attributes each releases.

@@ -35,10 +35,13 @@ pub fn harden(method: &Method, path: &str, authenticated: bool, headers: &mut He
     } else {
         API_CSP
     };
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    // a page (`crate::pages`) sets its own, which allows its stylesheet and names its framers
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
     let read = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if authenticated || !read {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -66,9 +69,10 @@ pub fn mark_age(
 pub fn catalogue_read(req: &ServiceRequest) -> bool {
     let from_db = ["/history", "/changes", "/audit"];
     matches!(*req.method(), Method::GET | Method::HEAD)
-        && req.path().starts_with("/api/v1")
-        && !from_db.iter().any(|p| req.path().ends_with(p))
-        && !req.path().contains("/announcements")
+        && ((req.path().starts_with("/api/v1")
+            && !from_db.iter().any(|p| req.path().ends_with(p))
+            && !req.path().contains("/announcements"))
+            || crate::pages::from_catalogue(req.path()))
 }
 
 /// Adds `Last-Modified` beside the ETag of a catalogue read, and answers 304 to an
@@ -164,6 +168,27 @@ pub fn docs_validated(res: ServiceResponse) -> ServiceResponse {
     res
 }
 
+/// Adds `Link: <page>; rel="alternate"; type="text/html"` to a successful API read that has a
+/// page for people (`pages::page_of_api`).
+pub fn page_alternate<B>(res: &mut ServiceResponse<B>) {
+    let req = res.request();
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let answered = res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED;
+    if !read || !answered {
+        return;
+    }
+    let Some(page) = crate::pages::page_of_api(req.path(), req.query_string()) else {
+        return;
+    };
+    let link = format!(
+        "<{}>; rel=\"alternate\"; type=\"text/html\"",
+        super::pagination::absolute(req, &page)
+    );
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        res.headers_mut().append(header::LINK, v);
+    }
+}
+
 /// The one public POST a browser on another origin may make (`CORS_ORIGINS`): the portfolio
 /// report stores nothing. Writes never come from browsers.
 const CROSS_ORIGIN_POST: &str = "/api/v1/reports/portfolio";
@@ -228,14 +253,14 @@ fn cors_refusal(lang: Lang, detail: Said) -> HttpResponse {
 }
 
 /// A refusal from a middleware (`actix-cors`, compression) answered as an RFC 9457 problem, with
-/// the headers it had.
+/// the headers it had. A page's own refusal (an HTML 404) is already said for people.
 fn as_problem(res: ServiceResponse) -> ServiceResponse {
-    let json = res
+    let said = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
-    if json {
+        .is_some_and(|v| v.contains("json") || v.starts_with("text/html"));
+    if said {
         return res;
     }
     let cors = res.request().headers().contains_key(header::ORIGIN)

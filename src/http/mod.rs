@@ -2,7 +2,7 @@
 
 pub mod announcements;
 mod atom;
-mod attributes;
+pub(crate) mod attributes;
 pub mod body;
 pub mod caller;
 mod countries;
@@ -26,7 +26,7 @@ mod reports;
 pub mod responses;
 mod routes;
 mod service_writes;
-mod services;
+pub(crate) mod services;
 mod shape;
 mod sub_processors;
 mod token;

@@ -305,6 +305,20 @@ async fn readable(
     Ok(world)
 }
 
+/// Municipality `id`'s state when anyone may read its portfolio (the pages, which no one signs in
+/// to); None for a private portfolio or an unknown municipality alike.
+pub(crate) async fn public_world(
+    state: &web::Data<AppState>,
+    id: &str,
+) -> Result<Option<MunicipalWorld>, AppError> {
+    let world = load_world(state, Some(id)).await?;
+    let public = world
+        .municipality
+        .as_ref()
+        .is_some_and(|m| may_read_portfolio(None, &m.entry));
+    Ok(public.then_some(world))
+}
+
 /// Answers a portfolio read: a private portfolio's answers are the caller's own, kept out of
 /// shared caches.
 fn respond(req: &HttpRequest, world: &MunicipalWorld, body: Body) -> HttpResponse {
@@ -759,11 +773,7 @@ pub async fn report(
     let lang = language(req.headers());
     let world = readable(&req, &state, &id).await?;
     let today = Utc::now().date_naive();
-    let weighed: Vec<String> = world
-        .portfolio()
-        .filter(|e| e.entry.local_status.weighed())
-        .map(|e| e.entry.service.clone())
-        .collect();
+    let weighed = world.weighed_services();
     let snap = &world.catalogue;
     let (found, unknown) = portfolio::resolve(snap, &weighed);
     let report = MunicipalReport {
@@ -817,31 +827,21 @@ pub async fn record_of_processing(
     let fmt = format_of(&req, true)?;
     let lang = language(req.headers());
     let world = readable(&req, &state, &id).await?;
-    let snap = &world.catalogue;
-    let processing: Vec<&PortfolioEntry> = world
-        .portfolio()
-        .map(|e| &e.entry)
-        .filter(|e| e.local_status.processes())
-        .collect();
-    let ids: Vec<String> = processing.iter().map(|e| e.service.clone()).collect();
-    let (found, unknown) = portfolio::resolve(snap, &ids);
-    let transfers = portfolio::report(snap, &found, unknown, lang).third_country_transfers;
     let m = world
         .municipality
         .as_ref()
         .ok_or_else(|| not_found("municipality", &id))?;
-    let record = ProcessingRecord {
+    let controller = processing_record::Controller {
         municipality: m.entry.id.clone(),
-        controller: m.entry.name.clone(),
-        controller_org_number: m.entry.org_number.to_string(),
-        services: processing
-            .iter()
-            .filter_map(|e| {
-                let r = snap.service(&e.service)?;
-                Some(processing_record::record_entry(snap, r, e, &transfers))
-            })
-            .collect(),
+        name: m.entry.name.clone(),
+        org_number: m.entry.org_number.to_string(),
     };
+    let record = processing_record::record(
+        &world.catalogue,
+        controller,
+        &world.processing_entries(),
+        lang,
+    );
     let body = match fmt {
         Format::Csv => Body::csv_rows(&record.csv_rows())?,
         Format::Json => Body::json(&record)?,

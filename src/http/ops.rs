@@ -104,20 +104,24 @@ impl Root {
 /// Where a browser is sent until the registry has pages of its own.
 const DOCS: &str = "/docs/";
 
-/// Links to the documentation and every public collection.
+/// Links to the documentation and every public collection; for a browser, the home page.
 ///
 /// Where a newcomer starts: the API documentation, this OpenAPI document, every public
-/// collection and the token endpoint. A browser (which ranks `text/html` above JSON) is sent to
-/// the documentation.
+/// collection and the token endpoint. A browser (which ranks `text/html` above JSON) gets the
+/// registry's home page instead: search, filters with counts and the matching services, taking
+/// the query parameters of `GET /api/v1/services` and `lang` (nb, nn or en).
 #[utoipa::path(get, path = "/", tag = "operations",
     responses(
-        (status = 200, description = "Where to start", body = Root, headers(("ETag" = String))),
-        (status = 303, description = "A browser asked (`Accept` ranks `text/html` above JSON): see the documentation", headers(("Location" = String))),
+        (status = 200, description = "Where to start (JSON), or the home page (`text/html`, when `Accept` ranks it above JSON)", body = Root,
+         content((Root = "application/json"), (String = "text/html")), headers(("ETag" = String))),
         (status = 304, description = "Not modified since the ETag in If-None-Match"),
         (status = 400, description = "Unknown query parameter", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Neither JSON nor HTML is acceptable", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn root(req: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn root(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if prefers_html(req.headers()) {
+        return Ok(crate::pages::home(req, state).await);
+    }
     index(&req)
 }
 

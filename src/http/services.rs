@@ -5,9 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::negotiate::{self, format_of, language, Body};
 use super::params::{self, ServiceQuery, WithCsv};
 use super::rendered;
-use super::views::{ServiceList, ServiceProfile, ServiceSummary};
+use super::views::{FacetCounts, ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, one_resource, query_pairs, AppState};
-use crate::catalogue::ServiceRecord;
+use crate::catalogue::{ServiceRecord, Snapshot};
 use crate::domain::facets;
 use crate::domain::search;
 use crate::error::{AppError, Problem};
@@ -60,10 +60,52 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     if let Some(kept) = state.answers.get(&snap, &key) {
         return Ok(kept.respond(&req));
     }
-    let (filter, sort, facets, page) =
-        params::parse::<WithCsv<ServiceQuery>>(&pairs, &snap.reference)?
-            .query
-            .into_parts();
+    let query = params::parse::<WithCsv<ServiceQuery>>(&pairs, &snap.reference)?.query;
+    let Selection {
+        rows,
+        next,
+        facets: facet_counts,
+    } = select(&snap, query, fmt);
+    if fmt == negotiate::Format::Json {
+        let body = Body::rendered(&rendered::service_list(
+            &rows,
+            &snap,
+            next.clone(),
+            facet_counts,
+            state.catalogue.renders(),
+        )?)
+        .paged(req.path(), &pairs, "cursor", next.as_deref());
+        super::keep_answer(&state, &snap, key, &body);
+        return Ok(body.respond(&req));
+    }
+    let items: Vec<ServiceSummary> = rows
+        .into_iter()
+        .map(|r| ServiceSummary::of(r, &snap))
+        .collect();
+    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
+        ServiceList {
+            items,
+            next_cursor,
+            facets: facet_counts,
+        }
+    })?;
+    super::keep_answer(&state, &snap, key, &body);
+    Ok(body.respond(&req))
+}
+
+/// One page of the services a query selects, and its facet counts: what the list answers, as
+/// JSON, as CSV, and as the home page.
+pub struct Selection<'a> {
+    pub rows: Vec<&'a ServiceRecord>,
+    /// The cursor of the next page.
+    pub next: Option<String>,
+    /// Per requested facet, over the whole filtered set.
+    pub facets: Option<FacetCounts>,
+}
+
+/// The services `query` selects from `snap`, one page of them (CSV has no pages).
+pub fn select(snap: &Snapshot, query: ServiceQuery, fmt: negotiate::Format) -> Selection<'_> {
+    let (filter, sort, facets, page) = query.into_parts();
     let (sort, page) = (sort.as_str(), page.for_format(fmt));
     let descending = sort.starts_with('-');
     let vendor_name = |r: &ServiceRecord| {
@@ -135,32 +177,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         }
     });
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
-    let rows: Vec<&ServiceRecord> = rows.into_iter().map(|(_, r)| r).collect();
-    if fmt == negotiate::Format::Json {
-        let body = Body::rendered(&rendered::service_list(
-            &rows,
-            &snap,
-            next.clone(),
-            facet_counts,
-            state.catalogue.renders(),
-        )?)
-        .paged(req.path(), &pairs, "cursor", next.as_deref());
-        super::keep_answer(&state, &snap, key, &body);
-        return Ok(body.respond(&req));
+    Selection {
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        next,
+        facets: facet_counts,
     }
-    let items: Vec<ServiceSummary> = rows
-        .into_iter()
-        .map(|r| ServiceSummary::of(r, &snap))
-        .collect();
-    let body = list_body(&req, &pairs, fmt, items, next, |items, next_cursor| {
-        ServiceList {
-            items,
-            next_cursor,
-            facets: facet_counts,
-        }
-    })?;
-    super::keep_answer(&state, &snap, key, &body);
-    Ok(body.respond(&req))
 }
 
 /// The whole profile of one service.

@@ -102,7 +102,8 @@ async fn answers_are_compressed_when_asked(app: TestApp) {
     }
 }
 
-/// A program at `/` or `/api/v1` finds every way in; a person with a browser lands on the docs.
+/// A program at `/` or `/api/v1` finds every way in; a person with a browser lands on the home
+/// page at `/` and on the docs at `/api/v1`.
 async fn the_index_links_everything_and_sends_browsers_to_the_docs(app: TestApp) {
     for path in ["/", "/api/v1"] {
         let index: Root = app.read(path).await;
@@ -125,6 +126,12 @@ async fn the_index_links_everything_and_sends_browsers_to_the_docs(app: TestApp)
             "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         ))
         .await;
+        if path == "/" {
+            assert_eq!(browser.status(), 200, "{path}");
+            let html = browser.header("content-type").unwrap_or_default();
+            assert!(html.starts_with("text/html"), "{html}");
+            continue;
+        }
         assert_eq!(browser.status(), 303, "{path}");
         assert_eq!(browser.header("location"), Some("/docs/"));
         let docs = app.get("/docs/").await;
@@ -133,12 +140,8 @@ async fn the_index_links_everything_and_sends_browsers_to_the_docs(app: TestApp)
     }
     // the document describes both
     let doc: Value = app.read("/openapi.json").await;
-    for path in ["/", "/api/v1"] {
-        assert!(
-            doc["paths"][path]["get"]["responses"]["303"].is_object(),
-            "{path}"
-        );
-    }
+    assert!(doc["paths"]["/api/v1"]["get"]["responses"]["303"].is_object());
+    assert!(doc["paths"]["/"]["get"]["responses"]["200"]["content"]["text/html"].is_object());
 }
 
 /// A dashboard on an allowed origin may POST the portfolio report, and a refusal is a problem

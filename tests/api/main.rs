@@ -21,6 +21,7 @@ mod feide;
 mod guard_rails;
 mod municipalities;
 mod openapi;
+mod pages;
 mod read_api;
 mod reports;
 mod schema;

@@ -34,7 +34,7 @@ def validate(files):
     errors = {}
     for m in messages:
         where = m.get("url", "").removeprefix("file:")
-        line = f"  line {m.get('lastLine', '?')}: {m.get('message')} [{m.get('extract', '').strip()}]"
+        line = f"  {m.get('message')} [{m.get('extract', '').strip()}]"
         errors.setdefault(os.path.basename(where), []).append(line)
     return errors
 

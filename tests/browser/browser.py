@@ -45,7 +45,10 @@ def chromium():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            # a reader in Norway: the pages choose their language from Accept-Language
+            context = browser.new_context(
+                viewport={"width": 1200, "height": 900}, locale="nb-NO"
+            )
             page = context.new_page()
             page.set_default_timeout(30_000)
             yield page

@@ -68,7 +68,7 @@ def report(page, plan, screenshots):
     answer = page.request.get(csv.first.evaluate("a => a.href"))
     expect(answer.status == 200, f"the CSV answers {answer.status}")
     for s in services:
-        expect(s["name"] in answer.text(), f"{s['name']} is in the CSV")
+        expect(s["id"] in answer.text(), f"{s['id']} is in the CSV:\n{answer.text()[:1000]}")
     if screenshots:
         shoot(page, screenshots, "report.png")
 

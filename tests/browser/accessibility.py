@@ -56,14 +56,15 @@ def main(page, plan):
                 continue
             if html_lang(page) != lang:
                 failures.append(f"{where}: <html lang={html_lang(page)!r}>")
-            violations = axe.run(page).response["violations"]
+            results = axe.run(page).response
+            violations = results["violations"]
             if violations:
                 failures.append(f"{where}: axe found\n" + "\n".join(map(describe, violations)))
             file = os.path.join(folder, f"{p['name']}.{lang}.html")
             with open(file, "wb") as f:
                 f.write(answer.body())
             saved.append(file)
-            checked.append({"page": p["name"], "lang": lang})
+            checked.append({"page": p["name"], "lang": lang, "rules_passed": len(results["passes"])})
     css = page.request.get(plan["base"] + "/assets/site.css")
     if css.status == 200:
         sheet = os.path.join(folder, "site.css")

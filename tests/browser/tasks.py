@@ -108,6 +108,8 @@ def keyboard_to_profile(page, plan):
     page.keyboard.press("Tab")
     first = focused(page)
     expect("skip-link" in first["cls"], f"the skip link is focused first: {first}")
+    box = page.locator(".skip-link").bounding_box()
+    expect(box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 1, f"and shown: {box}")
     page.keyboard.press("Enter")
     expect(page.url.endswith("#main"), f"the skip link leads to #main: {page.url}")
 
@@ -131,11 +133,14 @@ def keyboard_to_profile(page, plan):
 
 
 def shoot(page, folder, name):
-    """A screenshot written whole or not at all (both engines' runs write the same files)."""
+    """The top of the page, at most 1400 pixels of it, as a README shows it; written whole or not
+    at all (both engines' runs write the same files)."""
     os.makedirs(folder, exist_ok=True)
+    height = min(page.evaluate("document.documentElement.scrollHeight"), 1400)
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height}
     tmp = os.path.join(folder, f".{name}.{os.getpid()}")
     with open(tmp, "wb") as f:
-        f.write(page.screenshot(full_page=True))
+        f.write(page.screenshot(full_page=True, clip=clip))
     os.replace(tmp, os.path.join(folder, name))
 
 

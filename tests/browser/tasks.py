@@ -24,6 +24,19 @@ def search(page, plan):
     return hits[0]
 
 
+def filter_by_facet(page, plan):
+    """A facet's first value narrows the results, and is shown chosen."""
+    page.goto(plan["base"] + "/")
+    before = page.locator("ul.results > li").count()
+    facet = page.locator('section[aria-labelledby="facet-country"] a').first
+    facet.click()
+    page.wait_for_url(lambda url: "country=" in url)
+    chosen = page.locator('section[aria-labelledby="facet-country"] a[aria-current="true"]')
+    expect(chosen.count() == 1, "the chosen country is marked")
+    after = page.locator("ul.results > li").count()
+    expect(0 < after <= before, f"{after} of {before} services have data in that country")
+
+
 def open_profile(page, plan, link):
     target = plan["search"]
     link.click()
@@ -69,6 +82,11 @@ def report(page, plan, screenshots):
     expect(answer.status == 200, f"the CSV answers {answer.status}")
     for s in services:
         expect(s["id"] in answer.text(), f"{s['id']} is in the CSV:\n{answer.text()[:1000]}")
+    record = page.locator('a.download.record[type="text/csv"]')
+    expect(record.count() == 1, "the report links a draft record of processing")
+    answer = page.request.get(record.evaluate("a => a.href"))
+    kind = answer.headers.get("content-type", "")
+    expect(answer.status == 200 and kind.startswith("text/csv"), f"the record: {answer.status} {kind}")
     if screenshots:
         shoot(page, screenshots, "report.png")
 
@@ -150,6 +168,8 @@ def main(page, plan):
     if screenshots:
         page.goto(plan["base"] + "/")
         shoot(page, screenshots, "home.png")
+    filter_by_facet(page, plan)
+    done.append("filter by a facet")
     link = search(page, plan)
     done.append("search")
     open_profile(page, plan, link)

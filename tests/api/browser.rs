@@ -240,6 +240,7 @@ async fn a_user_does_the_tasks_in_a_real_browser(app: TestApp) {
             "build a report and print it",
             "switch language",
             "keyboard only to a profile",
+            "keyboard only to a comparison",
         ]
     );
 }

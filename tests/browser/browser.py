@@ -92,10 +92,11 @@ def html_lang(page):
 
 
 def focused(page):
-    """What has the keyboard focus: tag, href, id and classes."""
+    """What has the keyboard focus: tag, href, id, type, value and classes."""
     return page.evaluate(
         """() => { const e = document.activeElement;
         return {tag: e.tagName.toLowerCase(), href: e.href || null, id: e.id || null,
+                type: e.type || null, value: e.value || null,
                 cls: e.className || '', inResults: !!e.closest('ul.results')}; }"""
     )
 

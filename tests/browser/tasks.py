@@ -119,6 +119,30 @@ def switch_language(page, plan):
     expect(html_lang(page) == "en", f"the search keeps English: {page.url}")
 
 
+def tab_until(page, wanted, limit):
+    """Presses Tab until the focused element is `wanted`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if wanted(now):
+            return now
+    raise AssertionError(f"not reached in {limit} presses of Tab; at {focused(page)}")
+
+
+def keyboard_to_comparison(page, plan):
+    """The comparison chosen with Tab, Space and Enter only."""
+    services = plan["compare"]
+    page.goto(plan["base"] + "/compare")
+    for s in services:
+        tab_until(page, lambda f, s=s: f["tag"] == "input" and f["value"] == s["id"], 80)
+        page.keyboard.press("Space")
+    tab_until(page, lambda f: f["type"] == "submit", 80)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: query_of(url).get("services"))
+    chosen = sorted(query_of(page.url)["services"])
+    expect(chosen == sorted(s["id"] for s in services), f"the keyboard chose {chosen}")
+
+
 def keyboard_to_profile(page, plan):
     """From the home page to a profile with Tab, Enter and typed letters only."""
     target = plan["search"]
@@ -131,20 +155,12 @@ def keyboard_to_profile(page, plan):
     page.keyboard.press("Enter")
     expect(page.url.endswith("#main"), f"the skip link leads to #main: {page.url}")
 
-    def tab_until(wanted, limit):
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            now = focused(page)
-            if wanted(now):
-                return now
-        raise AssertionError(f"not reached in {limit} presses of Tab; at {focused(page)}")
-
-    tab_until(lambda f: f["id"] == "q", 30)
+    tab_until(page, lambda f: f["id"] == "q", 30)
     page.keyboard.type(target["q"])
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "q=" in url)
     profile = f"/services/{target['id']}"
-    tab_until(lambda f: f["inResults"] and f["href"] and path_of(f["href"]) == profile, 150)
+    tab_until(page, lambda f: f["inResults"] and f["href"] and path_of(f["href"]) == profile, 150)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: path_of(url) == profile)
     expect(page.locator("h1").inner_text().strip() == target["name"], "the profile opened")
@@ -184,6 +200,8 @@ def main(page, plan):
     done.append("switch language")
     keyboard_to_profile(page, plan)
     done.append("keyboard only to a profile")
+    keyboard_to_comparison(page, plan)
+    done.append("keyboard only to a comparison")
     return {"done": done}
 
 

@@ -3,6 +3,7 @@
 //! explained, pending announcements and history. Built from the JSON profile's own view.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::SecondsFormat;
 use maud::{html, Markup};
 
 use super::texts::T;
@@ -370,8 +371,8 @@ fn render(ctx: &Ctx, snap: &Snapshot, p: &ServiceProfile) -> Markup {
             h2 id="history-h" { (ctx.t(T::HistoryHeading)) }
             p {
                 (ctx.fill(T::Revision, &[("n", &p.revision)])) ". "
-                (ctx.t(T::Created)) ": " time datetime=(p.created_at.to_rfc3339()) { (p.created_at.format("%Y-%m-%d")) } ". "
-                (ctx.t(T::Updated)) ": " time datetime=(p.updated_at.to_rfc3339()) { (p.updated_at.format("%Y-%m-%d")) } "."
+                (ctx.t(T::Created)) ": " time datetime=(p.created_at.to_rfc3339_opts(SecondsFormat::Secs, true)) { (p.created_at.format("%Y-%m-%d")) } ". "
+                (ctx.t(T::Updated)) ": " time datetime=(p.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true)) { (p.updated_at.format("%Y-%m-%d")) } "."
             }
             ul {
                 li { a href=(format!("/api/v1/services/{}/history", p.id)) type="application/json" { (ctx.t(T::HistoryLink)) } }

@@ -11,6 +11,7 @@ mod abuse_reads;
 mod announcements;
 mod atom;
 mod bad_input;
+mod browser;
 mod catalogue_io;
 mod conventions;
 mod durability;

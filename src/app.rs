@@ -140,6 +140,9 @@ pub struct ServerOptions {
     pub announcements_every: Option<Duration>,
     /// Origins allowed to frame a municipality's embeddable list (`EMBED_ORIGINS`).
     pub embed_origins: Vec<String>,
+    /// How webhooks are delivered; None: this process delivers none (they wait in the database
+    /// for a process that does).
+    pub webhooks: Option<crate::delivery::WebhookOptions>,
 }
 
 impl ServerOptions {
@@ -169,6 +172,7 @@ impl ServerOptions {
             clock: crate::schedule::Clock::System,
             announcements_every: None,
             embed_origins: Vec::new(),
+            webhooks: Some(crate::delivery::WebhookOptions::default()),
         }
     }
 
@@ -225,6 +229,7 @@ impl ServerOptions {
             clock: crate::schedule::Clock::System,
             announcements_every: Some(ANNOUNCEMENTS_EVERY),
             embed_origins: list(&settings.embed_origins),
+            webhooks: Some(settings.webhooks()),
         })
     }
 }
@@ -316,6 +321,7 @@ pub fn server(
         feide: options.feide.clone(),
         entry_locks: Default::default(),
         clock: options.clock,
+        webhook_targets: options.webhooks.unwrap_or_default().targets,
         security: Security {
             keys: TokenKeys::new(
                 &options.token_key,
@@ -343,6 +349,7 @@ pub fn server(
     });
     let retention = options.audit;
     let announcements_every = options.announcements_every;
+    let webhooks = options.webhooks;
     let server = HttpServer::new(move || {
         if !state
             .upkeep_started
@@ -355,6 +362,11 @@ pub fn server(
                 .and_then(|f| Some((f.clone(), f.every?)))
             {
                 actix_web::rt::spawn(crate::feide::sync::every(state.store.clone(), feide, every));
+            }
+            if let Some(webhooks) = webhooks {
+                let dispatcher =
+                    crate::delivery::Dispatcher::new(state.store.clone(), webhooks, state.clock);
+                actix_web::rt::spawn(dispatcher.run());
             }
             if let Some(every) = announcements_every {
                 actix_web::rt::spawn(crate::schedule::every(

@@ -265,6 +265,54 @@ pub struct Settings {
     )]
     pub feide_list_path: String,
 
+    /// Let webhook subscriptions call any http or https target, private addresses included (tests
+    /// on loopback, closed networks). Off: public https targets only.
+    #[arg(
+        long,
+        env = "WEBHOOK_ALLOW_INSECURE_TARGETS",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        global = true
+    )]
+    pub webhook_allow_insecure_targets: bool,
+
+    /// Seconds a webhook delivery may take to connect, and again to be answered.
+    #[arg(
+        long,
+        env = "WEBHOOK_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub webhook_timeout_secs: u64,
+
+    /// Webhook deliveries in flight at once, per process.
+    #[arg(long, env = "WEBHOOK_CONCURRENCY", default_value_t = 16, global = true)]
+    pub webhook_concurrency: usize,
+
+    /// The first retry of a failed webhook delivery comes within this many milliseconds; each
+    /// further one within twice the last (a random share of it), up to WEBHOOK_RETRY_MAX_MS.
+    #[arg(
+        long,
+        env = "WEBHOOK_RETRY_BASE_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub webhook_retry_base_ms: u64,
+
+    /// The longest wait between two attempts at a webhook delivery, in milliseconds.
+    #[arg(long, env = "WEBHOOK_RETRY_MAX_MS", default_value_t = 4 * 3600 * 1000, global = true)]
+    pub webhook_retry_max_ms: u64,
+
+    /// Seconds a webhook delivery is retried before it fails and its subscription is disabled
+    /// (three days).
+    #[arg(long, env = "WEBHOOK_RETRY_FOR_SECS", default_value_t = 3 * 86400, global = true)]
+    pub webhook_retry_for_secs: u64,
+
+    /// Milliseconds between two looks for due webhook work in an idle process.
+    #[arg(long, env = "WEBHOOK_POLL_MS", default_value_t = 500, global = true)]
+    pub webhook_poll_ms: u64,
+
     /// Log filter, e.g. info or feide_registry=debug,actix_web=info.
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -314,6 +362,27 @@ pub enum FeideCommand {
 }
 
 impl Settings {
+    /// How webhooks are delivered.
+    pub fn webhooks(&self) -> crate::delivery::WebhookOptions {
+        use crate::domain::webhooks::{Backoff, Targets};
+        use std::time::Duration;
+        crate::delivery::WebhookOptions {
+            targets: if self.webhook_allow_insecure_targets {
+                Targets::Any
+            } else {
+                Targets::PublicHttps
+            },
+            timeout: Duration::from_secs(self.webhook_timeout_secs.max(1)),
+            concurrency: self.webhook_concurrency.max(1),
+            backoff: Backoff {
+                base: Duration::from_millis(self.webhook_retry_base_ms.max(1)),
+                cap: Duration::from_millis(self.webhook_retry_max_ms.max(1)),
+                give_up_after: Duration::from_secs(self.webhook_retry_for_secs),
+            },
+            poll: Duration::from_millis(self.webhook_poll_ms.max(10)),
+        }
+    }
+
     /// The Feide API options, or None when `FEIDE_API_URL` is empty.
     pub fn feide(&self) -> Option<crate::feide::FeideOptions> {
         let url = self.feide_api_url.trim();

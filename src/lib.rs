@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod catalogue;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod feide;

@@ -337,6 +337,8 @@ texts! {
 
     // Announcements of sub-processor changes.
     AnnouncementWord { nb: "kunngjøring", nn: "kunngjering", en: "announcement" }
+    WebhookWord { nb: "webhook-abonnement", nn: "webhook-abonnement", en: "webhook subscription" }
+    DeliveryWord { nb: "levering", nn: "levering", en: "delivery" }
     EffectiveDateNotAfterToday { nb: "må være etter i dag ({today})", nn: "må vere etter i dag ({today})", en: "must be after today ({today})" }
     AnnouncementChangesNothing { nb: "en kunngjøring må endre minst én underdatabehandler", nn: "ei kunngjering må endre minst éin underdatabehandlar", en: "an announcement must change at least one sub-processor" }
     SubProcessorAlreadyUsed { nb: "tjenesten bruker allerede `{id}`: kunngjør en endring av stedene i stedet", nn: "tenesta brukar alt `{id}`: kunngjer ei endring av stadene i staden", en: "the service already uses `{id}`: announce a change of its locations instead" }
@@ -352,6 +354,15 @@ texts! {
     ObjectionDeadlinePassed { nb: "Fristen for å protestere på kunngjøringen `{id}` var {deadline}.", nn: "Fristen for å protestere på kunngjeringa `{id}` var {deadline}.", en: "The deadline to object to announcement `{id}` was {deadline}." }
     ServiceNotInPortfolio { nb: "`{service}` er ikke i porteføljen til `{municipality}`", nn: "`{service}` er ikkje i porteføljen til `{municipality}`", en: "`{service}` is not in the portfolio of `{municipality}`" }
     ServiceNoLongerUsed { nb: "`{service}` er `{status}` i porteføljen til `{municipality}`: bare en tjeneste i bruk, under vurdering eller godkjent kan få svar", nn: "`{service}` er `{status}` i porteføljen til `{municipality}`: berre ei teneste i bruk, under vurdering eller godkjend kan få svar", en: "`{service}` is `{status}` in the portfolio of `{municipality}`: only a service in use, under assessment or approved can be answered for" }
+    WebhookUrlTooLong { nb: "adressen kan være på høyst {max} tegn", nn: "adressa kan vere på høgst {max} teikn", en: "the URL must be at most {max} characters" }
+    WebhookUrlMalformed { nb: "ikke en absolutt URL med vertsnavn", nn: "ikkje ein absolutt URL med vertsnamn", en: "not an absolute URL with a host" }
+    WebhookUrlNotHttps { nb: "mottakeren må nås over https", nn: "mottakaren må nåast over https", en: "the receiver must be reached over https" }
+    WebhookUrlCredentials { nb: "adressen kan ikke inneholde brukernavn eller passord", nn: "adressa kan ikkje innehalde brukarnamn eller passord", en: "the URL must not hold a user name or password" }
+    WebhookUrlNotPublic { nb: "`{address}` er ikke en offentlig adresse", nn: "`{address}` er ikkje ei offentleg adresse", en: "`{address}` is not a public address" }
+    WebhookUrlUnresolved { nb: "vertsnavnet `{host}` kan ikke slås opp", nn: "vertsnamnet `{host}` kan ikkje slåast opp", en: "the host name `{host}` cannot be resolved" }
+    WebhookEventsEmpty { nb: "velg minst én hendelse", nn: "vel minst éi hending", en: "choose at least one event" }
+    WebhookDeadlineDaysNeeded { nb: "`announcement.deadline_approaching` trenger `deadline_days`", nn: "`announcement.deadline_approaching` treng `deadline_days`", en: "`announcement.deadline_approaching` needs `deadline_days`" }
+    WebhookDeadlineDaysRange { nb: "må være fra {min} til {max} dager", nn: "må vere frå {min} til {max} dagar", en: "must be from {min} to {max} days" }
 }
 
 impl Text {

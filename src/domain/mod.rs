@@ -21,4 +21,5 @@ pub mod search;
 pub mod terms;
 pub mod usage;
 pub mod validate;
+pub mod webhooks;
 pub mod writes;

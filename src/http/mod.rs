@@ -33,6 +33,7 @@ mod token;
 mod vendor_writes;
 mod vendors;
 pub mod views;
+pub mod webhooks;
 mod write_course;
 
 use std::sync::Arc;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub entry_locks: entry_locks::EntryLocks,
     /// What day it is for announcements' deadlines and effective dates.
     pub clock: crate::schedule::Clock,
+    /// Which webhook targets a subscription may name.
+    pub webhook_targets: crate::domain::webhooks::Targets,
 }
 
 /// The query string as name/value pairs; a parameter that is not UTF-8 is a 400 naming it.

@@ -73,6 +73,8 @@ what Feide really releases to each linked service, fetched and set against the a
         (name = "announcements", description = "Vendors' announced changes of sub-processors, with the objection \
 clock computed from each agreement's terms, applied by the registry on their effective date"),
         (name = "feeds", description = "Atom 1.0 feeds (RFC 4287) of the change feed and the announcements"),
+        (name = "webhooks", description = "Webhook subscriptions after the Standard Webhooks specification: signed \
+deliveries of changes to the services a client cares for, retried with backoff, with a delivery log"),
     ),
     modifiers(&Operations, &FlagRules, &BearerAuth, &Flattened, &OperationIds, &Links, &AgeHeader, &ConventionHeaders, &CsvSwitch),
 )]

@@ -13,7 +13,7 @@ use utoipa::openapi::{Components, OpenApi};
 use super::{
     announcements, atom, attributes, countries, exports, feide, history, metrics, municipalities,
     openapi, ops, reports, responses, service_writes, services, sub_processors, token,
-    vendor_writes, vendors,
+    vendor_writes, vendors, webhooks,
 };
 
 /// Every endpoint, in the order the routes are registered.
@@ -107,6 +107,13 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
         documented(atom::__path_service, atom::service),
         documented(atom::__path_vendor, atom::vendor),
         documented(atom::__path_municipality, atom::municipality),
+        documented(webhooks::__path_list, webhooks::list),
+        documented(webhooks::__path_create, webhooks::create).audit("webhook.create"),
+        documented(webhooks::__path_get, webhooks::get),
+        documented(webhooks::__path_patch, webhooks::patch).audit("webhook.patch"),
+        documented(webhooks::__path_delete, webhooks::delete).audit("webhook.delete"),
+        documented(webhooks::__path_deliveries, webhooks::deliveries),
+        documented(webhooks::__path_redeliver, webhooks::redeliver).audit("webhook.redeliver"),
     ]
 });
 

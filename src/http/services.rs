@@ -225,6 +225,8 @@ pub fn not_found(what: &str, id: &str) -> AppError {
         "municipality" => Text::MunicipalityWord,
         "portfolio_entry" => Text::PortfolioEntryWord,
         "announcement" => Text::AnnouncementWord,
+        "webhook" => Text::WebhookWord,
+        "delivery" => Text::DeliveryWord,
         _ => Text::SubProcessorWord,
     };
     AppError::NotFound(

@@ -11,11 +11,12 @@ use super::changes::{Change, Expect, WriteError};
 use super::clients::NewAuditEvent;
 use super::commit::commit;
 use super::schema::{announcements, task_leases};
-use super::{bump_version, Db, Moment, StoreError, Touched};
+use super::{bump_version, webhooks, Db, Moment, StoreError, Touched};
 use std::collections::HashMap;
 
 use crate::domain::announcements::{AnnouncementStatus, PendingAnnouncement};
 use crate::domain::catalogue::{Service, SubProcessor};
+use crate::domain::webhooks::EventType;
 
 /// The name of the apply task's lease.
 pub const APPLY_TASK: &str = "announcements.apply";
@@ -66,6 +67,8 @@ pub fn insert(db: &mut Db, row: &AnnouncementRow, event: &NewAuditEvent) -> Resu
         diesel::insert_into(announcements::table)
             .values(row)
             .execute(db)?;
+        let told = webhooks::announcement_event(EventType::AnnouncementCreated, row, event.at.0);
+        webhooks::emit(db, &told)?;
         super::clients::audit(db, event)?;
         Ok(())
     })
@@ -217,6 +220,12 @@ pub fn apply(
         diesel::update(a::announcements.filter(a::id.eq(id)))
             .set(a::applied_revision.eq(Some(saved.revision)))
             .execute(db)?;
+        let row = a::announcements
+            .find(id)
+            .select(AnnouncementRow::as_select())
+            .first(db)?;
+        let told = webhooks::announcement_event(EventType::AnnouncementApplied, &row, now.0);
+        webhooks::emit(db, &told)?;
         Ok(Applied::Now(saved.revision))
     })
 }

@@ -130,6 +130,12 @@ pub(super) fn record(
     diesel::insert_into(revisions::table)
         .values(&row)
         .execute(db)?;
+    // the webhook outbox, in the same transaction as the change it tells of
+    if let Some(event) =
+        super::webhooks::revision_event(kind, id, revision, change.action, after, at)
+    {
+        super::webhooks::emit(db, &event)?;
+    }
     Ok(())
 }
 

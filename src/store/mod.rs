@@ -15,6 +15,7 @@ mod read;
 pub mod responses;
 mod rows;
 pub mod schema;
+pub mod webhooks;
 mod write;
 
 use std::time::Duration;

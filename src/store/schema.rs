@@ -424,3 +424,67 @@ diesel::table! {
         expires_at -> Nullable<SqlMoment>,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    webhook_subscriptions (id) {
+        id -> Text,
+        owner_role -> Text,
+        owner_id -> Text,
+        client_id -> Text,
+        url -> Text,
+        events -> Text,
+        description -> Nullable<Text>,
+        deadline_days -> Nullable<Integer>,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        disabled_at -> Nullable<SqlMoment>,
+        revision -> Integer,
+        created_at -> SqlMoment,
+        updated_at -> SqlMoment,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    webhook_events (seq) {
+        seq -> BigInt,
+        event_type -> Text,
+        service_id -> Nullable<Text>,
+        vendor_id -> Nullable<Text>,
+        municipality_id -> Nullable<Text>,
+        data -> Text,
+        created_at -> SqlMoment,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::store::moment::SqlMoment;
+
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_type -> Text,
+        dedupe -> Nullable<Text>,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        last_status -> Nullable<Integer>,
+        created_at -> SqlMoment,
+        retry_from -> SqlMoment,
+        last_attempt_at -> Nullable<SqlMoment>,
+        next_attempt_at -> SqlMoment,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<SqlMoment>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_subscriptions, webhook_deliveries);

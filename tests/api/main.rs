@@ -30,4 +30,5 @@ mod snapshots;
 mod soak;
 mod stated;
 mod upgrade;
+mod webhooks;
 mod writes;

@@ -23,7 +23,7 @@ struct Column {
 
 /// The columns that hold moments: `timestamptz` on PostgreSQL, RFC 3339 text on SQLite, which
 /// has no time type (`store::moment`).
-const MOMENTS: [(&str, &str); 23] = [
+const MOMENTS: [(&str, &str); 32] = [
     ("api_clients", "created_at"),
     ("api_clients", "revoked_at"),
     ("audit_events", "at"),
@@ -47,6 +47,15 @@ const MOMENTS: [(&str, &str); 23] = [
     ("announcements", "applied_at"),
     ("announcement_responses", "responded_at"),
     ("task_leases", "expires_at"),
+    ("webhook_subscriptions", "disabled_at"),
+    ("webhook_subscriptions", "created_at"),
+    ("webhook_subscriptions", "updated_at"),
+    ("webhook_events", "created_at"),
+    ("webhook_deliveries", "created_at"),
+    ("webhook_deliveries", "retry_from"),
+    ("webhook_deliveries", "last_attempt_at"),
+    ("webhook_deliveries", "next_attempt_at"),
+    ("webhook_deliveries", "claimed_until"),
 ];
 
 /// Engine types mapped to one vocabulary.

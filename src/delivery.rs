@@ -53,6 +53,9 @@ impl Default for WebhookOptions {
     }
 }
 
+/// How long a subscription waits for its target's name to resolve.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A fan-out round never holds the lease longer than this.
 const LEASE: Duration = Duration::from_secs(60);
 
@@ -137,10 +140,12 @@ pub async fn check_subscribed(url: &str, targets: Targets) -> Result<(), Said> {
         return Ok(());
     };
     let unresolved = || Text::WebhookUrlUnresolved.with(&[("host", &host)]);
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
-        .await
-        .map_err(|_| unresolved())?
-        .collect();
+    let addrs: Vec<SocketAddr> =
+        tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, 0)))
+            .await
+            .map_err(|_| unresolved())?
+            .map_err(|_| unresolved())?
+            .collect();
     if addrs.is_empty() {
         return Err(unresolved());
     }

@@ -343,6 +343,38 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "202",
         include_str!("../../openapi/examples/post_announcements_apply_due_busy.json"),
     ),
+    (
+        "post_webhooks",
+        "201",
+        include_str!("../../openapi/examples/post_webhooks.json"),
+    ),
+    (
+        "get_webhooks",
+        "200",
+        include_str!("../../openapi/examples/get_webhooks.json"),
+    ),
+    (
+        "get_webhooks_by_id",
+        "200",
+        include_str!("../../openapi/examples/get_webhooks_by_id.json"),
+    ),
+    (
+        "patch_webhooks_by_id",
+        "200",
+        include_str!("../../openapi/examples/patch_webhooks_by_id.json"),
+    ),
+    (
+        "get_webhooks_by_id_deliveries",
+        "200",
+        include_str!("../../openapi/examples/get_webhooks_by_id_deliveries.json"),
+    ),
+    (
+        "post_webhooks_by_id_deliveries_by_delivery_redeliver",
+        "202",
+        include_str!(
+            "../../openapi/examples/post_webhooks_by_id_deliveries_by_delivery_redeliver.json"
+        ),
+    ),
     // Atom feeds: the example is the feed's text
     (
         "get_feeds_changes_atom",

@@ -83,7 +83,6 @@ impl Receiver {
         );
         let mut child = Command::new(python())
             .arg(script)
-            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .expect("start the receiver");

@@ -202,14 +202,17 @@ impl Dispatcher {
         }
     }
 
-    /// Turns the outbox's events into deliveries, and (when `deadlines`) makes the deadline
-    /// events, unless another process holds the lease.
+    /// Turns the outbox's events into deliveries, and (when `deadlines`, or after events) makes
+    /// the deadline events and (when `deadlines`) trims the delivery log, unless another process
+    /// holds the lease.
     async fn fan_out(&self, deadlines: bool) -> Result<(), StoreError> {
         let events = on_db(&self.store, stored::has_events).await?;
         if !deadlines && !events {
             return Ok(());
         }
-        // a new announcement may be within a subscription's days of its deadline already
+        // the log is trimmed on the timer; a new announcement may be within a subscription's
+        // days of its deadline already, so deadlines are also looked at after events
+        let prune = deadlines;
         let deadlines = deadlines || events;
         let holder = holder();
         let now = Utc::now();
@@ -234,6 +237,9 @@ impl Dispatcher {
             }
             if deadlines {
                 stored::deadlines(db, &h, today, Utc::now())?;
+            }
+            if prune {
+                stored::prune(db, Utc::now())?;
             }
             Ok(())
         })

@@ -480,6 +480,12 @@ pub fn deadlines(
                 a::objection_deadline,
             ))
             .load(db)?;
+        let sent: HashSet<(String, String)> = wd::table
+            .filter(wd::dedupe.like("deadline:%"))
+            .select((wd::subscription_id, wd::dedupe.assume_not_null()))
+            .load(db)?
+            .into_iter()
+            .collect();
         let mut users = HashMap::new();
         let mut made = Vec::new();
         for ann in &pending {
@@ -502,12 +508,7 @@ pub fn deadlines(
                     continue;
                 }
                 let dedupe = format!("deadline:{}", ann.id);
-                let sent: i64 = wd::table
-                    .filter(wd::subscription_id.eq(&sub.id))
-                    .filter(wd::dedupe.eq(&dedupe))
-                    .count()
-                    .get_result(db)?;
-                if sent > 0 {
+                if sent.contains(&(sub.id.clone(), dedupe.clone())) {
                     continue;
                 }
                 let data = serde_json::json!({
@@ -720,12 +721,20 @@ pub fn record_attempt(
     })
 }
 
-/// Deliveries waiting to be sent, for the metrics.
-pub fn pending(db: &mut Db) -> Result<i64, StoreError> {
-    Ok(wd::table
-        .filter(wd::status.eq(DeliveryStatus::Pending.as_str()))
-        .count()
-        .get_result(db)?)
+/// How long finished deliveries stay in the log: longer than the longest `deadline_days`, so
+/// that a deadline event's record outlives the time its announcement can be within range (it is
+/// what keeps the event from being sent twice).
+pub const KEEP_DELIVERIES_DAYS: i64 = 100;
+
+/// Removes finished deliveries older than [`KEEP_DELIVERIES_DAYS`].
+pub fn prune(db: &mut Db, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let before = Moment(now - chrono::Duration::days(KEEP_DELIVERIES_DAYS));
+    Ok(diesel::delete(
+        wd::table
+            .filter(wd::status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(wd::created_at.lt(before)),
+    )
+    .execute(db)?)
 }
 
 /// The event a revision tells of, if any: a service's change, or a change to an entry of a

@@ -50,7 +50,8 @@ pub struct WebhookView {
     pub description: Option<String>,
     pub deadline_days: Option<i32>,
     /// False once the registry gave up on a delivery (or the subscriber paused it): nothing is
-    /// sent until it is enabled again (`PATCH` with `"enabled": true`); deliveries wait.
+    /// sent until it is enabled again (`PATCH` with `"enabled": true`). Deliveries made before
+    /// wait and are sent then; events while it is disabled are not kept for it.
     pub enabled: bool,
     /// Why it was disabled; null while enabled.
     pub disabled_reason: Option<String>,
@@ -198,11 +199,6 @@ impl FromQuery for DeliveryQuery {
     }
 }
 
-/// Who subscribes: municipality, vendor and administrator clients alike.
-fn owner_of(actor: &Actor) -> Owner {
-    Owner::of(actor)
-}
-
 /// Subscription `id` if `actor` may see it; else 404, as for one that does not exist.
 async fn load(
     state: &web::Data<AppState>,
@@ -324,7 +320,7 @@ pub async fn create(
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        let owner = owner_of(&actor);
+        let owner = Owner::of(&actor);
         let (role, owner_id) = owner.parts();
         let now = Moment(Utc::now().trunc_subsecs(6));
         let row = SubscriptionRow {
@@ -385,7 +381,7 @@ pub async fn list(
     format_of(&req, false)?;
     let only = match &actor {
         Actor::Admin { .. } => None,
-        other => Some(owner_of(other)),
+        other => Some(Owner::of(other)),
     };
     let store = state.store.clone();
     let rows = web::block(move || stored::list(&mut *store.conn()?, only.as_ref())).await??;

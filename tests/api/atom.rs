@@ -17,7 +17,7 @@ use crate::municipalities::municipality_client;
 
 /// What a feed reader saw of one feed.
 #[derive(Debug, Deserialize)]
-struct Parsed {
+pub(crate) struct Parsed {
     bozo: i64,
     bozo_exception: String,
     version: String,
@@ -25,12 +25,12 @@ struct Parsed {
     title: String,
     #[serde(rename = "self")]
     self_link: String,
-    entries: Vec<ParsedEntry>,
+    pub entries: Vec<ParsedEntry>,
 }
 
 #[derive(Debug, Deserialize)]
-struct ParsedEntry {
-    id: String,
+pub(crate) struct ParsedEntry {
+    pub id: String,
     title: String,
     link: String,
     updated: String,
@@ -55,7 +55,7 @@ fn python() -> String {
 }
 
 /// Fetches each feed and parses it with feedparser.
-async fn parsed(app: &TestApp, paths: &[&str]) -> Vec<Parsed> {
+pub(crate) async fn parsed(app: &TestApp, paths: &[&str]) -> Vec<Parsed> {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     for (i, path) in paths.iter().enumerate() {

@@ -29,6 +29,7 @@ mod schema;
 mod snapshots;
 mod soak;
 mod stated;
+mod story;
 mod upgrade;
 mod webhooks;
 mod writes;

@@ -46,23 +46,23 @@ fn python() -> String {
 
 /// One request the receiver got.
 #[derive(Debug, Clone, Deserialize)]
-struct Received {
-    path: String,
-    webhook_id: String,
-    verified: bool,
+pub(crate) struct Received {
+    pub path: String,
+    pub webhook_id: String,
+    pub verified: bool,
     attempt: u32,
     answered: u16,
-    payload: Value,
+    pub payload: Value,
 }
 
 impl Received {
-    fn event_type(&self) -> &str {
+    pub fn event_type(&self) -> &str {
         self.payload["type"].as_str().unwrap_or_default()
     }
 }
 
 /// The receiver process, ended when dropped.
-struct Receiver {
+pub(crate) struct Receiver {
     child: Child,
     base: String,
     http: reqwest::Client,
@@ -76,7 +76,7 @@ impl Drop for Receiver {
 }
 
 impl Receiver {
-    fn start() -> Receiver {
+    pub fn start() -> Receiver {
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/client/webhook_receiver.py"
@@ -120,7 +120,7 @@ impl Receiver {
     }
 
     /// The records once `done` holds of them; fails after 60 s, saying `what` was awaited.
-    async fn until(&self, what: &str, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+    pub async fn until(&self, what: &str, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let records = self.records().await;
@@ -148,7 +148,7 @@ fn quick(give_up_after: Duration) -> WebhookOptions {
     }
 }
 
-async fn spawn_quick(engine: Engine, give_up_after: Duration) -> TestApp {
+pub(crate) async fn spawn_quick(engine: Engine, give_up_after: Duration) -> TestApp {
     spawn_with(engine, |o: &mut ServerOptions| {
         o.webhooks = Some(quick(give_up_after))
     })
@@ -156,7 +156,7 @@ async fn spawn_quick(engine: Engine, give_up_after: Duration) -> TestApp {
 }
 
 /// Subscribes `who` to `events` at the receiver's `path`, and tells the receiver the secret.
-async fn subscribe(
+pub(crate) async fn subscribe(
     who: &Actor,
     receiver: &Receiver,
     path: &str,

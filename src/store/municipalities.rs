@@ -199,11 +199,21 @@ fn entry(row: EntryRow) -> Result<Revised<PortfolioEntry>, StoreError> {
     })
 }
 
+/// Whether a key read from a request can be looked up at all: PostgreSQL refuses a NUL in text
+/// (an error, where the answer is simply "none": no stored id or number holds one), and the
+/// write's validation names the bad value afterwards.
+fn storable(key: &str) -> bool {
+    !key.contains('\0')
+}
+
 /// Municipality `id` with every entry of its portfolio (removed ones too), by service id; None
 /// when there is no such municipality.
 pub type MunicipalState = (Revised<Municipality>, Vec<Revised<PortfolioEntry>>);
 
 pub fn load_municipality(db: &mut Db, id: &str) -> Result<Option<MunicipalState>, StoreError> {
+    if !storable(id) {
+        return Ok(None);
+    }
     db.transaction(|db| {
         let Some(row) = municipalities::table
             .find(id)
@@ -235,6 +245,9 @@ pub fn list_municipalities(db: &mut Db) -> Result<Vec<Revised<Municipality>>, St
 
 /// The municipality whose organisation number is `org` (Maskinporten's `consumer`).
 pub fn municipality_with_org(db: &mut Db, org: &str) -> Result<Option<String>, StoreError> {
+    if !storable(org) {
+        return Ok(None);
+    }
     Ok(municipalities::table
         .filter(municipalities::org_number.eq(org))
         .select(municipalities::id)
@@ -248,6 +261,9 @@ pub fn municipality_exists(db: &mut Db, id: &str) -> Result<bool, StoreError> {
 }
 
 fn municipality_with_id(db: &mut Db, id: &str) -> Result<Option<String>, StoreError> {
+    if !storable(id) {
+        return Ok(None);
+    }
     Ok(municipalities::table
         .find(id)
         .select(municipalities::id)

@@ -13,7 +13,7 @@ use feide_registry::domain::processing_record::ProcessingRecord;
 use feide_registry::error::Problem;
 use feide_registry::http::history::{ChangeFeed, HistoryList};
 use feide_registry::http::municipalities::{
-    MunicipalReport, MunicipalityView, PortfolioEntryView, PortfolioView,
+    MunicipalReport, MunicipalityList, MunicipalityView, PortfolioEntryView, PortfolioView,
 };
 use serde_json::{json, Value};
 
@@ -472,8 +472,24 @@ async fn a_municipality_client_needs_its_municipality(app: TestApp) {
     assert!(refused.is_err());
 }
 
+/// A NUL in the id or the organisation number (which PostgreSQL cannot hold) is a 422 naming
+/// each field, not a failed lookup, and nothing is created; schemathesis found the 500.
+async fn a_nul_in_a_new_municipality_is_named_not_looked_up(app: TestApp) {
+    let admin = app.admin().await;
+    let body = json!({"id": "\u{0}berg", "name": "Bergen kommune", "org_number": "96433\u{0}8531",
+                      "kind": "municipality"});
+    let res = admin.post("/api/v1/municipalities", &body).await;
+    assert_eq!(res.status(), 422, "{}", res.text());
+    let named = res.pointers();
+    assert!(named.contains(&"/id".to_owned()), "{named:?}");
+    assert!(named.contains(&"/org_number".to_owned()), "{named:?}");
+    let all: MunicipalityList = app.read("/api/v1/municipalities").await;
+    assert!(all.items.is_empty(), "{all:?}");
+}
+
 on_both_engines!(
     a_municipality_builds_its_portfolio,
     the_report_and_record_come_from_the_agreements,
     a_municipality_client_needs_its_municipality,
+    a_nul_in_a_new_municipality_is_named_not_looked_up,
 );

@@ -98,7 +98,7 @@ async fn a_sub_processor_change_from_announcement_to_catalogue(engine: Engine) {
             r.iter().any(|x| {
                 x.path == "/bergen"
                     && x.event_type() == "announcement.created"
-                    && x.payload["data"]["announcement"] == a.id.as_str()
+                    && x.payload.data.announcement.as_deref() == Some(a.id.as_str())
             })
         })
         .await;
@@ -107,11 +107,8 @@ async fn a_sub_processor_change_from_announcement_to_catalogue(engine: Engine) {
         .find(|x| x.event_type() == "announcement.created")
         .unwrap();
     assert!(told.verified, "{told:?}");
-    assert_eq!(told.payload["data"]["short_notice"], true);
-    assert_eq!(
-        told.payload["data"]["objection_deadline"],
-        deadline.as_str()
-    );
+    assert_eq!(told.payload.data.short_notice, Some(true));
+    assert_eq!(told.payload.data.objection_deadline, Some(deadline.clone()));
 
     // ... and its Atom feed shows it
     let feeds = parsed(&app, &["/feeds/municipalities/bergen.atom"]).await;
@@ -170,7 +167,8 @@ async fn a_sub_processor_change_from_announcement_to_catalogue(engine: Engine) {
         .until("the applied change at Bergen's receiver", |r| {
             r.iter().any(|x| x.event_type() == "announcement.applied")
                 && r.iter().any(|x| {
-                    x.event_type() == "service.changed" && x.payload["data"]["service"] == "kikora"
+                    x.event_type() == "service.changed"
+                        && x.payload.data.service.as_deref() == Some("kikora")
                 })
         })
         .await;

@@ -42,6 +42,17 @@ impl Ctx {
         }
     }
 
+    /// A page context in `lang` with nothing chosen: for unit tests of page parts.
+    #[cfg(test)]
+    pub fn for_tests(lang: Lang) -> Ctx {
+        Ctx {
+            lang,
+            chosen: false,
+            path: "/".to_owned(),
+            query: Vec::new(),
+        }
+    }
+
     pub fn t(&self, t: T) -> &'static str {
         t.get(self.lang)
     }

@@ -12,6 +12,7 @@ mod assets;
 mod compare;
 mod context;
 mod entities;
+mod history;
 mod home;
 mod layout;
 mod links;

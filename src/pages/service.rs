@@ -3,16 +3,16 @@
 //! explained, pending announcements and history. Built from the JSON profile's own view.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::SecondsFormat;
 use maud::{html, Markup};
 
 use super::texts::T;
-use super::{layout, words, Ctx};
+use super::{history, layout, words, Ctx};
 use crate::catalogue::Snapshot;
 use crate::domain::catalogue::{Role, Source, Terms, UseLocation};
 use crate::http::negotiate::{answer_key, Format};
 use crate::http::views::ServiceProfile;
 use crate::http::AppState;
+use crate::store::changes::{latest_history, RevisionRow};
 
 pub async fn page(
     req: HttpRequest,
@@ -29,8 +29,19 @@ pub async fn page(
         return super::not_found(&ctx);
     };
     let profile = ServiceProfile::of(record, &snap);
-    let body = super::html_body(&ctx, render(&ctx, &snap, &profile));
-    crate::http::keep_answer(&state, &snap, key, &body);
+    let (id, upto) = (profile.id.clone(), profile.revision);
+    let store = state.store.clone();
+    // the database down costs the page its history, not the page: that rendering is not kept
+    let revisions = web::block(move || {
+        latest_history(&mut *store.conn()?, "service", &id, upto, history::SHOWN)
+    })
+    .await
+    .ok()
+    .and_then(Result::ok);
+    let body = super::html_body(&ctx, render(&ctx, &snap, &profile, revisions.as_deref()));
+    if revisions.is_some() {
+        crate::http::keep_answer(&state, &snap, key, &body);
+    }
     super::with_csp(body.respond(&req), super::PAGE_CSP)
 }
 
@@ -112,7 +123,12 @@ pub fn term_value(ctx: &Ctx, snap: &Snapshot, terms: &Terms, name: &str) -> Opti
     }
 }
 
-fn render(ctx: &Ctx, snap: &Snapshot, p: &ServiceProfile) -> Markup {
+fn render(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    p: &ServiceProfile,
+    revisions: Option<&[RevisionRow]>,
+) -> Markup {
     let json = format!("/api/v1/services/{}", p.id);
     let first_source = p.sources.first();
     let vendor_locations = p.locations.iter().map(|l| {
@@ -367,18 +383,7 @@ fn render(ctx: &Ctx, snap: &Snapshot, p: &ServiceProfile) -> Markup {
             }
         }
 
-        section id="history" aria-labelledby="history-h" {
-            h2 id="history-h" { (ctx.t(T::HistoryHeading)) }
-            p {
-                (ctx.fill(T::Revision, &[("n", &p.revision)])) ". "
-                (ctx.t(T::Created)) ": " time datetime=(p.created_at.to_rfc3339_opts(SecondsFormat::Secs, true)) { (p.created_at.format("%Y-%m-%d")) } ". "
-                (ctx.t(T::Updated)) ": " time datetime=(p.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true)) { (p.updated_at.format("%Y-%m-%d")) } "."
-            }
-            ul {
-                li { a href=(format!("/api/v1/services/{}/history", p.id)) type="application/json" { (ctx.t(T::HistoryLink)) } }
-                li { a href=(format!("/feeds/services/{}.atom", p.id)) type="application/atom+xml" { (ctx.t(T::FeedLink)) } }
-            }
-        }
+        (super::history::section(ctx, snap, p, revisions))
     };
     layout::shell(ctx, &p.name, Some(&json), body)
 }

@@ -160,6 +160,29 @@ page_texts! {
     Revision { nb: "Versjon {n}", nn: "Versjon {n}", en: "Revision {n}" }
     Created { nb: "Registrert", nn: "Registrert", en: "Registered" }
     Updated { nb: "Sist endret", nn: "Sist endra", en: "Last changed" }
+    HistoryLatest { nb: "De siste endringene, nyeste først", nn: "Dei siste endringane, nyaste først", en: "The latest changes, newest first" }
+    HistoryShown { nb: "Viser de {shown} siste av {total} versjoner.", nn: "Viser dei {shown} siste av {total} versjonar.", en: "Showing the latest {shown} of {total} revisions." }
+    HistoryUnavailable { nb: "Historikken kan ikke leses akkurat nå. Prøv igjen om litt.", nn: "Historikken kan ikkje lesast akkurat no. Prøv igjen om litt.", en: "The history cannot be read just now. Try again shortly." }
+    RevisionCol { nb: "Versjon", nn: "Versjon", en: "Revision" }
+    DateCol { nb: "Dato", nn: "Dato", en: "Date" }
+    ByCol { nb: "Endret av", nn: "Endra av", en: "Changed by" }
+    ChangeCol { nb: "Endring", nn: "Endring", en: "Change" }
+    ActorVendor { nb: "Leverandøren", nn: "Leverandøren", en: "The vendor" }
+    ActorAdmin { nb: "En administrator", nn: "Ein administrator", en: "An administrator" }
+    ActorImport { nb: "Registeret, fra avtalen", nn: "Registeret, frå avtalen", en: "The registry, from the agreement" }
+    ActorAnnouncement { nb: "Registeret, etter en varslet endring", nn: "Registeret, etter ei varsla endring", en: "The registry, after an announced change" }
+    ActionRegistered { nb: "Registrert", nn: "Registrert", en: "Registered" }
+    ActionReplaced { nb: "Oppføringen ble erstattet", nn: "Oppføringa vart erstatta", en: "The entry was replaced" }
+    ActionChanged { nb: "Endret", nn: "Endra", en: "Changed" }
+    ActionRetired { nb: "Avviklet", nn: "Avvikla", en: "Retired" }
+    ActionApplied { nb: "Varslet endring av underdatabehandlere tatt i bruk", nn: "Varsla endring av underdatabehandlarar teken i bruk", en: "Announced sub-processor change applied" }
+    NothingChanged { nb: "ingen felt endret", nn: "ingen felt endra", en: "no field changed" }
+    TermChange { nb: "{term}: {from} → {to}", nn: "{term}: {from} → {to}", en: "{term}: {from} → {to}" }
+    FieldName { nb: "Navn", nn: "Namn", en: "Name" }
+    FieldDescription { nb: "Beskrivelse", nn: "Skildring", en: "Description" }
+    FieldPersonalData { nb: "Personopplysninger", nn: "Personopplysningar", en: "Personal data" }
+    FieldOidcScopes { nb: "OIDC-scopes", nn: "OIDC-scope", en: "OIDC scopes" }
+    FieldFeideIds { nb: "Koblinger til Feide", nn: "Koplingar til Feide", en: "Links to Feide" }
     HistoryLink { nb: "Alle endringer (JSON)", nn: "Alle endringar (JSON)", en: "Every change (JSON)" }
     FeedLink { nb: "Følg endringer (Atom)", nn: "Følg endringar (Atom)", en: "Follow changes (Atom)" }
     CompareThis { nb: "Sammenlign med andre tjenester", nn: "Samanlikn med andre tenester", en: "Compare with other services" }

@@ -309,6 +309,17 @@ pub struct RevisionPage {
     pub more: bool,
 }
 
+/// The revisions of entry `id` of kind `entity`.
+fn of_entry<'a>(
+    entity: &'a str,
+    id: &'a str,
+) -> revisions::BoxedQuery<'a, <Db as Connection>::Backend> {
+    revisions::table
+        .filter(revisions::entity.eq(entity))
+        .filter(revisions::entity_id.eq(id))
+        .into_boxed()
+}
+
 /// One page of an entry's revisions after revision `after`, oldest first. The sizes are read
 /// first and the diffs only for the page, so an entry with a long or heavy history costs no
 /// more than its page.
@@ -319,12 +330,7 @@ pub fn history(
     after: i32,
     bound: PageBound,
 ) -> Result<RevisionPage, StoreError> {
-    let of_entry = || {
-        revisions::table
-            .filter(revisions::entity.eq(entity))
-            .filter(revisions::entity_id.eq(id))
-            .filter(revisions::revision.gt(after))
-    };
+    let of_entry = || of_entry(entity, id).filter(revisions::revision.gt(after));
     let sizes: Vec<(i32, i64)> = of_entry()
         .select((revisions::revision, revisions::diff_bytes))
         .order(revisions::revision)
@@ -338,6 +344,30 @@ pub fn history(
         .order(revisions::revision)
         .load(db)?;
     Ok(RevisionPage { rows, more })
+}
+
+/// The latest revisions of entry `id` up to revision `upto` (the one a snapshot holds, so a page
+/// never shows a change its other facts do not), newest first, bounded as a page is.
+pub fn latest_history(
+    db: &mut Db,
+    entity: &str,
+    id: &str,
+    upto: i32,
+    bound: PageBound,
+) -> Result<Vec<RevisionRow>, StoreError> {
+    let of_entry = || of_entry(entity, id).filter(revisions::revision.le(upto));
+    let sizes: Vec<(i32, i64)> = of_entry()
+        .select((revisions::revision, revisions::diff_bytes))
+        .order(revisions::revision.desc())
+        .limit(bound.probe())
+        .load(db)?;
+    let (Some(last), _) = bound.end(&sizes) else {
+        return Ok(Vec::new());
+    };
+    Ok(of_entry()
+        .filter(revisions::revision.ge(last))
+        .order(revisions::revision.desc())
+        .load(db)?)
 }
 
 /// One page of the change feed after sequence number `after`, oldest first; read as `history`.

@@ -484,6 +484,17 @@ async fn a_postgresql_outage_keeps_reads_from_memory_gives_quick_503s_and_recove
             );
         }
     }
+    // a service page is made from memory; only its history needs the database, and says so
+    let started = Instant::now();
+    let page = get("/services/glupus?lang=en").await.expect("an answer");
+    assert!(started.elapsed() < Duration::from_millis(2500));
+    assert_eq!(page.status(), 200);
+    assert!(page.text().contains("Glupus"), "{}", page.text());
+    assert!(
+        page.text().contains("The history cannot be read just now"),
+        "{}",
+        page.text()
+    );
     assert_eq!(
         get("/healthz").await.unwrap().status(),
         200,
@@ -513,4 +524,12 @@ async fn a_postgresql_outage_keeps_reads_from_memory_gives_quick_503s_and_recove
     }
     let list: ServiceList = res.ok();
     assert_eq!(list.items.len(), 5);
+    // the page without its history was not kept: it has it again
+    let page = get("/services/glupus?lang=en").await.unwrap();
+    assert!(
+        !page.text().contains("The history cannot be read just now")
+            && page.text().contains("Registered"),
+        "{}",
+        page.text()
+    );
 }

@@ -198,6 +198,56 @@ async fn the_service_page_shows_each_fact_with_its_source(app: TestApp) {
     assert!(attributes.iter().any(|a| a == "mail"), "{attributes:?}");
 }
 
+/// The service page tells its history in plain words: who changed what, and a changed term from
+/// its old value to its new one, newest first, down to the registration.
+async fn the_service_page_tells_its_history(app: TestApp) {
+    let before: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
+    let old = before
+        .terms
+        .deletion_days_after_end
+        .expect("Sykkeldyktig states a deletion period");
+    let vendor = app.vendor("trygg-trafikk").await;
+    // a new day count with the statement it came from dropped: they must agree
+    let patch = json!({"terms": {"deletion_days_after_end": 45, "stated": {"deletion_days_after_end": null}},
+        "website": "https://sykkeldyktig.no/personvern"});
+    let changed = vendor
+        .patch("/api/v1/services/sykkeldyktig", IfMatch::Any, &patch)
+        .await;
+    assert_eq!(changed.status(), 200, "{}", changed.text());
+    let after: ServiceProfile = app.read("/api/v1/services/sykkeldyktig").await;
+
+    let page = browse(&app, "/services/sykkeldyktig?lang=en").await;
+    let rows = page.all("section#history tbody tr");
+    let revisions: Vec<String> = rows
+        .iter()
+        .map(|r| text(&r.select(&Selector::parse("th").unwrap()).next().unwrap()))
+        .collect();
+    let expected: Vec<String> = (1..=after.revision).rev().map(|n| n.to_string()).collect();
+    assert_eq!(revisions, expected, "newest first, each revision once");
+    let newest = text(&rows[0]);
+    assert!(newest.contains("The vendor"), "{newest}");
+    let lines: Vec<String> = rows[0]
+        .select(&Selector::parse("li").unwrap())
+        .map(|l| text(&l))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            format!("Deletion after the agreement ends: {old} days → 45 days"),
+            "Website".to_owned()
+        ]
+    );
+    let oldest = text(rows.last().unwrap());
+    assert!(oldest.contains("Registered"), "{oldest}");
+    // the same history in Norwegian
+    let page = browse(&app, "/services/sykkeldyktig?lang=nb").await;
+    let newest = page.texts("section#history tbody tr li");
+    assert_eq!(
+        newest[0],
+        format!("Sletting etter at avtalen er slutt: {old} dager → 45 dager")
+    );
+}
+
 /// The facets are links with counts; following one narrows the results to exactly the services
 /// the API's list gives for that filter, and the count says how many.
 async fn filters_narrow_the_home_page_and_show_counts(app: TestApp) {
@@ -592,6 +642,7 @@ on_both_engines!(
     every_page_answers_in_each_language,
     the_service_page_is_translated,
     the_service_page_shows_each_fact_with_its_source,
+    the_service_page_tells_its_history,
     filters_narrow_the_home_page_and_show_counts,
     compare_marks_differences,
     the_report_lists_its_services_and_links_downloads,

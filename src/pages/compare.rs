@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use super::chooser::{self, Choice};
 use super::service::{country, protection, term_value};
 use super::texts::T;
 use super::{layout, words, Ctx};
@@ -29,18 +30,18 @@ pub fn services_param(ctx: &Ctx) -> Option<String> {
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let ctx = Ctx::of(&req);
     let snap = state.catalogue.current();
-    let Some(services) = services_param(&ctx) else {
-        return super::ok(&req, &ctx, chooser(&ctx, &snap, &[], None));
-    };
-    let pairs = [("services".to_owned(), services.clone())];
+    let choice = Choice::of(&ctx);
+    if choice.chosen.is_empty() || choice.finding {
+        return super::ok(&req, &ctx, chooser(&ctx, &snap, &choice, None));
+    }
+    let pairs = [("services".to_owned(), choice.chosen.join(","))];
     let query = match params::parse::<CompareQuery>(&pairs, &*snap) {
         Ok(q) => q,
         Err(e) => {
-            let given: Vec<&str> = services.split(',').collect();
             return super::refusal(
                 &ctx,
                 actix_web::http::StatusCode::BAD_REQUEST,
-                chooser(&ctx, &snap, &given, Some(&e)),
+                chooser(&ctx, &snap, &choice, Some(&e)),
             );
         }
     };
@@ -55,7 +56,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         h1 { (ctx.t(T::CompareTitle)) }
         p class="lead" { (ctx.t(T::CompareIntro)) }
         (matrix(&ctx, &snap, &comparison, &chosen))
-        (choose_form(&ctx, &snap, &query.services.iter().map(String::as_str).collect::<Vec<_>>()))
+        (choose_form(&ctx, &snap, &choice))
     };
     super::ok(
         &req,
@@ -65,7 +66,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 }
 
 /// The form alone (no valid choice yet), with the problems of the choice made, if any.
-fn chooser(ctx: &Ctx, snap: &Snapshot, given: &[&str], error: Option<&AppError>) -> Markup {
+fn chooser(ctx: &Ctx, snap: &Snapshot, choice: &Choice, error: Option<&AppError>) -> Markup {
     let body = html! {
         h1 { (ctx.t(T::CompareTitle)) }
         p class="lead" { (ctx.t(T::CompareIntro)) }
@@ -74,41 +75,21 @@ fn chooser(ctx: &Ctx, snap: &Snapshot, given: &[&str], error: Option<&AppError>)
                 ul { @for p in e.field_problems(ctx.lang) { li { (p.detail) } } }
             }
         }
-        (choose_form(ctx, snap, given))
+        (choose_form(ctx, snap, choice))
     };
     // nothing to compare yet: the JSON of what there is to choose from
     layout::shell(ctx, ctx.t(T::CompareTitle), Some("/api/v1/services"), body)
 }
 
-/// Checkboxes of every service, the ones given ticked.
-pub fn service_checkboxes(ctx: &Ctx, snap: &Snapshot, given: &[&str]) -> Markup {
-    html! {
-        ul class="choices" {
-            @for r in snap.all_services() {
-                @let id = format!("s-{}", r.service.id);
-                li {
-                    input type="checkbox" name="services" id=(id) value=(r.service.id.as_str()) checked[given.contains(&r.service.id.as_str())];
-                    " "
-                    label for=(id) { (r.service.name) }
-                }
-            }
-        }
-        @if let Some(lang) = ctx.chosen_lang() {
-            input type="hidden" name="lang" value=(lang);
-        }
-    }
-}
-
-fn choose_form(ctx: &Ctx, snap: &Snapshot, given: &[&str]) -> Markup {
-    html! {
-        form method="get" action="/compare" class="choose" {
-            fieldset {
-                legend { (ctx.t(T::ChooseServices)) }
-                (service_checkboxes(ctx, snap, given))
-            }
-            button type="submit" { (ctx.t(T::CompareButton)) }
-        }
-    }
+fn choose_form(ctx: &Ctx, snap: &Snapshot, choice: &Choice) -> Markup {
+    chooser::form(
+        ctx,
+        snap,
+        "/compare",
+        T::ChooseServices,
+        T::CompareButton,
+        choice,
+    )
 }
 
 /// One row: its header (with a visible "differs" mark, not colour alone) and cells.

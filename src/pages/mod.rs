@@ -9,6 +9,7 @@
 
 mod about;
 mod assets;
+mod chooser;
 mod compare;
 mod context;
 mod entities;

@@ -6,7 +6,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use super::compare::{service_checkboxes, services_param};
+use super::chooser::{self, Choice};
+use super::compare::services_param;
 use super::service::country;
 use super::texts::T;
 use super::{layout, Ctx};
@@ -76,8 +77,10 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         );
     }
     let snap = state.catalogue.current();
-    let Some(ids) = chosen_ids(&ctx) else {
-        return super::ok(&req, &ctx, chooser(&ctx, &snap));
+    let choice = Choice::of(&ctx);
+    let ids = match chosen_ids(&ctx) {
+        Some(ids) if !choice.finding => ids,
+        _ => return super::ok(&req, &ctx, chooser(&ctx, &snap, &choice)),
     };
     let (found, unknown) = portfolio::resolve(&snap, &ids);
     let report = portfolio::report(&snap, &found, unknown, ctx.lang);
@@ -184,17 +187,11 @@ fn download(
 }
 
 /// The form alone; nothing to report on yet, so its JSON is what there is to choose from.
-fn chooser(ctx: &Ctx, snap: &Snapshot) -> Markup {
+fn chooser(ctx: &Ctx, snap: &Snapshot, choice: &Choice) -> Markup {
     let body = html! {
         h1 { (ctx.t(T::ReportTitle)) }
         p class="lead" { (ctx.t(T::ReportIntro)) }
-        form method="get" action="/report" class="choose" {
-            fieldset {
-                legend { (ctx.t(T::ReportChoose)) }
-                (service_checkboxes(ctx, snap, &[]))
-            }
-            button type="submit" { (ctx.t(T::ReportButton)) }
-        }
+        (chooser::form(ctx, snap, "/report", T::ReportChoose, T::ReportButton, choice))
     };
     layout::shell(ctx, ctx.t(T::ReportTitle), Some("/api/v1/services"), body)
 }

@@ -211,6 +211,9 @@ page_texts! {
     // Compare.
     CompareTitle { nb: "Sammenlign tjenester", nn: "Samanlikn tenester", en: "Compare services" }
     CompareIntro { nb: "Velg 2 til 20 tjenester. Rader der tjenestene er ulike er merket «ulik».", nn: "Vel 2 til 20 tenester. Rader der tenestene er ulike er merkte «ulik».", en: "Choose 2 to 20 services. Rows where the services differ are marked \"differs\"." }
+    FindButton { nb: "Finn", nn: "Finn", en: "Find" }
+    NoneFound { nb: "Ingen andre tjenester passer søket.", nn: "Ingen andre tenester passar søket.", en: "No other service matches the search." }
+    MoreFound { nb: "Her vises de {n} første som passer. Søk mer presist for å finne andre.", nn: "Her blir dei {n} første som passar viste. Søk meir presist for å finne andre.", en: "The first {n} that match are shown. Search more precisely to find others." }
     ChooseServices { nb: "Velg tjenester", nn: "Vel tenester", en: "Choose services" }
     CompareButton { nb: "Sammenlign", nn: "Samanlikn", en: "Compare" }
     ComparisonCaption { nb: "Tjenestene side om side", nn: "Tenestene side om side", en: "The services side by side" }

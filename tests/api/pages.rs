@@ -374,8 +374,82 @@ async fn compare_marks_differences(app: TestApp) {
     assert!(form.all("input[type=checkbox][name=services]").len() >= 4);
     assert_eq!(
         form.all("input[type=checkbox]").len(),
-        form.all("label[for]").len()
+        form.all("label[for^='s-']").len(),
+        "every box has its label"
     );
+    form.one("label[for=find-q]");
+}
+
+/// At a catalogue of hundreds, the forms that choose services for a comparison or a report list
+/// a page of them and find the rest by search; "Find" keeps what is ticked.
+async fn choosers_find_services_and_keep_the_chosen(app: TestApp) {
+    let generated = feide_registry::domain::generate::catalogue(160, 11);
+    app.import(&generated).await;
+    let boxes = |page: &Page| page.attr("input[type=checkbox][name=services]", "value");
+    let ticked = |page: &Page| page.attr("input[type=checkbox][name=services][checked]", "value");
+    for (path, action) in [("/compare", "/compare"), ("/report", "/report")] {
+        let page = browse(&app, &format!("{path}?lang=en")).await;
+        assert_eq!(page.answer.status(), 200);
+        page.one(&format!("form[action='{action}']"));
+        assert_eq!(
+            boxes(&page).len(),
+            50,
+            "{path}: a page of services, not all 165"
+        );
+        assert!(page.texts("form p").iter().any(|p| p.contains("first 50")));
+    }
+    // a service the first page does not list, found by its name
+    let first: Vec<String> = boxes(&browse(&app, "/compare").await);
+    let wanted = generated
+        .services
+        .iter()
+        .find(|s| !first.contains(&s.id.to_string()))
+        .expect("a service past the first page");
+    let q = serde_urlencoded::to_string([("q", wanted.name.as_str())]).unwrap();
+    let found = browse(&app, &format!("/compare?{q}&step=find&lang=en")).await;
+    assert_eq!(found.answer.status(), 200);
+    assert_eq!(
+        boxes(&found)[0],
+        wanted.id.to_string(),
+        "the best match first"
+    );
+    assert_eq!(found.attr("#find-q", "value"), vec![wanted.name.clone()]);
+    // finding another keeps the ticked one, ticked and first
+    let found = browse(
+        &app,
+        &format!("/compare?q=Sykkeldyktig&services={}&step=find", wanted.id),
+    )
+    .await;
+    assert_eq!(ticked(&found), vec![wanted.id.to_string()]);
+    let listed = boxes(&found);
+    assert_eq!(listed[0], wanted.id.to_string());
+    assert!(listed.contains(&"sykkeldyktig".to_owned()), "{listed:?}");
+    // and the comparison of the two
+    let compared = browse(
+        &app,
+        &format!(
+            "/compare?q=Sykkeldyktig&services={}&services=sykkeldyktig&lang=en",
+            wanted.id
+        ),
+    )
+    .await;
+    assert_eq!(compared.answer.status(), 200);
+    assert_eq!(
+        compared.texts("table.compare thead th[scope=col]"),
+        vec![
+            "Fact".to_owned(),
+            wanted.name.clone(),
+            "Sykkeldyktig.no".to_owned()
+        ]
+    );
+    // a search that finds nothing says so
+    let none = browse(&app, "/report?q=zzzqqq&step=find&lang=en").await;
+    assert_eq!(none.answer.status(), 200);
+    assert!(boxes(&none).is_empty());
+    assert!(none
+        .texts("form p")
+        .iter()
+        .any(|p| p.contains("No other service")));
 }
 
 /// The report lists the services it covers and links its downloads, which are the API's own
@@ -645,6 +719,7 @@ on_both_engines!(
     the_service_page_tells_its_history,
     filters_narrow_the_home_page_and_show_counts,
     compare_marks_differences,
+    choosers_find_services_and_keep_the_chosen,
     the_report_lists_its_services_and_links_downloads,
     a_municipality_shows_its_public_portfolio_only,
     api_answers_link_their_pages,

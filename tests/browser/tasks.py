@@ -47,16 +47,22 @@ def open_profile(page, plan, link):
 
 
 def choose(page, form_path, services, table, header_scope):
-    """Ticks `services` in the chooser form at `form_path`, submits, and answers the headers
-    of `table` in the resulting page."""
+    """Finds each of `services` by name with the chooser's search at `form_path` and ticks it
+    (the search keeps what is ticked), submits, and answers the headers of `table` in the
+    resulting page."""
     page.goto(form_path)
     for s in services:
+        page.locator("#find-q").fill(s["name"])
+        page.locator("#find-q").press("Enter")
+        page.wait_for_url(lambda url: query_of(url).get("q") == [s["name"]])
         box = page.locator(f'input[type="checkbox"][name="services"][value="{s["id"]}"]')
-        expect(box.count() == 1, f"one checkbox for {s['id']}")
+        expect(box.count() == 1, f"one checkbox for {s['id']} after finding it")
         box.check()
-    form = box.locator("xpath=ancestor::form")
-    form.locator('[type="submit"]').click()
-    page.wait_for_url(lambda url: query_of(url).get("services"))
+    for s in services:
+        box = page.locator(f'input[type="checkbox"][name="services"][value="{s["id"]}"]')
+        expect(box.is_checked(), f"{s['id']} is still ticked after the searches")
+    page.locator("form.choose button.primary").click()
+    page.wait_for_url(lambda url: query_of(url).get("services") and not query_of(url).get("step"))
     chosen = query_of(page.url)["services"]
     expect(sorted(chosen) == sorted(s["id"] for s in services), f"the form sent {chosen}")
     return [h.inner_text().strip() for h in page.locator(f"table.{table} th[scope={header_scope}]").all()]

@@ -33,6 +33,7 @@ fn actor(ctx: &Ctx, actor: &str) -> Markup {
     match actor {
         "admin" => html! { (ctx.t(T::ActorAdmin)) },
         "import" => html! { (ctx.t(T::ActorImport)) },
+        crate::store::feide::SYNC_ACTOR => html! { (ctx.t(T::ActorFeide)) },
         other => html! { (other) },
     }
 }
@@ -227,6 +228,26 @@ mod tests {
             changed(&ctx(Lang::Nn), &snap, &diff)[0],
             "Sletting etter at avtalen er slutt: 90 dagar → ikkje oppgjeve i avtalen"
         );
+    }
+
+    /// Every actor the registry writes into a revision is named in words, not by its code.
+    #[test]
+    fn every_actor_is_named_in_words() {
+        let ctx = ctx(Lang::En);
+        for code in [
+            "import",
+            crate::store::feide::SYNC_ACTOR,
+            "admin",
+            "vendor:eldur-learning",
+            "announcement:ann-1",
+        ] {
+            let shown = actor(&ctx, code).into_string();
+            assert!(
+                shown.contains("The ") || shown.contains("An "),
+                "{code}: {shown}"
+            );
+            assert!(!shown.contains(&format!(">{code}<")), "{code}: {shown}");
+        }
     }
 
     /// A registration sets every field: the page says "registered", not a list of everything.

@@ -170,6 +170,7 @@ page_texts! {
     ActorVendor { nb: "Leverandøren", nn: "Leverandøren", en: "The vendor" }
     ActorAdmin { nb: "En administrator", nn: "Ein administrator", en: "An administrator" }
     ActorImport { nb: "Registeret, fra avtalen", nn: "Registeret, frå avtalen", en: "The registry, from the agreement" }
+    ActorFeide { nb: "Registeret, fra Feides tjenesteliste", nn: "Registeret, frå tenestelista til Feide", en: "The registry, from Feide's list of services" }
     ActorAnnouncement { nb: "Registeret, etter en varslet endring", nn: "Registeret, etter ei varsla endring", en: "The registry, after an announced change" }
     ActionRegistered { nb: "Registrert", nn: "Registrert", en: "Registered" }
     ActionReplaced { nb: "Oppføringen ble erstattet", nn: "Oppføringa vart erstatta", en: "The entry was replaced" }

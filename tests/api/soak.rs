@@ -91,6 +91,8 @@ async fn soak() {
         .env("DATABASE_URL", &url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("TOKEN_KEY_FILE", dir.path().join("key"))
+        // no Feide API: a test reaches no outside host
+        .env("FEIDE_API_URL", "")
         .env("WRITE_RATE_PER_MINUTE", "10000000")
         // a load test, not a vendor: no daily budget of revision bytes
         .env("REVISION_BYTES_PER_DAY", "0")

@@ -13,6 +13,7 @@
 //! (`answers`).
 
 pub mod answers;
+pub mod index;
 pub mod renders;
 pub mod snapshot;
 mod watch;

@@ -2,13 +2,15 @@
 //! from it, sorted by id. Immutable: a write makes a new snapshot that shares every entry it did
 //! not touch with the old one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::index::Index;
 use crate::domain::catalogue::{Service, Status, SubProcessor, Vendor};
 use crate::domain::derive::{resolve_attributes, storage_countries, third_countries, Received};
+use crate::domain::facets::Facet;
 use crate::domain::flags::{flags, stale_before, Flag};
 use crate::domain::reference::Reference;
 
@@ -160,7 +162,8 @@ impl Derived {
 
 /// The whole catalogue as of one catalogue version: what every read endpoint answers from.
 /// Entries are sorted by id (in Rust, so the order does not depend on a database collation) and
-/// looked up by binary search; services are also indexed by vendor. Every entry sits behind its
+/// looked up by binary search; services are also indexed by the values lists filter on
+/// (`index`), made anew with every snapshot. Every entry sits behind its
 /// own `Arc`, so the snapshot after a write shares all but the touched entries with the one
 /// before (`updated`): a write costs its own size, not the catalogue's, and two snapshots cost
 /// little more memory than one.
@@ -170,7 +173,7 @@ pub struct Snapshot {
     pub vendors: Vec<Arc<VendorRecord>>,
     pub sub_processors: Vec<Arc<SubProcessor>>,
     pub services: Vec<Arc<ServiceRecord>>,
-    by_vendor: Arc<HashMap<String, Vec<usize>>>,
+    index: Arc<Index>,
     /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
     /// kept for one (`answers`) are never taken for another.
     pub generation: u64,
@@ -201,29 +204,20 @@ impl Snapshot {
         )
     }
 
+    /// Every snapshot is made here, so none goes without its index.
     fn assemble(
         reference: Arc<Reference>,
         vendors: Vec<Arc<VendorRecord>>,
         sub_processors: Vec<Arc<SubProcessor>>,
         services: Vec<Arc<ServiceRecord>>,
     ) -> Self {
-        let by_vendor = Arc::new(index_by_vendor(&services, vendors.len()));
-        Self::with_index(reference, vendors, sub_processors, services, by_vendor)
-    }
-
-    fn with_index(
-        reference: Arc<Reference>,
-        vendors: Vec<Arc<VendorRecord>>,
-        sub_processors: Vec<Arc<SubProcessor>>,
-        services: Vec<Arc<ServiceRecord>>,
-        by_vendor: Arc<HashMap<String, Vec<usize>>>,
-    ) -> Self {
+        let index = Arc::new(Index::build(&services, &reference));
         Self {
             reference,
             vendors,
             sub_processors,
             services,
-            by_vendor,
+            index,
             generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             changed_at: Utc::now(),
         }
@@ -259,25 +253,8 @@ impl Snapshot {
                 }
             }
         }
-        // The vendor index holds positions: it stays valid while no service is added and none
-        // moves to another vendor, which is the usual write (a change to an existing service).
-        let same_places = services.iter().all(|s| {
-            self.service(&s.service.id)
-                .is_some_and(|old| old.service.vendor == s.service.vendor)
-        });
         merge(&mut all_services, services, |s| &s.service.id);
-        let by_vendor = if same_places {
-            self.by_vendor.clone()
-        } else {
-            Arc::new(index_by_vendor(&all_services, all_vendors.len()))
-        };
-        Self::with_index(
-            self.reference.clone(),
-            all_vendors,
-            all_subs,
-            all_services,
-            by_vendor,
-        )
+        Self::assemble(self.reference.clone(), all_vendors, all_subs, all_services)
     }
 
     /// This snapshot as of `now`: the one derived fact that moves with time is `stale` (twelve
@@ -353,12 +330,14 @@ impl Snapshot {
         &'a self,
         vendor: &str,
     ) -> impl Iterator<Item = &'a ServiceRecord> + 'a {
-        self.by_vendor
-            .get(vendor)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.index
+            .services_with(Facet::Vendor, vendor)
             .iter()
-            .map(|i| &*self.services[*i])
+            .map(|&i| &*self.services[i as usize])
+    }
+    /// The indexes of this snapshot's services.
+    pub fn index(&self) -> &Index {
+        &self.index
     }
     /// Every service, in id order.
     pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + Clone + '_ {
@@ -372,19 +351,6 @@ fn shared<T>(entries: Vec<T>) -> Vec<Arc<T>> {
     let mut out = Vec::with_capacity(entries.len());
     out.extend(entries.into_iter().map(Arc::new));
     out
-}
-
-fn index_by_vendor(services: &[Arc<ServiceRecord>], vendors: usize) -> HashMap<String, Vec<usize>> {
-    let mut by_vendor: HashMap<String, Vec<usize>> = HashMap::with_capacity(vendors);
-    for (i, s) in services.iter().enumerate() {
-        match by_vendor.get_mut(s.service.vendor.as_str()) {
-            Some(list) => list.push(i),
-            None => {
-                by_vendor.insert(s.service.vendor.to_string(), vec![i]);
-            }
-        }
-    }
-    by_vendor
 }
 
 /// Writes `new` entries into the id-sorted `all`, replacing those with the same id.

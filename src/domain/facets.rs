@@ -35,7 +35,7 @@ impl Facet {
     /// Calls `f` with each value the service has for this facet, borrowed (a value may come
     /// more than once: a country both the vendor and a sub-processor use). Counting allocates
     /// nothing per service, which matters when a dashboard counts over the whole catalogue.
-    fn each_value<'a>(
+    pub fn each_value<'a>(
         self,
         r: &'a ServiceRecord,
         reference: &'a Reference,
@@ -95,6 +95,8 @@ pub struct FacetCount {
 }
 
 /// Counts per value, most frequent first (ties by value), for each requested facet.
+/// The plain walk: answers are counted by the snapshot's index (`catalogue::index`), which is
+/// tested to count exactly this.
 pub fn count<'a>(
     reference: &'a Reference,
     facets: &[Facet],

@@ -8,7 +8,6 @@ use super::rendered;
 use super::views::{FacetCounts, ServiceList, ServiceProfile, ServiceSummary};
 use super::{list_body, one_resource, query_pairs, AppState};
 use crate::catalogue::{ServiceRecord, Snapshot};
-use crate::domain::facets;
 use crate::domain::search;
 use crate::error::{AppError, Problem};
 use crate::store::fmt_time;
@@ -129,53 +128,62 @@ pub fn select(snap: &Snapshot, query: ServiceQuery, fmt: negotiate::Format) -> S
         sort_key(sort, r, score)
     };
     let by_id = sort.ends_with("id");
+    // Only the services having every value the query names can match: the rest are never
+    // looked at. Facets are counted by the index over the positions that match.
+    let index = snap.index();
+    let candidates = index.candidates(&filter);
+    let at = |p: usize| &*snap.services[p];
+    let matched = || -> Vec<u32> {
+        candidates
+            .positions()
+            .filter(|&p| keeps(at(p)))
+            .map(|p| p as u32)
+            .collect()
+    };
+    let mut counted: Option<Vec<u32>> = None;
     let matching: Vec<(String, &ServiceRecord)> = if by_id {
-        // The snapshot keeps services in id order: walk it from the cursor and stop after one
-        // page (and one more, to know there is a next), instead of filtering and sorting the
-        // whole catalogue for 50 rows. The cost follows the page, not the catalogue (facets,
+        // The snapshot keeps services in id order: walk the candidates from the cursor and stop
+        // after one page (and one more, to know there is a next), instead of filtering and
+        // sorting them all for 50 rows. The cost follows the page, not the catalogue (facets,
         // if asked for, still count the whole filtered set, below).
-        let all = &snap.services;
+        let id_at = |p: usize| at(p).service.id.as_str();
         let start = page
             .after()
-            .map_or(if descending { all.len() } else { 0 }, |after| {
+            .map_or(if descending { candidates.len() } else { 0 }, |after| {
                 if descending {
-                    all.partition_point(|r| r.service.id.as_str() < after)
+                    candidates.partition_point(|p| id_at(p) < after)
                 } else {
-                    all.partition_point(|r| r.service.id.as_str() <= after)
+                    candidates.partition_point(|p| id_at(p) <= after)
                 }
             });
-        let walk: Box<dyn Iterator<Item = &ServiceRecord>> = if descending {
-            Box::new(all[..start].iter().rev().map(|r| &**r))
+        let walk: Box<dyn Iterator<Item = usize>> = if descending {
+            Box::new((0..start).rev())
         } else {
-            Box::new(all[start..].iter().map(|r| &**r))
+            Box::new(start..candidates.len())
         };
-        walk.filter(|r| keeps(r))
+        walk.map(|i| at(candidates.at(i)))
+            .filter(|r| keeps(r))
             .take(page.limit.saturating_add(1))
             .map(|r| (key_of(r), r))
             .collect()
     } else {
-        let mut all: Vec<(String, &ServiceRecord)> = snap
-            .all_services()
-            .filter(|r| keeps(r))
-            .map(|r| (key_of(r), r))
+        let positions = matched();
+        let mut all: Vec<(String, &ServiceRecord)> = positions
+            .iter()
+            .map(|&p| {
+                let r = at(p as usize);
+                (key_of(r), r)
+            })
             .collect();
         all.sort_by(|a, b| a.0.cmp(&b.0));
         if descending {
             all.reverse();
         }
+        counted = Some(positions);
         all
     };
-    let facet_counts = (!facets.is_empty()).then(|| {
-        if by_id {
-            facets::count(
-                &snap.reference,
-                &facets,
-                snap.all_services().filter(|r| keeps(r)),
-            )
-        } else {
-            facets::count(&snap.reference, &facets, matching.iter().map(|(_, r)| *r))
-        }
-    });
+    let facet_counts =
+        (!facets.is_empty()).then(|| index.count(&facets, &counted.unwrap_or_else(matched)));
     let (rows, next) = page.page(matching, descending, |(key, _)| key.clone());
     Selection {
         rows: rows.into_iter().map(|(_, r)| r).collect(),

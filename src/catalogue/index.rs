@@ -6,7 +6,7 @@
 //! only narrows: every candidate is still judged by `ServiceFilter::matches`, so what a query
 //! means is defined in one place. It holds two lists of positions per service and value (the
 //! values of each service, the services of each value), a few bytes per pair, and is made anew
-//! with every snapshot.
+//! with every snapshot: a write pays one pass over the catalogue's values for it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

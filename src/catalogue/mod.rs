@@ -8,7 +8,8 @@
 //! through `PRAGMA data_version`. A refresh reads only the entries the change log names since the
 //! snapshot's version and makes a new snapshot sharing every other entry with the old one. When
 //! the database cannot be reached, reads go on from the last snapshot and `age` says how long
-//! it has been unconfirmed (answers carry it as `Age`). Two caches sit beside the snapshot:
+//! it has been unconfirmed (answers carry it as `Age`). Each snapshot carries its `index`: the
+//! services of each value lists filter on and facets count. Two caches sit beside the snapshot:
 //! rendered profiles and list rows per record (`renders`), and whole answers per snapshot
 //! (`answers`).
 

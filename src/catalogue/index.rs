@@ -207,6 +207,7 @@ impl Dimension {
             services_of.push(list);
         }
         values_of.items.shrink_to_fit();
+        services_of.items.shrink_to_fit();
         Dimension {
             values: order.iter().map(|&id| first[id as usize].into()).collect(),
             services_of,
@@ -486,5 +487,11 @@ mod tests {
         agrees_with_the_walk(&new, &mut rng, 300);
         // the old snapshot still answers as it did
         agrees_with_the_walk(&old, &mut rng, 50);
+        // a vendor renamed changes no service's values or place: the index is shared
+        let mut vendor = VendorRecord::clone(&new.vendors[3]);
+        vendor.vendor.name = "Nytt navn".into();
+        let renamed = new.updated(vec![vendor], Vec::new(), Vec::new());
+        assert!(std::ptr::eq(renamed.index(), new.index()));
+        agrees_with_the_walk(&renamed, &mut rng, 50);
     }
 }

@@ -204,7 +204,7 @@ impl Snapshot {
         )
     }
 
-    /// Every snapshot is made here, so none goes without its index.
+    /// A snapshot indexed anew: every snapshot is made here or shares the index of one that was.
     fn assemble(
         reference: Arc<Reference>,
         vendors: Vec<Arc<VendorRecord>>,
@@ -212,6 +212,16 @@ impl Snapshot {
         services: Vec<Arc<ServiceRecord>>,
     ) -> Self {
         let index = Arc::new(Index::build(&services, &reference));
+        Self::assemble_with(reference, vendors, sub_processors, services, index)
+    }
+
+    fn assemble_with(
+        reference: Arc<Reference>,
+        vendors: Vec<Arc<VendorRecord>>,
+        sub_processors: Vec<Arc<SubProcessor>>,
+        services: Vec<Arc<ServiceRecord>>,
+        index: Arc<Index>,
+    ) -> Self {
         Self {
             reference,
             vendors,
@@ -252,6 +262,17 @@ impl Snapshot {
                     *r = Arc::new(r.rebuilt(None));
                 }
             }
+        }
+        // A write of vendors or sub-processors alone leaves every service's values and place as
+        // they were (those rebuilt above show a new name, nothing indexed): the index still holds.
+        if services.is_empty() {
+            return Self::assemble_with(
+                self.reference.clone(),
+                all_vendors,
+                all_subs,
+                all_services,
+                self.index.clone(),
+            );
         }
         merge(&mut all_services, services, |s| &s.service.id);
         Self::assemble(self.reference.clone(), all_vendors, all_subs, all_services)

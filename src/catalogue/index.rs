@@ -6,7 +6,8 @@
 //! only narrows: every candidate is still judged by `ServiceFilter::matches`, so what a query
 //! means is defined in one place. It holds two lists of positions per service and value (the
 //! values of each service, the services of each value), a few bytes per pair, and is made anew
-//! with every snapshot: a write pays one pass over the catalogue's values for it.
+//! for a snapshot whose services changed, by the first read that needs it (one pass over the
+//! catalogue's values), so a burst of writes with no list read between them builds none.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! not touch with the old one.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
@@ -163,7 +163,8 @@ impl Derived {
 /// The whole catalogue as of one catalogue version: what every read endpoint answers from.
 /// Entries are sorted by id (in Rust, so the order does not depend on a database collation) and
 /// looked up by binary search; services are also indexed by the values lists filter on
-/// (`index`), made anew with every snapshot. Every entry sits behind its
+/// (`index`), made for a new snapshot when a read first needs it, so that a burst of writes
+/// pays for one index, not one each. Every entry sits behind its
 /// own `Arc`, so the snapshot after a write shares all but the touched entries with the one
 /// before (`updated`): a write costs its own size, not the catalogue's, and two snapshots cost
 /// little more memory than one.
@@ -173,7 +174,7 @@ pub struct Snapshot {
     pub vendors: Vec<Arc<VendorRecord>>,
     pub sub_processors: Vec<Arc<SubProcessor>>,
     pub services: Vec<Arc<ServiceRecord>>,
-    index: Arc<Index>,
+    index: Arc<OnceLock<Index>>,
     /// Which snapshot of this process this is: later snapshots have larger numbers, so answers
     /// kept for one (`answers`) are never taken for another.
     pub generation: u64,
@@ -204,14 +205,15 @@ impl Snapshot {
         )
     }
 
-    /// A snapshot indexed anew: every snapshot is made here or shares the index of one that was.
+    /// A snapshot to be indexed anew: every snapshot is made here or shares the index of one
+    /// that was.
     fn assemble(
         reference: Arc<Reference>,
         vendors: Vec<Arc<VendorRecord>>,
         sub_processors: Vec<Arc<SubProcessor>>,
         services: Vec<Arc<ServiceRecord>>,
     ) -> Self {
-        let index = Arc::new(Index::build(&services, &reference));
+        let index = Arc::new(OnceLock::new());
         Self::assemble_with(reference, vendors, sub_processors, services, index)
     }
 
@@ -220,7 +222,7 @@ impl Snapshot {
         vendors: Vec<Arc<VendorRecord>>,
         sub_processors: Vec<Arc<SubProcessor>>,
         services: Vec<Arc<ServiceRecord>>,
-        index: Arc<Index>,
+        index: Arc<OnceLock<Index>>,
     ) -> Self {
         Self {
             reference,
@@ -351,14 +353,15 @@ impl Snapshot {
         &'a self,
         vendor: &str,
     ) -> impl Iterator<Item = &'a ServiceRecord> + 'a {
-        self.index
+        self.index()
             .services_with(Facet::Vendor, vendor)
             .iter()
             .map(|&i| &*self.services[i as usize])
     }
     /// The indexes of this snapshot's services.
     pub fn index(&self) -> &Index {
-        &self.index
+        self.index
+            .get_or_init(|| Index::build(&self.services, &self.reference))
     }
     /// Every service, in id order.
     pub fn all_services(&self) -> impl DoubleEndedIterator<Item = &ServiceRecord> + Clone + '_ {

@@ -26,6 +26,19 @@ pub struct Choice {
     pub finding: bool,
 }
 
+/// The ids of `services` as given (`services=a&services=b` or `services=a,b`), at most a report's
+/// limit; None when the query names none.
+pub fn given(ctx: &Ctx) -> Option<Vec<String>> {
+    let list = super::compare::services_param(ctx)?;
+    Some(
+        list.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .take(portfolio::MAX_SERVICES)
+            .collect(),
+    )
+}
+
 impl Choice {
     pub fn of(ctx: &Ctx) -> Choice {
         let value = |name: &str| {
@@ -36,14 +49,9 @@ impl Choice {
                 .filter(|v| !v.is_empty())
         };
         let mut chosen: Vec<String> = Vec::new();
-        let given = super::compare::services_param(ctx).unwrap_or_default();
-        for id in given.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            // a report takes the most; a longer list is refused by the page, not drawn
-            if chosen.len() == portfolio::MAX_SERVICES {
-                break;
-            }
-            if !chosen.iter().any(|c| c == id) {
-                chosen.push(id.to_owned());
+        for id in given(ctx).unwrap_or_default() {
+            if !chosen.contains(&id) {
+                chosen.push(id);
             }
         }
         Choice {

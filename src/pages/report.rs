@@ -7,7 +7,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use super::chooser::{self, Choice};
-use super::compare::services_param;
 use super::service::country;
 use super::texts::T;
 use super::{layout, Ctx};
@@ -17,18 +16,6 @@ use crate::domain::portfolio::{self, PortfolioReport};
 use crate::domain::processing_record::{self, Controller};
 use crate::http::negotiate::Body;
 use crate::http::AppState;
-
-/// The ids asked for, deduplicated by the report itself; at most the API's limit.
-fn chosen_ids(ctx: &Ctx) -> Option<Vec<String>> {
-    let list = services_param(ctx)?;
-    Some(
-        list.split(',')
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .take(portfolio::MAX_SERVICES)
-            .collect(),
-    )
-}
 
 fn municipality_param(ctx: &Ctx) -> Option<&str> {
     ctx.query()
@@ -78,7 +65,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
     }
     let snap = state.catalogue.current();
     let choice = Choice::of(&ctx);
-    let ids = match chosen_ids(&ctx) {
+    let ids = match chooser::given(&ctx) {
         Some(ids) if !choice.finding => ids,
         _ => return super::ok(&req, &ctx, chooser(&ctx, &snap, &choice)),
     };
@@ -113,7 +100,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 pub async fn csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let ctx = Ctx::of(&req);
     let snap = state.catalogue.current();
-    let Some(ids) = chosen_ids(&ctx) else {
+    let Some(ids) = chooser::given(&ctx) else {
         return super::not_found(&ctx);
     };
     let (found, unknown) = portfolio::resolve(&snap, &ids);
@@ -130,7 +117,7 @@ pub async fn csv(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
 pub async fn record(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let ctx = Ctx::of(&req);
     let snap = state.catalogue.current();
-    let Some(ids) = chosen_ids(&ctx) else {
+    let Some(ids) = chooser::given(&ctx) else {
         return super::not_found(&ctx);
     };
     let entries: Vec<PortfolioEntry> = ids

@@ -36,8 +36,10 @@ pub async fn page(
         latest_history(&mut *store.conn()?, "service", &id, upto, history::SHOWN)
     })
     .await
-    .ok()
-    .and_then(Result::ok);
+    .map_err(|e| e.to_string())
+    .and_then(|read| read.map_err(|e| e.to_string()))
+    .inspect_err(|e| log::warn!("service page {}: no history: {e}", profile.id))
+    .ok();
     let body = super::html_body(&ctx, render(&ctx, &snap, &profile, revisions.as_deref()));
     if revisions.is_some() {
         crate::http::keep_answer(&state, &snap, key, &body);

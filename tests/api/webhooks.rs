@@ -17,6 +17,7 @@ use chrono::{Days, Utc};
 use feide_registry::app::ServerOptions;
 use feide_registry::delivery::WebhookOptions;
 use feide_registry::domain::webhooks::{Backoff, DeliveryStatus, EventType, Targets};
+use feide_registry::http::municipalities::MunicipalityView;
 use feide_registry::http::views::ServiceProfile;
 use feide_registry::http::webhooks::{DeliveryList, WebhookCreated, WebhookList, WebhookView};
 use feide_registry::store::Store;
@@ -229,8 +230,8 @@ fn oslo() -> Value {
 async fn municipality(app: &TestApp, admin: &Actor, body: Value, services: &[&str]) -> Actor {
     let res = admin.post("/api/v1/municipalities", &body).await;
     assert_eq!(res.status(), 201, "{}", res.text());
-    let id = body["id"].as_str().unwrap();
-    let client = municipality_client(app, id).await;
+    let id = res.json::<MunicipalityView>().id;
+    let client = municipality_client(app, &id).await;
     for service in services {
         let path = format!("/api/v1/municipalities/{id}/portfolio/{service}");
         let res = client

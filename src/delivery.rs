@@ -21,7 +21,7 @@ use tokio::sync::Semaphore;
 use crate::domain::webhooks::{check_target, is_public, signature, Backoff, Targets};
 use crate::schedule::Clock;
 use crate::store::webhooks::{self as stored, Attempt, Claimed};
-use crate::store::{Db, Store, StoreError};
+use crate::store::{on_db, Store, StoreError};
 use crate::texts::{Said, Text};
 
 /// How webhooks are delivered (`WEBHOOK_*` settings).
@@ -67,17 +67,6 @@ const FAN_OUT_BATCH: i64 = 200;
 
 /// Batches per round, so that sending is not held up by a flood of events.
 const FAN_OUT_ROUNDS: usize = 20;
-
-/// Runs `f` on a pooled connection on the blocking pool.
-async fn on_db<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    actix_web::web::block(move || f(&mut *store.conn()?))
-        .await
-        .map_err(|e| StoreError::Connect(format!("the blocking pool: {e}")))?
-}
 
 /// A name unique to this process and moment: the holder of a lease, the token of claims.
 fn holder() -> String {

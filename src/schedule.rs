@@ -19,7 +19,7 @@ use crate::domain::writes::Document;
 use crate::store::announcements::{self as stored, AnnouncementRow, Applied, APPLY_TASK};
 use crate::store::changes::{Change, WriteError};
 use crate::store::clients::NewAuditEvent;
-use crate::store::{Db, Store, StoreError};
+use crate::store::{on_db, Store, StoreError};
 
 /// What time it is for announcements: which are due, and from when a notice counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,18 +69,6 @@ const LEASE: Duration = Duration::from_secs(300);
 
 /// Tries on a stale revision: another write to the service came between reading and writing.
 const TRIES: usize = 4;
-
-/// Runs `f` on a pooled connection on the blocking pool: the task runs inside a request handler
-/// or on a worker's timer, which must not wait on the database.
-async fn on_db<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    actix_web::web::block(move || f(&mut *store.conn()?))
-        .await
-        .map_err(|e| StoreError::Connect(format!("the blocking pool: {e}")))?
-}
 
 /// Applies every announcement due by `clock`, unless another process is doing so.
 pub async fn run_due(

@@ -12,10 +12,11 @@ use super::counters::{self, IMPORTED, LISTINGS_FAILED, LISTINGS_READ};
 use super::coverage::{placeholder_id, placeholder_vendor, unregistered_entry};
 use super::model::{parse_listing, FeideProvider, FeideService};
 use super::providers::{self, vendor_of};
-use super::sync::{on_db, Pacer, SyncReport};
+use super::sync::{Pacer, SyncReport};
 use super::FeideOptions;
 use crate::store::feide::{FeideRow, SYNC_ACTOR};
 use crate::store::feide_coverage as stored;
+use crate::store::on_db;
 use crate::store::{Moment, Store, StoreError};
 
 /// Reads the listing and stores what it says; returns the ids it delivered (none when the

@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 
 use super::client;
 use super::model::{FeideOrg, FeideProvider};
-use super::sync::on_db;
 use super::FeideOptions;
 use crate::store::feide_coverage::{self as stored, ProviderRow};
+use crate::store::on_db;
 use crate::store::{Db, Moment, Store, StoreError};
 
 /// Where a provider's mapping stands.

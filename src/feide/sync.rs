@@ -12,7 +12,7 @@ use super::client::{check, Outcome};
 use super::counters::{self, FAILED, FETCHED, LEASE_BUSY, UNCHANGED};
 use super::FeideOptions;
 use crate::store::feide::{self as stored, FeideRow};
-use crate::store::{Db, Moment, Store, StoreError};
+use crate::store::{on_db, Moment, Store, StoreError};
 
 /// What a sync round did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -67,18 +67,6 @@ impl Pacer {
 fn lease_length(options: &FeideOptions, ids: usize) -> Duration {
     let per_id = options.timeout * (options.retries + 1) + options.spacing();
     per_id * u32::try_from(ids.max(1)).unwrap_or(u32::MAX) + Duration::from_secs(60)
-}
-
-/// Runs `f` on a pooled connection on the blocking pool: a round runs inside a request handler or
-/// the scheduler, and a database call there must not hold up the async worker.
-pub(crate) async fn on_db<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    actix_web::web::block(move || f(&mut *store.conn()?))
-        .await
-        .map_err(|e| StoreError::Connect(format!("the blocking pool: {e}")))?
 }
 
 /// Runs one round, unless another process is running one.

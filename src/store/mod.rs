@@ -243,6 +243,19 @@ struct VersionRow {
     n: i64,
 }
 
+/// Runs `f` on a pooled connection on the blocking pool: the scheduled tasks (announcements,
+/// the Feide sync, webhook delivery) run inside request handlers or on timers, and a database
+/// call there must not hold up the async worker.
+pub async fn on_db<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&mut Db) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    actix_web::web::block(move || f(&mut *store.conn()?))
+        .await
+        .map_err(|e| StoreError::Connect(format!("the blocking pool: {e}")))?
+}
+
 pub fn catalogue_version(db: &mut Db) -> Result<Version, StoreError> {
     let row: VersionRow =
         diesel::sql_query("SELECT n FROM catalogue_version WHERE id = 1").get_result(db)?;
